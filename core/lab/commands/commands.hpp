@@ -1,0 +1,15 @@
+// The lab's commands. Each file in this directory defines one command (its
+// spec and its handler); register.cpp lists them.
+#pragma once
+
+#include "lab/shell/command.hpp"
+
+namespace lab {
+
+void registerBuiltinCommands(Registry& registry);
+
+CommandSpec helpCommand();
+CommandSpec versionCommand();
+CommandSpec envCommand();
+
+}  // namespace lab

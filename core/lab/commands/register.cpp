@@ -1,0 +1,11 @@
+#include "lab/commands/commands.hpp"
+
+namespace lab {
+
+void registerBuiltinCommands(Registry& registry) {
+  registry.add(helpCommand());
+  registry.add(versionCommand());
+  registry.add(envCommand());
+}
+
+}  // namespace lab

@@ -1,0 +1,57 @@
+// The lab: the state a learner works with (the runtime's environment, and in
+// later chapters the scheduler, heap and collector) plus the shell that
+// drives it. The native CLI, the wasm module and the tests each hold one.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "lab/shell/shell.hpp"
+#include "runtime/env.hpp"
+
+namespace lab {
+
+// Where this lab runs. The native CLI fills it from the OS; the wasm glue
+// from the browser (navigator.hardwareConcurrency, the pthread pool).
+struct HostInfo {
+  std::string platform;  // "linux/amd64", "wasm32"
+  bool wasm = false;
+  bool threads = true;   // false in the single-threaded wasm build
+  int workers = 0;       // wasm: pre-spawned pthread workers
+  int ncpu = 1;          // what GOMAXPROCS defaults to
+};
+
+HostInfo nativeHostInfo();
+
+class Lab {
+ public:
+  explicit Lab(HostInfo host = nativeHostInfo());
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  Reply exec(std::string_view line) { return shell_.exec(line); }
+  Completion complete(std::string_view lineUpToCursor) const { return shell_.complete(lineUpToCursor); }
+
+  const HostInfo& host() const { return host_; }
+  const rt::Env& env() const { return env_; }
+  void setEnv(const rt::Env& env) { env_ = env; }
+  rt::Env defaultEnv() const;
+
+  Language language() const { return language_; }
+  void setLanguage(Language l) { language_ = l; }
+
+  const Registry& registry() const { return shell_.registry(); }
+
+ private:
+  HostInfo host_;
+  rt::Env env_;
+  Language language_ = Language::En;
+  Shell shell_;  // last: it registers commands that refer to the members above
+};
+
+// "Go Runtime Lab 0.1.0"
+std::string_view labVersion();
+// The Go release whose runtime the lab follows.
+inline constexpr std::string_view kGoModel = "go1.22";
+
+}  // namespace lab

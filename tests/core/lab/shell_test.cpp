@@ -1,0 +1,144 @@
+#include "lab/shell/shell.hpp"
+
+#include <gtest/gtest.h>
+
+#include "lab/lab.hpp"
+#include "support/json_value.hpp"
+
+namespace lab {
+namespace {
+
+HostInfo fixedHost() {
+  HostInfo h;
+  h.platform = "test";
+  h.ncpu = 2;
+  return h;
+}
+
+void expectOneErrorLine(const Reply& r) {
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.text.find('\n'), std::string::npos) << r.text;
+  EXPECT_EQ(r.text.rfind("error: ", 0), 0u) << r.text;
+  auto j = testjson::parse(r.json);
+  ASSERT_TRUE(j.has_value()) << r.json;
+  EXPECT_FALSE((*j)["ok"].b);
+  EXPECT_EQ((*j)["error"].str, r.text);
+}
+
+TEST(Shell, HelpListsEveryRegisteredCommand) {
+  Lab lab(fixedHost());
+  Reply r = lab.exec("help");
+  ASSERT_TRUE(r.ok);
+  for (const auto& name : lab.registry().names()) EXPECT_NE(r.text.find("  " + name + " "), std::string::npos) << name;
+  auto j = testjson::parse(r.json);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)["commands"].array.size(), lab.registry().names().size());
+}
+
+TEST(Shell, HelpForOneCommandShowsUsageAndFlags) {
+  Lab lab(fixedHost());
+  Reply r = lab.exec("help env");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.text.rfind("usage: env [NAME=value...] [--reset] [--json]", 0), 0u) << r.text;
+  EXPECT_NE(r.text.find("--json"), std::string::npos);
+  expectOneErrorLine(lab.exec("help nope"));
+  EXPECT_EQ(lab.exec("help evn").text, "error: help: no command \"evn\"; did you mean \"env\"?");
+}
+
+TEST(Shell, HelpSpeaksChinese) {
+  Lab lab(fixedHost());
+  lab.setLanguage(Language::Zh);
+  Reply r = lab.exec("help");
+  EXPECT_NE(r.text.find("命令"), std::string::npos);
+  EXPECT_NE(r.text.find("查看或设置"), std::string::npos);
+}
+
+TEST(Shell, UnknownCommandSuggestsTheNearestOne) {
+  Lab lab(fixedHost());
+  Reply r = lab.exec("hepl");
+  expectOneErrorLine(r);
+  EXPECT_EQ(r.text, "error: unknown command \"hepl\"; did you mean \"help\"? (type \"help\" for the list)");
+  Reply far = lab.exec("nosuch");
+  expectOneErrorLine(far);
+  EXPECT_EQ(far.text, "error: unknown command \"nosuch\" (type \"help\" for the list)");
+}
+
+TEST(Shell, JsonFlagMakesTheTextTheJson) {
+  Lab lab(fixedHost());
+  Reply r = lab.exec("version --json");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.text, r.json);
+  auto j = testjson::parse(r.json);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)["version"].str, std::string(labVersion()));
+  EXPECT_EQ((*j)["goModel"].str, "go1.22");
+}
+
+TEST(Shell, EveryCommandAnswersWellFormedJson) {
+  Lab lab(fixedHost());
+  for (const auto& name : lab.registry().names()) {
+    Reply r = lab.exec(name + " --json");
+    ASSERT_TRUE(r.ok) << name << ": " << r.text;
+    EXPECT_TRUE(testjson::parse(r.json).has_value()) << name << ": " << r.json;
+  }
+}
+
+TEST(Shell, EmptyLinesAndCommentsDoNothing) {
+  Lab lab(fixedHost());
+  for (const char* line : {"", "   ", "# a comment", "  # indented comment"}) {
+    Reply r = lab.exec(line);
+    EXPECT_TRUE(r.ok) << line;
+    EXPECT_EQ(r.text, "") << line;
+  }
+}
+
+TEST(Shell, VersionNamesTheBuild) {
+  HostInfo wasm = fixedHost();
+  wasm.platform = "wasm32";
+  wasm.wasm = true;
+  wasm.workers = 3;
+  Lab threads(wasm);
+  EXPECT_NE(threads.exec("version").text.find("build: wasm wasm32, threads (3 workers)"), std::string::npos);
+  wasm.threads = false;
+  Lab single(wasm);
+  EXPECT_NE(single.exec("version").text.find("build: wasm wasm32, single-threaded"), std::string::npos);
+}
+
+std::vector<std::string> complete(const Lab& lab, std::string_view line, std::string* token = nullptr) {
+  Completion c = lab.complete(line);
+  if (token) *token = c.token;
+  return c.candidates;
+}
+
+TEST(ShellCompletion, CommandNames) {
+  Lab lab(fixedHost());
+  std::string token;
+  EXPECT_EQ(complete(lab, "hel", &token), (std::vector<std::string>{"help"}));
+  EXPECT_EQ(token, "hel");
+  EXPECT_EQ(complete(lab, ""), lab.registry().names());
+  EXPECT_TRUE(complete(lab, "zzz").empty());
+}
+
+TEST(ShellCompletion, ArgumentsAndFlags) {
+  Lab lab(fixedHost());
+  EXPECT_EQ(complete(lab, "help e"), (std::vector<std::string>{"env"}));
+  EXPECT_EQ(complete(lab, "help "), lab.registry().names());
+  EXPECT_EQ(complete(lab, "env --r"), (std::vector<std::string>{"--reset"}));
+  EXPECT_EQ(complete(lab, "env --"), (std::vector<std::string>{"--json", "--reset"}));
+  EXPECT_EQ(complete(lab, "env GOG"), (std::vector<std::string>{"GOGC=", "GOGC=off"}));
+  EXPECT_EQ(complete(lab, "env GOMAXPROCS=2 GODEBUG=gct"), (std::vector<std::string>{"GODEBUG=gctrace="}));
+  EXPECT_EQ(complete(lab, "env --json=t"), (std::vector<std::string>{"--json=true"}));
+  EXPECT_TRUE(complete(lab, "nosuch --").empty());
+  EXPECT_TRUE(complete(lab, "version x").empty());
+}
+
+TEST(ShellCompletion, BadInputYieldsNothingRatherThanCrashing) {
+  Lab lab(fixedHost());
+  EXPECT_TRUE(complete(lab, "env \xff").empty());
+  EXPECT_TRUE(complete(lab, std::string(100000, 'x')).empty());
+  EXPECT_TRUE(complete(lab, "env - -- --=").size() <= 2);
+  EXPECT_EQ(complete(lab, "help \"en"), (std::vector<std::string>{"env"}));  // quote still open
+}
+
+}  // namespace
+}  // namespace lab

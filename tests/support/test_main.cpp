@@ -1,0 +1,7 @@
+// The gtest entry point for every test binary, native and wasm.
+#include <gtest/gtest.h>
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
