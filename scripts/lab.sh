@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The lab's one entry point for people and CI (npm start / npm test call it).
+#
+#   scripts/lab.sh start [--port N] [--plain-port N]
+#       install what is missing, build the wasm modules and the page when their
+#       inputs changed, and serve the lab on http://127.0.0.1:8080 (threads,
+#       cross-origin isolated) and http://127.0.0.1:8081 (single-threaded).
+#   scripts/lab.sh test
+#       install what is missing, then run every test: native ctest, the same
+#       suite under ThreadSanitizer and ASan+UBSan, the suite as wasm under
+#       node, the web unit tests, and the browser end-to-end tests.
+#   scripts/lab.sh build      only the wasm modules and the page
+#   scripts/lab.sh deps       only install what is missing
+#
+# On Debian 12 (as root, or with sudo) dependencies come from apt and npm.
+# Elsewhere the script stops and names what to install.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Debian's emscripten runs its JS optimizer with the system node, which finds
+# the acorn module only here (see shared TOOLCHAIN notes).
+export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf 'lab: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- dependencies
+
+# apt package -> a file or command that proves it is installed.
+declare -A START_DEPS=(
+  [cmake]=cmake
+  [ninja-build]=ninja
+  [emscripten]=emcc
+)
+declare -A TEST_DEPS=(
+  [g++]=g++
+  [googletest]=/usr/src/googletest/CMakeLists.txt
+  [chromium]=chromium
+  # A CJK font, so the Chinese UI renders in headless screenshots.
+  [fonts-wqy-microhei]=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+)
+
+have() { if [[ "$1" == /* ]]; then [[ -e "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi; }
+
+missing_packages() {
+  local -n deps=$1
+  local pkg
+  for pkg in "${!deps[@]}"; do have "${deps[$pkg]}" || printf '%s\n' "$pkg"; done
+}
+
+check_node() {
+  have node && have npm || die "Node.js 20 or newer with npm is needed (https://nodejs.org); then run this again."
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  ((major >= 20)) || die "Node.js $(node --version) is too old: the web build needs Node.js 20 or newer."
+}
+
+install_packages() {
+  (($# == 0)) && return 0
+  if [[ ! -f /etc/debian_version ]] || ! have apt-get; then
+    die "missing: $* — this script installs them with apt on Debian 12; on this system install them by hand, then run again."
+  fi
+  local sudo=()
+  if ((EUID != 0)); then
+    have sudo || die "missing: $* — run as root (or install sudo) so apt-get can install them."
+    sudo=(sudo)
+  fi
+  say "installing with apt: $*"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+npm_install() {
+  # Reinstall only when the lock file is newer than what node_modules holds.
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    say "installing npm packages"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+deps() {
+  local want=()
+  mapfile -t want < <(missing_packages START_DEPS)
+  if [[ "${1:-}" == test ]]; then mapfile -t -O "${#want[@]}" want < <(missing_packages TEST_DEPS); fi
+  install_packages "${want[@]}"
+  check_node
+  npm_install
+}
+
+# ---------------------------------------------------------------------- builds
+
+configure() {  # configure a preset once; later builds are incremental
+  local preset=$1
+  [[ -f "build/$preset/build.ninja" ]] || cmake --preset "$preset" >/dev/null
+}
+
+# Copies a file only when its content changed, so the page's build stamp and
+# the browser's cache see no change after a no-op build.
+copy_if_changed() {
+  local src=$1 dst=$2
+  mkdir -p "$(dirname "$dst")"
+  cmp -s "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
+}
+
+build_wasm() {
+  local preset flavor out f
+  for preset in wasm-threads wasm-single; do
+    flavor=${preset#wasm-}
+    say "building the $flavor wasm module"
+    configure "$preset"
+    cmake --build "build/$preset" --target rtlab_web
+    out="build/$preset/wasm_bindings"
+    for f in rtlab.mjs rtlab.wasm rtlab.worker.js; do
+      if [[ -f "$out/$f" ]]; then copy_if_changed "$out/$f" "public/wasm/$flavor/$f"; fi
+    done
+  done
+}
+
+build_web() {
+  # vite build only when an input is newer than the last build.
+  local stamp=dist/.build-stamp
+  if [[ -f $stamp ]] && [[ -z "$(find web public vite.config.ts tsconfig.json package-lock.json -newer "$stamp" -print -quit)" ]]; then
+    return 0
+  fi
+  say "building the web page"
+  npx vite build --logLevel warn
+  touch "$stamp"
+}
+
+build() {
+  build_wasm
+  build_web
+}
+
+# ----------------------------------------------------------------------- start
+
+start() {
+  deps start
+  build
+  say "serving the lab (Ctrl-C to stop)"
+  exec node scripts/serve.mjs --dir dist "$@"
+}
+
+# ------------------------------------------------------------------------ test
+
+STAGES_PASSED=0
+STAGES_FAILED=0
+FAILED_NAMES=()
+
+stage() {  # stage <name> <command...>: run one test stage, keep going on failure
+  local name=$1
+  shift
+  say "test: $name"
+  if "$@"; then
+    STAGES_PASSED=$((STAGES_PASSED + 1))
+  else
+    STAGES_FAILED=$((STAGES_FAILED + 1))
+    FAILED_NAMES+=("$name")
+  fi
+}
+
+ctest_preset() {
+  local preset=$1
+  configure "$preset"
+  cmake --build "build/$preset" && ctest --preset "$preset" --timeout 600
+}
+
+test_all() {
+  deps test
+  stage "native ctest" ctest_preset native
+  stage "native ctest under ThreadSanitizer" ctest_preset native-tsan
+  stage "native ctest under ASan+UBSan" ctest_preset native-asan
+  stage "wasm ctest under node (threads)" ctest_preset wasm-threads
+  stage "wasm modules and page build" build
+  stage "web unit tests" npx vitest run
+  stage "browser end-to-end tests" node --test tests/e2e/
+  echo
+  if ((STAGES_FAILED > 0)); then
+    printf 'lab: failed stages: %s\n' "${FAILED_NAMES[*]}"
+  fi
+  echo "stages: $STAGES_PASSED passed, $STAGES_FAILED failed"
+  ((STAGES_FAILED == 0))
+}
+
+case "${1:-}" in
+  start) shift; start "$@" ;;
+  test) shift; test_all "$@" ;;
+  build) shift; deps start; build ;;
+  deps) shift; deps test ;;
+  *) die "usage: scripts/lab.sh start [--port N] [--plain-port N] | test | build | deps" ;;
+esac
