@@ -1,0 +1,220 @@
+// The page in a real headless Chromium, in both modes: cross-origin isolated (threads
+// build) and plain (single-threaded build). Types into the terminal like a learner and reads
+// the xterm.js buffer. Needs the real wasm build and the built page in dist/.
+
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CHROMIUM, PROMPT, ROOT, currentLine, launchBrowser, openLab, readLines, run, startServer,
+  tempDir, waitIdle,
+} from './helpers.mjs';
+
+const REQUIRED = [
+  'dist/index.html',
+  'dist/wasm/threads/rtlab.mjs',
+  'dist/wasm/threads/rtlab.worker.js',
+  'dist/wasm/single/rtlab.mjs',
+];
+const SCREENSHOTS = path.join(ROOT, 'artifacts/screenshots');
+
+function checkPrerequisites() {
+  const missing = REQUIRED.filter((f) => !existsSync(path.join(ROOT, f)));
+  if (missing.length > 0) {
+    throw new Error(
+      `missing ${missing.join(', ')} — build the wasm into public/wasm/ first, ` +
+        'then run `npm run build:web` (it copies public/ into dist/)',
+    );
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM} — apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+}
+
+const MODES = [
+  { name: 'isolated', port: 'isolated', banner: /— threads \(\d+ workers\)/, isolated: true },
+  { name: 'plain', port: 'plain', banner: /— single-threaded \(this page is not cross-origin isolated\)/, isolated: false },
+];
+
+describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
+  let server;
+  let browser;
+  /** Per mode: { page, banner, help, env, version } */
+  const seen = {};
+
+  before(async () => {
+    checkPrerequisites();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    for (const { page } of Object.values(seen)) await page?.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const mode of MODES) {
+    it(`${mode.name} page: loads the right build, help and version work`, async () => {
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(60_000);
+      const url = `http://127.0.0.1:${server[mode.port]}/?lang=en`;
+      const banner = await openLab(page, url);
+      seen[mode.name] = { page, banner };
+
+      assert.equal(await page.evaluate(() => self.crossOriginIsolated), mode.isolated);
+      assert.match(banner.join('\n'), mode.banner, `banner:\n${banner.join('\n')}`);
+      const info = await page.evaluate(() => window.__rtlab.lab.info);
+      assert.equal(info.threads, mode.isolated);
+      if (mode.isolated) assert.ok(info.workers > 0, 'the threads build reports its workers');
+
+      const help = await run(page, 'help');
+      const helpText = help.join('\n');
+      for (const command of ['help', 'version', 'env']) {
+        assert.match(helpText, new RegExp(`\\b${command}\\b`), `help lists ${command}:\n${helpText}`);
+      }
+      const version = await run(page, 'version');
+      assert.ok(version.join('\n').includes(info.version), `version prints ${info.version}: ${version}`);
+      const env = await run(page, 'env');
+      Object.assign(seen[mode.name], { help, env });
+
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${mode.name}.png`), fullPage: true });
+    });
+  }
+
+  it('help and env print the same text in both modes', () => {
+    assert.ok(seen.isolated?.help && seen.plain?.help, 'both pages loaded');
+    assert.deepEqual(seen.plain.help, seen.isolated.help);
+    assert.deepEqual(seen.plain.env, seen.isolated.env);
+  });
+
+  for (const mode of MODES) {
+    describe(`${mode.name} page`, () => {
+      const page = () => {
+        assert.ok(seen[mode.name]?.page, `the ${mode.name} page loaded`);
+        return seen[mode.name].page;
+      };
+
+      it('an unknown command prints exactly one error line', async () => {
+        const out = await run(page(), 'nosuch');
+        assert.equal(out.length, 1, `one line, got:\n${out.join('\n')}`);
+        assert.match(out[0], /did you mean|unknown command/i);
+      });
+
+      it('Tab completes "hel" to "help"', async () => {
+        const p = page();
+        await p.keyboard.type('hel');
+        await p.keyboard.press('Tab');
+        await waitIdle(p);
+        assert.equal((await currentLine(p)).trimEnd(), PROMPT + 'help');
+        const out = await run(p, '', { echo: PROMPT + 'help' }); // Enter runs the completed line
+        assert.match(out.join('\n'), /\bversion\b/);
+      });
+
+      it('ArrowUp recalls the previous command', async () => {
+        const p = page();
+        await run(p, 'version');
+        await p.keyboard.press('ArrowUp');
+        await waitIdle(p);
+        assert.equal((await currentLine(p)).trimEnd(), PROMPT + 'version');
+        await p.keyboard.press('Control+C'); // leave the prompt clean for the next test
+        await waitIdle(p);
+      });
+
+      it('env GOMAXPROCS=4 is shown by env', async () => {
+        const p = page();
+        await run(p, 'env GOMAXPROCS=4');
+        const env = await run(p, 'env');
+        assert.match(env.join('\n'), /GOMAXPROCS=4\b/);
+      });
+
+      it('CJK input takes two cells per character', async () => {
+        const p = page();
+        await p.keyboard.type('中文');
+        await waitIdle(p);
+        assert.equal((await currentLine(p)).trimEnd(), PROMPT + '中文');
+        assert.equal(await p.evaluate(() => window.__rtlab.term.buffer.active.cursorX), PROMPT.length + 4);
+        await p.keyboard.press('ArrowLeft');
+        await waitIdle(p);
+        assert.equal(await p.evaluate(() => window.__rtlab.term.buffer.active.cursorX), PROMPT.length + 2);
+        await p.keyboard.press('Control+U');
+        await waitIdle(p);
+        assert.equal((await currentLine(p)).trimEnd(), PROMPT + '文');
+        await p.keyboard.press('Control+C');
+        await waitIdle(p);
+      });
+
+      it('the page shows no error line from loading', async () => {
+        const lines = await readLines(page());
+        assert.ok(!lines.some((l) => l.includes('could not be loaded')), lines.join('\n'));
+      });
+    });
+  }
+
+  it('the Chinese page loads too (screenshot)', async () => {
+    const p = await browser.context.newPage();
+    try {
+      const banner = await openLab(p, `http://127.0.0.1:${server.plain}/?lang=zh`);
+      assert.match(banner.join('\n'), /single-threaded/);
+      assert.equal(await p.evaluate(() => document.documentElement.lang), 'zh-CN');
+      assert.match(await p.textContent('#course-title'), /Go 底层机制速成作战室/);
+      const zhHelp = await run(p, 'help');
+      await p.screenshot({ path: path.join(SCREENSHOTS, 'plain-zh.png'), fullPage: true });
+
+      // Switching to English changes the page and the lab's help text.
+      await p.click('button[data-lang="en"]');
+      assert.equal(await p.textContent('#course-title'), 'Go Runtime Internals Crash Course');
+      assert.equal(await p.evaluate(() => localStorage.getItem('rtlab.lang')), 'en');
+      await p.click('#terminal');
+      const enHelp = await run(p, 'help');
+      assert.notDeepEqual(enHelp, zhHelp);
+      assert.match(enHelp.join('\n'), /\bversion\b/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('Go Runtime Lab without its wasm files', { timeout: 120_000 }, () => {
+  let server;
+  let browser;
+  let site;
+
+  before(async () => {
+    if (!existsSync(path.join(ROOT, 'dist/index.html'))) {
+      throw new Error('missing dist/index.html — run `npm run build:web`');
+    }
+    // A copy of the page with no wasm/ directory next to it.
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    site = tempDir('rtlab-nowasm-');
+    cpSync(path.join(ROOT, 'dist'), site.dir, {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}wasm`),
+    });
+    server = await startServer(['--port', '0', '--plain-port', '0', '--dir', site.dir]);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    site?.cleanup();
+  });
+
+  it('shows one clear error line instead of a blank terminal', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${server.plain}/?lang=en`, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__rtlab !== undefined, null, { timeout: 60_000 });
+    const failed = await page.evaluate(() => window.__rtlab.ready.then(() => false, () => true));
+    assert.equal(failed, true);
+    await page.evaluate(() => new Promise((resolve) => window.__rtlab.term.write('', resolve)));
+    const lines = await readLines(page);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^error: the lab could not be loaded \(.*\/wasm\/single\/rtlab\.mjs.*\) — build the wasm/);
+    assert.equal(await page.textContent('#mode'), 'not loaded');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'no-wasm.png') });
+    await page.close();
+  });
+});

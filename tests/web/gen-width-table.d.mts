@@ -1,0 +1,1 @@
+export function xtermWidthRanges(): { zero: Array<[number, number]>; wide: Array<[number, number]> };

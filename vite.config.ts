@@ -1,0 +1,32 @@
+// Vite builds the page from web/ into dist/; static files (course text, the generated wasm
+// under public/wasm/) are copied from public/. Vitest runs the unit tests in tests/web/.
+import { defineConfig } from 'vitest/config';
+
+// The dev server and `vite preview` send the headers that make the page cross-origin
+// isolated, so they load the threads build (scripts/serve.mjs does the same for dist/).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  root: 'web',
+  publicDir: '../public',
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // xterm.js alone is ~400 kB minified; that is expected for this app.
+    chunkSizeWarningLimit: 1000,
+  },
+  // Module workers so the lab worker can import() the ES module glue.
+  worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  test: {
+    root: decodeURIComponent(new URL('.', import.meta.url).pathname), // the repo root
+    include: ['tests/web/**/*.test.ts'],
+    environment: 'node',
+  },
+});

@@ -1,0 +1,18 @@
+import type { Terminal } from '@xterm/xterm';
+import type { LabClient } from './lab/client';
+import type { BuildInfo } from './lab/protocol';
+import type { LineEditor } from './terminal/lineEditor';
+import type { LabShell } from './terminal/shell';
+
+declare global {
+  interface Window {
+    /** Test and console hook (see main.ts). */
+    __rtlab?: {
+      term: Terminal;
+      lab: LabClient;
+      ready: Promise<BuildInfo>;
+      shell: LabShell;
+      editor: LineEditor;
+    };
+  }
+}

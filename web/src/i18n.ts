@@ -1,0 +1,110 @@
+// All UI strings, in English and Simplified Chinese. Lab output (help texts, errors) comes
+// from the C++ side in the language set with lab.setLanguage().
+
+import type { Lang } from './lab/protocol';
+
+export type { Lang };
+export const LANGS: readonly Lang[] = ['zh', 'en'];
+export const LANG_KEY = 'rtlab.lang';
+
+const en = {
+  appTitle: 'Go Runtime Lab',
+  appTagline: 'A mini Go runtime — GMP scheduler, allocator, concurrent GC — you can drive and watch.',
+  courseTitle: 'Go Runtime Internals Crash Course',
+  courseIntro: 'Seven days from the GMP model to the garbage collector. Lessons and exercises appear here.',
+  dayLabel: 'Day {n}',
+  day1: 'The runtime at a glance',
+  day2: 'G and M',
+  day3: 'P, run queues, stealing, preemption',
+  day4: 'The allocator',
+  day5: 'Tri-color marking and write barriers',
+  day6: 'The GC engine',
+  day7: 'From runtime to production',
+  comingSoon: 'coming soon',
+  viewsTitle: 'Views',
+  viewScheduler: 'Scheduler timeline',
+  viewSchedulerHint: 'Per-P timelines: which goroutine runs where, steals, syscalls, preemption.',
+  viewGmp: 'GMP diagram',
+  viewGmpHint: 'Gs, Ms and Ps with their run queues, live.',
+  viewHeap: 'Heap / marking',
+  viewHeapHint: 'Spans filling up, and the object graph turning white → grey → black.',
+  viewEmpty: 'Run a scenario to see it here.',
+  terminalTitle: 'Terminal',
+  language: 'Language',
+  modeLoading: 'loading…',
+  modeThreads: 'threads',
+  modeSingle: 'single-threaded',
+  modeFailed: 'not loaded',
+  workers: '{n} workers',
+  loading: 'Loading the lab…',
+  bannerThreads: 'Multi-threaded mode: {n} Web Workers are ready for the runtime’s threads (Ms).',
+  bannerSingle: 'Single-threaded mode: threads need a cross-origin isolated page (COOP/COEP).',
+  bannerHint: 'Type help to list the commands. Tab completes, ↑/↓ recall history, Ctrl-L clears.',
+  loadFailed: 'error: the lab could not be loaded ({reason}) — build the wasm, then npm run build:web',
+  labFailed: 'error: the lab stopped responding ({reason}) — reload the page',
+};
+
+export type MessageKey = keyof typeof en;
+
+const zh: Record<MessageKey, string> = {
+  appTitle: 'Go Runtime Lab',
+  appTagline: '一个可以亲手操作、亲眼观察的迷你 Go 运行时：GMP 调度器、内存分配器、并发 GC。',
+  courseTitle: 'Go 底层机制速成作战室',
+  courseIntro: '七天，从 GMP 模型到垃圾回收。课程与练习将在这里展开。',
+  dayLabel: '第 {n} 天',
+  day1: '运行时全景',
+  day2: 'G 与 M',
+  day3: 'P、运行队列、窃取与抢占',
+  day4: '内存分配器',
+  day5: '三色标记与写屏障',
+  day6: 'GC 引擎',
+  day7: '从运行时到生产环境',
+  comingSoon: '即将上线',
+  viewsTitle: '可视化',
+  viewScheduler: '调度时间线',
+  viewSchedulerHint: '每个 P 一条时间线：哪个 goroutine 在哪里运行、窃取、系统调用、抢占。',
+  viewGmp: 'GMP 示意图',
+  viewGmpHint: '实时显示 G、M、P 及其运行队列。',
+  viewHeap: '堆 / 标记',
+  viewHeapHint: 'span 逐渐填满，对象图由白变灰再变黑。',
+  viewEmpty: '运行一个场景后在此显示。',
+  terminalTitle: '终端',
+  language: '语言',
+  modeLoading: '加载中…',
+  modeThreads: '多线程',
+  modeSingle: '单线程',
+  modeFailed: '未加载',
+  workers: '{n} 个 worker',
+  loading: '正在加载实验环境…',
+  bannerThreads: '多线程模式：已为运行时的线程（M）准备 {n} 个 Web Worker。',
+  bannerSingle: '单线程模式：多线程需要跨源隔离的页面（COOP/COEP）。',
+  bannerHint: '输入 help 查看命令列表。Tab 补全，↑/↓ 翻看历史，Ctrl-L 清屏。',
+  loadFailed: '错误：实验环境加载失败（{reason}）——请先构建 wasm，再运行 npm run build:web',
+  labFailed: '错误：实验环境已停止响应（{reason}）——请刷新页面',
+};
+
+export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, zh };
+
+/** The message for `key` in `lang`, with {name} placeholders filled in. */
+export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (all, name: string) =>
+    name in params ? String(params[name]) : all,
+  );
+}
+
+function asLang(value: string | null | undefined): Lang | undefined {
+  return value === 'zh' || value === 'en' ? value : undefined;
+}
+
+/** Language choice: `?lang=` first, then the saved choice, then the browser's language. */
+export function detectLanguage(sources: {
+  search?: string;
+  stored?: string | null;
+  navigatorLanguage?: string;
+}): Lang {
+  const fromQuery = asLang(new URLSearchParams(sources.search ?? '').get('lang'));
+  if (fromQuery) return fromQuery;
+  const fromStorage = asLang(sources.stored);
+  if (fromStorage) return fromStorage;
+  return (sources.navigatorLanguage ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}

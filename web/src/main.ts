@@ -1,0 +1,138 @@
+// Page entry: layout strings, language switch, terminal, and the lab worker.
+
+import './styles.css';
+import { bannerLines } from './banner';
+import { LANG_KEY, LANGS, detectLanguage, t, type Lang, type MessageKey } from './i18n';
+import { selectBuild } from './lab/buildSelect';
+import { LabClient } from './lab/client';
+import type { BuildInfo } from './lab/protocol';
+import { LabShell } from './terminal/shell';
+import { createTerminal } from './terminal/terminalView';
+
+function readStored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled (sandboxed iframe, privacy settings)
+  }
+}
+
+function writeStored(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // not persisted; the choice still applies to this page
+  }
+}
+
+let lang: Lang = detectLanguage({
+  search: location.search,
+  stored: readStored(LANG_KEY),
+  navigatorLanguage: navigator.language,
+});
+
+// ---- static layout ----
+
+const days = document.getElementById('days')!;
+for (let n = 1; n <= 7; n++) {
+  const li = document.createElement('li');
+  li.innerHTML =
+    `<span class="day-num" data-i18n="dayLabel" data-n="${n}"></span>` +
+    `<span class="day-title" data-i18n="day${n}"></span>` +
+    `<span class="day-soon" data-i18n="comingSoon"></span>`;
+  days.append(li);
+}
+
+// A static heap sketch: spans as rows of slots, some white, grey and black.
+const heap = document.getElementById('heap-sketch')!;
+const shades = ['w', 'b', 'b', 'g', 'b', 'w', 'b', 'g', 'w', 'b', 'b', 'w', 'g'];
+let cells = '';
+for (let row = 0; row < 5; row++) {
+  for (let col = 0; col < 20; col++) {
+    const shade = shades[(row * 7 + col * 3 + ((row * col) % 5)) % shades.length];
+    cells += `<rect x="${6 + col * 11.5}" y="${6 + row * 16}" width="9.5" height="12" rx="1.5" class="h${shade}"/>`;
+  }
+}
+heap.innerHTML = cells;
+
+type ModeState = 'loading' | 'threads' | 'single' | 'failed';
+let mode: { state: ModeState; info?: BuildInfo } = { state: 'loading' };
+
+function renderMode(): void {
+  const badge = document.getElementById('mode')!;
+  const key: Record<ModeState, MessageKey> = {
+    loading: 'modeLoading', threads: 'modeThreads', single: 'modeSingle', failed: 'modeFailed',
+  };
+  let text = t(lang, key[mode.state]);
+  if (mode.state === 'threads' && mode.info) text += ` · ${t(lang, 'workers', { n: mode.info.workers })}`;
+  badge.textContent = text;
+  badge.title = mode.info ? `Go Runtime Lab ${mode.info.version}` : '';
+  badge.dataset.state = mode.state;
+}
+
+function applyLanguage(): void {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const n = el.dataset.n;
+    el.textContent = t(lang, el.dataset.i18n as MessageKey, n ? { n } : {});
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+  }
+  document.getElementById('lang-switch')!.setAttribute('aria-label', t(lang, 'language'));
+  renderMode();
+}
+
+applyLanguage();
+
+// ---- terminal and lab ----
+
+const view = createTerminal(document.getElementById('terminal')!);
+const build = selectBuild(self.crossOriginIsolated === true, navigator.hardwareConcurrency,
+  import.meta.env.BASE_URL);
+const lab = LabClient.inWorker({
+  url: new URL(build.url, location.href).href,
+  poolSize: build.poolSize,
+  lang,
+});
+const shell = new LabShell(view.term, lab, (reason) => t(lang, 'labFailed', { reason }));
+shell.status(t(lang, 'loading'));
+
+const ready: Promise<BuildInfo> = lab.ready.then(
+  (info) => {
+    mode = { state: info.threads ? 'threads' : 'single', info };
+    renderMode();
+    shell.start(bannerLines(info, lang));
+    return info;
+  },
+  (error: unknown) => {
+    mode = { state: 'failed' };
+    renderMode();
+    const reason = error instanceof Error ? error.message : String(error);
+    shell.fail(t(lang, 'loadFailed', { reason }));
+    throw error;
+  },
+);
+ready.catch(() => {}); // shown in the terminal; tests can still await the rejection
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
+  button.addEventListener('click', () => {
+    const next = button.dataset.lang as Lang;
+    if (!LANGS.includes(next) || next === lang) return;
+    lang = next;
+    writeStored(LANG_KEY, lang);
+    // Keep ?lang= in step so a reload or a shared link shows the same language.
+    const url = new URL(location.href);
+    if (url.searchParams.has('lang')) {
+      url.searchParams.set('lang', lang);
+      history.replaceState(null, '', url);
+    }
+    applyLanguage();
+    lab.setLanguage(lang).catch(() => {}); // before ready this waits; on failure nothing to do
+    view.term.focus();
+  });
+}
+
+// For tests and for poking around from the console; harmless in production.
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor };
+view.term.focus();
