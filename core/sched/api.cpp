@@ -1,0 +1,70 @@
+#include "sched/api.hpp"
+
+#include "sched/runtime.hpp"
+#include "sched/stw.hpp"
+#include "sched/timers.hpp"
+
+namespace rt {
+
+Runtime* currentRuntime() {
+  M* mp = getm();
+  return mp ? mp->rt : nullptr;
+}
+
+void go(Goroutine fn, const char* name) { newproc(currentRuntime(), fn.release(), name); }
+
+bool preemptRequested() {
+  G* gp = getg();
+  return gp->preempt.load(std::memory_order_relaxed) || gp->m->rt->exiting.load(std::memory_order_relaxed);
+}
+
+void detail::yieldForPreemption() { getg()->handoff = Handoff::Preempt; }
+
+namespace {
+
+// Go: runtime/time.go resetForSleep — the park_m unlock function that arms
+// the timer once the goroutine is parked, so it cannot fire too early.
+
+bool armSleepTimer(G* gp, void* arg) {
+  M* mp = getm();
+  addtimer(mp->p, reinterpret_cast<intptr_t>(arg), gp);
+  return true;
+}
+
+}  // namespace
+
+void Sleep::await_suspend(coro::coroutine_handle<>) const noexcept {
+  if (ns <= 0) {  // Go: time.Sleep(0) returns at once; we only get here to honour a preemption
+    detail::yieldForPreemption();
+    return;
+  }
+  M* mp = getm();
+  int64_t when = mp->rt->platform->nanotime() + ns;
+  gopark(armSleepTimer, reinterpret_cast<void*>(static_cast<intptr_t>(when)), WaitReason::Sleep);
+}
+
+// Go: runtime/proc.go gcount
+int NumGoroutine() {
+  Runtime* rt = currentRuntime();
+  int n = 0;
+  std::lock_guard<std::mutex> lock(rt->allgLock);
+  for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+    Gstatus s = readgstatus(gp);
+    if (s != Gstatus::Dead && s != Gstatus::Idle) n++;
+  }
+  return n;
+}
+
+// Go: runtime/debug.go GOMAXPROCS: stopTheWorldGC, newprocs = n, startTheWorldGC.
+bool GOMAXPROCS::await_ready() noexcept {
+  M* mp = getm();
+  Runtime* rt = mp->rt;
+  previous = rt->gomaxprocs.load();
+  if (n <= 0 || n == previous) return !preemptRequested();
+  if (n > kMaxGomaxprocs) n = kMaxGomaxprocs;
+  stopTheWorld(mp);
+  startTheWorld(mp, n);
+  return !preemptRequested();
+}
+
+}  // namespace rt

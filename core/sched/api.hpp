@@ -1,0 +1,105 @@
+// What goroutines call: the lab's spelling of the runtime's user API.
+//
+//   rt::go(f(x))                  go f(x)
+//   co_await rt::Gosched()        runtime.Gosched()
+//   co_await rt::checkpoint()     the preemption check Go's compiler puts in
+//                                 every function prologue: long loops call it
+//   co_await rt::syscall(fn)      a blocking system call (entersyscall/exitsyscall)
+//   co_await rt::syscallBlock(fn) one known to block (entersyscallblock)
+//   co_await rt::Sleep(ns)        time.Sleep
+//   rt::NumGoroutine()            runtime.NumGoroutine()
+//   co_await rt::GOMAXPROCS(n)    runtime.GOMAXPROCS(n): stops the world
+//
+// Every co_await here is a safe point: if sysmon asked this goroutine to
+// yield (it ran for more than 10 ms), it yields there.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "sched/goroutine.hpp"
+#include "sched/proc.hpp"
+
+namespace rt {
+
+class Runtime;
+Runtime* currentRuntime();
+
+// Go: the `go` statement (runtime.newproc).
+void go(Goroutine fn, const char* name = "");
+
+// The preemption check at a safe point: true if this G must yield now
+// (a preemption request from sysmon or stop-the-world, or the run is over).
+bool preemptRequested();
+
+namespace detail {
+// Suspends the current G with a preemption handoff (Go: gopreempt_m).
+void yieldForPreemption();
+}  // namespace detail
+
+// co_await rt::Gosched()
+struct Gosched {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) const noexcept { getg()->handoff = Handoff::Gosched; }
+  void await_resume() const noexcept {}
+};
+
+// co_await rt::checkpoint() — costs one relaxed load when nobody asked.
+struct checkpoint {
+  bool await_ready() const noexcept { return !preemptRequested(); }
+  void await_suspend(coro::coroutine_handle<>) const noexcept { detail::yieldForPreemption(); }
+  void await_resume() const noexcept {}
+};
+
+// co_await rt::syscall(fn) / rt::syscallBlock(fn): fn runs on this
+// goroutine's M, outside the scheduler's control, like a real system call.
+template <typename F>
+class SyscallAwaiter {
+ public:
+  SyscallAwaiter(F fn, bool block) : fn_(std::move(fn)), block_(block) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) noexcept {
+    G* gp = getg();
+    gp->call = BlockingCall{&invoke, this, 0};
+    gp->handoff = block_ ? Handoff::SyscallBlock : Handoff::Syscall;
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  static void invoke(void* self) { static_cast<SyscallAwaiter*>(self)->fn_(); }
+  F fn_;
+  bool block_;
+};
+
+template <typename F>
+SyscallAwaiter<std::decay_t<F>> syscall(F&& fn) {
+  return SyscallAwaiter<std::decay_t<F>>(std::forward<F>(fn), false);
+}
+template <typename F>
+SyscallAwaiter<std::decay_t<F>> syscallBlock(F&& fn) {
+  return SyscallAwaiter<std::decay_t<F>>(std::forward<F>(fn), true);
+}
+
+// co_await rt::Sleep(ns) — Go: time.Sleep (runtime/time.go timeSleep).
+struct Sleep {
+  int64_t ns;
+  bool await_ready() const noexcept { return ns <= 0 && !preemptRequested(); }
+  void await_suspend(coro::coroutine_handle<>) const noexcept;
+  void await_resume() const noexcept {}
+};
+
+// Go: runtime.NumGoroutine — goroutines that exist and have not exited.
+int NumGoroutine();
+
+// co_await rt::GOMAXPROCS(n): sets GOMAXPROCS (n > 0), with the world
+// stopped while the Ps change; co_await yields the previous value.
+struct GOMAXPROCS {
+  int32_t n;
+  int32_t previous = 0;
+  bool await_ready() noexcept;
+  void await_suspend(coro::coroutine_handle<>) const noexcept { detail::yieldForPreemption(); }
+  int32_t await_resume() const noexcept { return previous; }
+};
+
+}  // namespace rt

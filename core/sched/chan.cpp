@@ -1,0 +1,241 @@
+#include "sched/chan.hpp"
+
+#include <cstdlib>
+
+#include "runtime/throw.hpp"
+#include "sched/api.hpp"
+#include "sched/proc.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt {
+
+// ---------------------------------------------------------------- waitq
+
+void WaitQ::enqueue(Sudog* sgp) {
+  sgp->next = nullptr;
+  sgp->prev = last;
+  if (last) last->next = sgp;
+  else first = sgp;
+  last = sgp;
+}
+
+void WaitQ::remove(Sudog* sgp) {
+  if (sgp->prev) sgp->prev->next = sgp->next;
+  else first = sgp->next;
+  if (sgp->next) sgp->next->prev = sgp->prev;
+  else last = sgp->prev;
+  sgp->next = sgp->prev = nullptr;
+}
+
+// Go: runtime/chan.go (*waitq).dequeue
+Sudog* WaitQ::dequeue() {
+  for (;;) {
+    Sudog* sgp = first;
+    if (!sgp) return nullptr;
+    remove(sgp);
+    // If a goroutine was put on this queue because of a select, there is a
+    // small window between the goroutine being woken up by a different case
+    // and it grabbing the channel locks. Once it has the lock it removes
+    // itself from the queue, so we won't see it after that. We use a flag in
+    // the G struct to tell us when someone else has won the race to signal
+    // this goroutine but the goroutine hasn't removed itself from the queue
+    // yet.
+    if (sgp->isSelect) {
+      uint32_t zero = 0;
+      if (!sgp->g->selectDone.compare_exchange_strong(zero, 1, std::memory_order_acq_rel)) continue;
+    }
+    return sgp;
+  }
+}
+
+// ---------------------------------------------------------------- hchan
+
+hchan::hchan(const ElemType* t, uint32_t size) : dataqsiz(size), elemtype(t) {
+  if (size > 0) buf = static_cast<unsigned char*>(std::malloc(static_cast<size_t>(size) * t->size));
+}
+
+hchan::~hchan() {
+  for (uint32_t i = 0; i < qcount; i++) elemtype->destroy(chanbuf((recvx + i) % dataqsiz));
+  std::free(buf);
+}
+
+// ---------------------------------------------------------------- send
+
+// Go: runtime/chan.go send — a receiver is waiting: hand it the value
+// directly, then make it runnable. c is locked; send unlocks it.
+static void send(hchan* c, Sudog* sg, void* ep) {
+  if (sg->elem) c->elemtype->moveConstruct(sg->elem, ep);  // Go: sendDirect
+  G* gp = sg->g;
+  c->lock.unlock();
+  sg->success = true;
+  gp->param = sg;
+  goready(gp);
+}
+
+// Go: runtime/chan.go chansend (block == true)
+ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
+  c->lock.lock();
+  if (c->closed) {
+    c->lock.unlock();
+    return ChanOp::Panic;  // "send on closed channel"
+  }
+  if (Sudog* rsg = c->recvq.dequeue()) {
+    // Found a waiting receiver. We pass the value we want to send directly
+    // to the receiver, bypassing the channel buffer (if any).
+    send(c, rsg, ep);
+    return ChanOp::Done;
+  }
+  if (c->qcount < c->dataqsiz) {
+    // Space is available in the channel buffer. Enqueue the element to send.
+    c->elemtype->moveConstruct(c->chanbuf(c->sendx), ep);
+    if (++c->sendx == c->dataqsiz) c->sendx = 0;
+    c->qcount++;
+    c->lock.unlock();
+    return ChanOp::Done;
+  }
+  // Block on the channel. Some receiver will complete our operation for us.
+  G* gp = getg();
+  sg->g = gp;
+  sg->elem = ep;
+  sg->c = c;
+  sg->isSelect = false;
+  sg->success = false;
+  gp->waiting = sg;
+  gp->param = nullptr;
+  c->sendq.enqueue(sg);
+  return ChanOp::Block;  // c stays locked: chanparkcommit releases it
+}
+
+// ---------------------------------------------------------------- recv
+
+// Go: runtime/chan.go recv — a sender is waiting. For an unbuffered channel
+// take its value directly; for a full buffer take the head of the queue and
+// put the sender's value at the tail. c is locked; recv unlocks it.
+static void recv(hchan* c, Sudog* sg, void* ep) {
+  if (c->dataqsiz == 0) {
+    c->elemtype->moveConstruct(ep, sg->elem);  // Go: recvDirect
+  } else {
+    // Queue is full. Take the item at the head of the queue. Make the sender
+    // enqueue its item at the tail of the queue. Since the queue is full,
+    // those are both the same slot.
+    void* qp = c->chanbuf(c->recvx);
+    c->elemtype->moveConstruct(ep, qp);
+    c->elemtype->destroy(qp);
+    c->elemtype->moveConstruct(qp, sg->elem);
+    if (++c->recvx == c->dataqsiz) c->recvx = 0;
+    c->sendx = c->recvx;  // c.sendx = (c.sendx+1) % c.dataqsiz
+  }
+  G* gp = sg->g;
+  c->lock.unlock();
+  sg->success = true;
+  gp->param = sg;
+  goready(gp);
+}
+
+// Go: runtime/chan.go chanrecv (block == true). On Done, *ep holds a value
+// (the zero value if the channel was closed and drained: *received false).
+ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received) {
+  c->lock.lock();
+  if (c->closed && c->qcount == 0) {
+    c->lock.unlock();
+    c->elemtype->zero(ep);
+    *received = false;
+    return ChanOp::Done;
+  }
+  if (Sudog* ssg = c->sendq.dequeue()) {
+    // Found a waiting sender. If buffer is size 0, receive value directly
+    // from sender. Otherwise, receive from head of queue and add sender's
+    // value to the tail of the queue (both map to the same buffer slot
+    // because the queue is full).
+    recv(c, ssg, ep);
+    *received = true;
+    return ChanOp::Done;
+  }
+  if (c->qcount > 0) {
+    // Receive directly from queue.
+    void* qp = c->chanbuf(c->recvx);
+    c->elemtype->moveConstruct(ep, qp);
+    c->elemtype->destroy(qp);
+    if (++c->recvx == c->dataqsiz) c->recvx = 0;
+    c->qcount--;
+    c->lock.unlock();
+    *received = true;
+    return ChanOp::Done;
+  }
+  // No sender available: block on this channel.
+  G* gp = getg();
+  sg->g = gp;
+  sg->elem = ep;
+  sg->c = c;
+  sg->isSelect = false;
+  sg->success = false;
+  gp->waiting = sg;
+  gp->param = nullptr;
+  c->recvq.enqueue(sg);
+  return ChanOp::Block;
+}
+
+// ---------------------------------------------------------------- close
+
+// Go: runtime/chan.go closechan
+void closechan(hchan* c) {
+  c->lock.lock();
+  if (c->closed) {
+    c->lock.unlock();
+    gopanic("close of closed channel");
+    return;
+  }
+  c->closed = true;
+  GList glist;
+  // Release all readers: they get the zero value and ok == false.
+  while (Sudog* sg = c->recvq.dequeue()) {
+    if (sg->elem) c->elemtype->zero(sg->elem);
+    sg->success = false;
+    sg->g->param = sg;
+    glist.push(sg->g);
+  }
+  // Release all writers (they will panic).
+  while (Sudog* sg = c->sendq.dequeue()) {
+    sg->success = false;
+    sg->g->param = sg;
+    glist.push(sg->g);
+  }
+  c->lock.unlock();
+  // Ready all Gs now that we've dropped the channel lock.
+  while (G* gp = glist.pop()) goready(gp);
+}
+
+// ---------------------------------------------------------------- parking
+
+// Go: runtime/chan.go chanparkcommit — runs on the M once the G is parked.
+static bool chanparkcommit(G*, void* chanLock) {
+  static_cast<hchan*>(chanLock)->lock.unlock();
+  return true;
+}
+
+
+
+bool chanPreemptRequested() { return preemptRequested(); }
+
+void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
+  switch (op) {
+    case ChanOp::Block:
+      gopark(chanparkcommit, c, reason);
+      return;
+    case ChanOp::Done:
+      detail::yieldForPreemption();
+      return;
+    case ChanOp::Panic:
+      gopanic("send on closed channel");
+      detail::yieldForPreemption();  // and never run again: the run is over
+      return;
+  }
+}
+
+// An unrecovered panic: Go prints "panic: <msg>" and the goroutine's stack,
+// and exits with status 2. The lab ends the run with that message; every
+// goroutine then stops at its next safe point (preemptRequested is true once
+// the run is exiting).
+void gopanic(const char* msg) { getm()->rt->requestExit(RunStatus::Fatal, std::string("panic: ") + msg); }
+
+}  // namespace rt

@@ -1,0 +1,145 @@
+// G: a goroutine.
+//
+// In Go a G is a stack plus saved registers (g.sched) that gogo jumps into.
+// In the lab a G owns a C++20 coroutine: the goroutine's body is a coroutine
+// function, its "stack" is the chain of coroutine frames, and every co_await
+// is a safe point where the G gives its M back control — the lab's mcall.
+// What the G wants done when it gives control back (park, yield, exit, a
+// system call...) is left in g->handoff for the M to act on, exactly the role
+// of the function that Go's mcall(fn) runs on g0.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "compat/coroutine.hpp"
+#include "sched/gstatus.hpp"
+#include "util/relaxed.hpp"
+
+namespace rt {
+
+struct M;
+struct P;
+struct Sudog;
+
+// What a G asks of its M when it suspends (the fn of Go's mcall(fn)).
+enum class Handoff : uint8_t {
+  None,          // running; the M never sees this
+  Park,          // Go: gopark -> park_m
+  Gosched,       // Go: Gosched -> gosched_m (to the global queue)
+  Preempt,       // Go: a preemption request honoured -> gopreempt_m
+  Exit,          // Go: goexit1 -> goexit0
+  Call,          // entered a nested coroutine: resume g->top
+  Return,        // a nested coroutine returned: resume g->top, its caller
+  Syscall,       // Go: entersyscall ... exitsyscall around a blocking call
+  SyscallBlock,  // Go: entersyscallblock (hand the P off at once)
+  Cpu,           // simulated platform: the G computes for a while
+};
+
+// A blocking call for rt::syscall: a plain function pointer and argument, so
+// an M can run it without knowing anything about the goroutine.
+struct BlockingCall {
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  int64_t simDuration = 0;  // simulated platform: how long the call blocks
+};
+
+struct G {
+  // Go: g.atomicstatus. Written by the G's owner of the moment (its M, or
+  // whoever readies it while holding the lock it parked under); read racily
+  // by sysmon, schedtrace and NumGoroutine, hence atomic.
+  std::atomic<Gstatus> atomicstatus{Gstatus::Idle};
+  uint64_t goid = 0;
+  uint64_t parentGoid = 0;
+  util::Relaxed<M*> m = nullptr;  // Go: g.m — the M running this G (read by schedtrace)
+  G* schedlink = nullptr;    // Go: g.schedlink — next G in a gList/gQueue
+  G* alllink = nullptr;      // Go: allgs — every G ever created, for dumps and shutdown
+
+  coro::coroutine_handle<> root;  // the goroutine's own coroutine frame
+  coro::coroutine_handle<> top;   // the innermost frame: where to resume
+
+  Handoff handoff = Handoff::None;
+  util::Relaxed<WaitReason> waitreason = WaitReason::Zero;  // Go: g.waitreason, valid in _Gwaiting
+  int64_t waitsince = 0;                     // Go: g.waitsince
+  BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu
+
+  // Go: g.preempt — sysmon asks the G to yield at its next safe point.
+  // relaxed: a hint; the G polls it at every co_await and a stale read only
+  // delays the preemption to the next safe point, as in Go.
+  std::atomic<bool> preempt{false};
+
+  // Channel and select plumbing (Go: g.param, g.waiting, g.selectDone).
+  void* param = nullptr;
+  Sudog* waiting = nullptr;
+  std::atomic<uint32_t> selectDone{0};
+
+  const char* name = "";     // what created it, for gs and scheddetail
+};
+
+// Go: runtime/proc.go casgstatus. The lab has no _Gscan bit, so this is a
+// checked store: the old status must be what the caller believes it is.
+void casgstatus(G* gp, Gstatus oldval, Gstatus newval);
+inline Gstatus readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
+
+// Go: runtime/runtime2.go gList — a stack of Gs linked through schedlink.
+struct GList {
+  G* head = nullptr;
+  util::Relaxed<int32_t> size = 0;  // read racily by schedtrace (gfreecnt)
+
+  bool empty() const { return head == nullptr; }
+  void push(G* gp) {
+    gp->schedlink = head;
+    head = gp;
+    ++size;
+  }
+  G* pop() {
+    G* gp = head;
+    if (gp) {
+      head = gp->schedlink;
+      --size;
+    }
+    return gp;
+  }
+};
+
+// Go: runtime/runtime2.go gQueue — a FIFO of Gs linked through schedlink.
+struct GQueue {
+  G* head = nullptr;
+  G* tail = nullptr;
+  int32_t size = 0;
+
+  bool empty() const { return head == nullptr; }
+  void pushBack(G* gp) {
+    gp->schedlink = nullptr;
+    if (tail) tail->schedlink = gp;
+    else head = gp;
+    tail = gp;
+    ++size;
+  }
+  void push(G* gp) {  // at the head
+    gp->schedlink = head;
+    head = gp;
+    if (!tail) tail = gp;
+    ++size;
+  }
+  // Appends a chain head..tail of n Gs already linked through schedlink.
+  void pushBackAll(G* h, G* t, int32_t n) {
+    if (!h) return;
+    t->schedlink = nullptr;
+    if (tail) tail->schedlink = h;
+    else head = h;
+    tail = t;
+    size += n;
+  }
+  G* pop() {
+    G* gp = head;
+    if (gp) {
+      head = gp->schedlink;
+      if (!head) tail = nullptr;
+      --size;
+    }
+    return gp;
+  }
+};
+
+}  // namespace rt

@@ -1,0 +1,734 @@
+// The scheduler (Go: runtime/proc.go).
+//
+// Goroutine scheduler. The scheduler's job is to distribute ready-to-run
+// goroutines over worker threads. The main concepts are:
+//   G - goroutine.
+//   M - worker thread, or machine.
+//   P - processor, a resource that is required to execute Go code.
+//       M must have an associated P to execute Go code, however it can be
+//       blocked or in a syscall w/o an associated P.
+//
+// Worker thread parking/unparking (from the header of Go's proc.go). We must
+// keep enough running Ms to use the available Ps, and park the rest to save
+// CPU. Go's answer: unpark an additional M when (1) there is an idle P and
+// (2) there are no "spinning" Ms (Ms that are out of work and looking for
+// it). A spinning M that finds work stops spinning and, if it was the last
+// spinning M, unparks a new spinning M (resetspinning -> wakep). This bounds
+// spinning Ms while never losing a wakeup:
+//   - a producer of work (newproc, ready) publishes the work, then checks for
+//     idle Ps and spinning Ms (wakep) — with a StoreLoad barrier in between;
+//   - a spinning M that gives up first decrements nmspinning, then re-checks
+//     every run queue (the "delicate dance" in findRunnable).
+// Either the producer sees no spinning M and wakes one, or the M re-checking
+// sees the work.
+//
+// How the lab differs from Go here, on purpose:
+//   - Goroutines are C++20 coroutines. execute resumes the G's innermost frame;
+//     the G returns control at a co_await and leaves a Handoff saying what it
+//     wants (park, yield, exit, a syscall) — this is Go's mcall(fn) on g0.
+//   - No netpoller, no locked threads, no cgo, no GC workers (yet): the
+//     corresponding branches of findRunnable and handoffp are left out.
+//   - An M with nothing to do waits for the earliest timer on its note with a
+//     timeout, where Go would block in netpoll(delay) (see timers.cpp).
+#include "sched/proc.hpp"
+
+#include <string>
+
+#include "runtime/throw.hpp"
+#include "sched/runq.hpp"
+#include "sched/runtime.hpp"
+#include "sched/stw.hpp"
+#include "sched/syscall.hpp"
+#include "sched/timers.hpp"
+
+namespace rt {
+
+// ---------------------------------------------------------------- getg, rand
+
+namespace {
+thread_local M* tlsM = nullptr;
+}
+
+M* getm() { return tlsM; }
+void setm(M* mp) { tlsM = mp; }
+
+G* getg() {
+  M* mp = tlsM;
+  return mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
+}
+
+// Go: runtime/rand.go cheaprand (wyrand).
+uint32_t cheaprand(M* mp) {
+  mp->cheaprand += 0xa0761d6478bd642fULL;
+  __extension__ typedef unsigned __int128 u128;
+  u128 p = static_cast<u128>(mp->cheaprand) * (mp->cheaprand ^ 0xe7037ed1a0b428dbULL);
+  return static_cast<uint32_t>(static_cast<uint64_t>(p >> 64) ^ static_cast<uint64_t>(p));
+}
+
+// Go: runtime/proc.go casgstatus. Go spins while a GC scan holds the _Gscan
+// bit; the lab has no scan bit, so a mismatch is always a scheduler bug.
+void casgstatus(G* gp, Gstatus oldval, Gstatus newval) {
+  Gstatus cur = oldval;
+  // acq_rel: whoever next reads the status (a thief, sysmon, a waker) also
+  // sees the G's fields as they were when the status changed.
+  if (!gp->atomicstatus.compare_exchange_strong(cur, newval, std::memory_order_acq_rel)) {
+    std::string msg = "casgstatus: bad incoming values: goid " + std::to_string(gp->goid) + " from " +
+                      std::string(gstatusName(oldval)) + " to " + std::string(gstatusName(newval)) + ", was " +
+                      std::string(gstatusName(cur));
+    throwFatal(msg.c_str());
+  }
+}
+
+// --------------------------------------------------------------- goroutines
+
+// Go: runtime/proc.go gfput. Put on the P's free list; if it gets long, move
+// a batch to the global list so other Ps can reuse them.
+void gfput(P* pp, G* gp) {
+  if (readgstatus(gp) != Gstatus::Dead) throwFatal("gfput: bad status (not Gdead)");
+  pp->gFree.push(gp);
+  if (pp->gFree.size >= 64) {
+    Sched& s = pp->rt->sched;
+    std::lock_guard<std::mutex> lock(s.gFreeLock);
+    while (pp->gFree.size >= 32) s.gFree.push(pp->gFree.pop());
+  }
+}
+
+// Go: runtime/proc.go gfget. If the local list is empty, grab a batch from
+// the global list.
+G* gfget(P* pp) {
+  if (pp->gFree.empty()) {
+    Sched& s = pp->rt->sched;
+    std::lock_guard<std::mutex> lock(s.gFreeLock);
+    while (pp->gFree.size < 32 && !s.gFree.empty()) pp->gFree.push(s.gFree.pop());
+  }
+  return pp->gFree.pop();
+}
+
+// Go: runtime/proc.go newproc1. Creates a G in _Grunnable for the coroutine
+// frame fn (already created, suspended at its start).
+G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid, const char* name) {
+  G* newg = gfget(pp);
+  if (!newg) {
+    newg = rt->allocg();  // _Gidle
+    casgstatus(newg, Gstatus::Idle, Gstatus::Dead);
+  }
+  newg->root = fn;
+  newg->top = fn;
+  newg->handoff = Handoff::None;
+  newg->waitreason = WaitReason::Zero;
+  newg->preempt.store(false, std::memory_order_relaxed);
+  newg->param = nullptr;
+  newg->waiting = nullptr;
+  newg->parentGoid = parentGoid;
+  newg->name = name;
+
+  // Go hands out goids to Ps in batches of _GoidCacheBatch, so creating a
+  // goroutine touches no shared counter 15 times out of 16.
+  if (pp->goidcache == pp->goidcacheend) {
+    pp->goidcache = rt->sched.goidgen.fetch_add(kGoidCacheBatch, std::memory_order_relaxed) + 1;
+    pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
+  }
+  newg->goid = pp->goidcache++;
+  casgstatus(newg, Gstatus::Dead, Gstatus::Runnable);
+  rt->stats.goroutinesCreated.fetch_add(1, std::memory_order_relaxed);
+  return newg;
+}
+
+// Go: runtime/proc.go newproc. The new G goes into runnext: `go f()` followed
+// by blocking (the common pattern) runs f next on this P, warm in cache.
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name) {
+  M* mp = getm();
+  G* curg = mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
+  if (!curg || !mp->p) throwFatal("go: called outside a goroutine");
+  G* newg = newproc1(rt, fn, mp->p, curg->goid, name);
+  runqput(mp->p, newg, true);
+  if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
+}
+
+// ------------------------------------------------------------ Ps and Ms
+
+// Go: runtime/proc.go pidleput. sched.lock held.
+void pidleput(Runtime* rt, P* pp) {
+  if (!runqempty(pp)) throwFatal("pidleput: P has non-empty run queue");
+  pp->status.store(Pstatus::Idle, std::memory_order_release);
+  pp->link = rt->sched.pidle;
+  rt->sched.pidle = pp;
+  rt->sched.npidle.fetch_add(1);
+}
+
+// Go: runtime/proc.go pidleget. sched.lock held.
+P* pidleget(Runtime* rt) {
+  P* pp = rt->sched.pidle;
+  if (pp) {
+    rt->sched.pidle = pp->link;
+    rt->sched.npidle.fetch_sub(1);
+  }
+  return pp;
+}
+
+// Go: runtime/proc.go pidlegetSpinning. sched.lock held. Finding work that
+// we cannot take (no idle P) must be told to Ms about to drop their P: see
+// the "delicate dance" in findRunnable.
+P* pidlegetSpinning(Runtime* rt) {
+  P* pp = pidleget(rt);
+  if (!pp) rt->sched.needspinning.store(1);
+  return pp;
+}
+
+namespace {
+
+// Go: runtime/proc.go mput. sched.lock held.
+void mput(Runtime* rt, M* mp) {
+  mp->schedlink = rt->sched.midle;
+  rt->sched.midle = mp;
+  rt->sched.nmidle++;
+  checkdead(rt);
+}
+
+// Go: runtime/proc.go mget. sched.lock held.
+M* mget(Runtime* rt) {
+  M* mp = rt->sched.midle;
+  if (mp) {
+    rt->sched.midle = mp->schedlink;
+    rt->sched.nmidle--;
+  }
+  return mp;
+}
+
+int64_t mcount(Runtime* rt) { return rt->sched.mnext - rt->sched.nmfreed; }
+
+// Go: runtime/proc.go newm. Creates an M that will start with pp.
+void newm(Runtime* rt, P* pp, bool spinning) {
+  M* mp = rt->allocm();
+  mp->nextp = pp;
+  mp->spinning = spinning;
+  bool started = !rt->exiting.load() && rt->platform->newosproc(mp, mstart);
+  if (!started) {
+    // Give the P back, as if the M had started and found nothing to do.
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    if (spinning) rt->sched.nmspinning.fetch_sub(1);
+    rt->sched.nmfreed++;
+    if (!rt->exiting.load()) {
+      rt->requestExit(RunStatus::Fatal, "newosproc: no thread available (this build cannot start threads)");
+    }
+    pp->status.store(Pstatus::Idle, std::memory_order_release);
+    pp->link = rt->sched.pidle;
+    rt->sched.pidle = pp;
+    rt->sched.npidle.fetch_add(1);
+  }
+}
+
+void becomeSpinning(M* mp) {
+  mp->spinning = true;
+  mp->rt->sched.nmspinning.fetch_add(1);
+  mp->rt->sched.needspinning.store(0);
+}
+
+}  // namespace
+
+// Go: runtime/proc.go acquirep / wirep
+void acquirep(M* mp, P* pp) {
+  if (mp->p) throwFatal("wirep: already in go");
+  if (pp->m.load(std::memory_order_relaxed) || pp->status.load(std::memory_order_relaxed) != Pstatus::Idle)
+    throwFatal("wirep: invalid p state");
+  mp->p = pp;
+  pp->m.store(mp, std::memory_order_release);
+  pp->status.store(Pstatus::Running, std::memory_order_release);
+}
+
+// Go: runtime/proc.go releasep
+P* releasep(M* mp) {
+  P* pp = mp->p;
+  if (!pp || pp->m.load(std::memory_order_relaxed) != mp ||
+      pp->status.load(std::memory_order_relaxed) != Pstatus::Running)
+    throwFatal("releasep: invalid p state");
+  mp->p = nullptr;
+  pp->m.store(nullptr, std::memory_order_release);
+  pp->status.store(Pstatus::Idle, std::memory_order_release);
+  return pp;
+}
+
+// Go: runtime/proc.go startm. Schedules some M to run pp (or an idle P if
+// pp is nullptr), creating an M if none is idle. Returns false if there was
+// no P to run.
+bool startm(Runtime* rt, P* pp, bool spinning) {
+  std::unique_lock<std::mutex> lock(rt->sched.lock);
+  if (!pp) {
+    pp = pidleget(rt);
+    if (!pp) {
+      lock.unlock();
+      // The caller incremented nmspinning, but there are no idle Ps, so it
+      // is fine to undo the increment and give up.
+      if (spinning && rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("startm: negative nmspinning");
+      return false;
+    }
+  }
+  M* nmp = mget(rt);
+  if (!nmp) {
+    // No M is available: make one. Reserve its id under the lock (Go's
+    // mReserveID), so checkdead counts it as running from now on.
+    if (mcount(rt) + 1 > rt->sched.maxmcount) {
+      lock.unlock();
+      // Go prints this line and throws "thread exhaustion".
+      rt->print("runtime: program exceeds " + std::to_string(rt->sched.maxmcount) + "-thread limit\n");
+      rt->requestExit(RunStatus::Fatal, "thread exhaustion");
+      return false;
+    }
+    rt->sched.mnext++;
+    lock.unlock();
+    newm(rt, pp, spinning);
+    return true;
+  }
+  lock.unlock();
+  if (nmp->spinning) throwFatal("startm: m is spinning");
+  if (nmp->nextp) throwFatal("startm: m has p");
+  if (spinning && !runqempty(pp)) throwFatal("startm: p has runnable gs");
+  // The caller incremented nmspinning, so set m.spinning in the new M.
+  nmp->spinning = spinning;
+  nmp->nextp = pp;
+  rt->platform->notewakeup(&nmp->park);  // release: nmp sees nextp
+  return true;
+}
+
+// Go: runtime/proc.go wakep. Tries to add one more P to execute Gs: called
+// when a G is made runnable (newproc, ready).
+void wakep(Runtime* rt) {
+  // Be conservative about spinning threads: only start one if none exist.
+  int32_t zero = 0;
+  if (rt->sched.nmspinning.load() != 0 || !rt->sched.nmspinning.compare_exchange_strong(zero, 1)) return;
+  P* pp;
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    pp = pidlegetSpinning(rt);
+    if (!pp) {
+      if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("wakep: negative nmspinning");
+      return;
+    }
+  }
+  startm(rt, pp, true);
+}
+
+// Go: runtime/proc.go handoffp. Hands off pp from a syscall or a stopping M:
+// starts an M for it if there is work, else puts it on the idle list.
+void handoffp(Runtime* rt, P* pp) {
+  // If it has local work, start it straight away.
+  if (!runqempty(pp) || rt->sched.runqsize.load() != 0) {
+    rt->stats.handoffs.fetch_add(1, std::memory_order_relaxed);
+    startm(rt, pp, false);
+    return;
+  }
+  // No local work: if there are no spinning or idle Ms, our help is needed.
+  int32_t zero = 0;
+  if (rt->sched.nmspinning.load() + rt->sched.npidle.load() == 0 &&
+      rt->sched.nmspinning.compare_exchange_strong(zero, 1)) {
+    rt->sched.needspinning.store(0);
+    rt->stats.handoffs.fetch_add(1, std::memory_order_relaxed);
+    startm(rt, pp, true);
+    return;
+  }
+  std::unique_lock<std::mutex> lock(rt->sched.lock);
+  if (rt->sched.gcwaiting.load()) {
+    pp->status.store(Pstatus::Gcstop, std::memory_order_release);
+    if (--rt->sched.stopwait == 0) rt->platform->notewakeup(&rt->sched.stopnote);
+    return;
+  }
+  if (rt->sched.runqsize.load() != 0) {
+    lock.unlock();
+    rt->stats.handoffs.fetch_add(1, std::memory_order_relaxed);
+    startm(rt, pp, false);
+    return;
+  }
+  // If this is the last running P and nobody waits for timers, an M must
+  // (Go: "nobody is polling network").
+  if (rt->sched.npidle.load() == rt->gomaxprocs.load() - 1 && rt->sched.lastpoll != 0 && hasTimers(pp)) {
+    lock.unlock();
+    startm(rt, pp, false);
+    return;
+  }
+  int64_t when = timersWakeTime(pp);
+  pidleput(rt, pp);
+  lock.unlock();
+  if (when != 0) wakeNetPoller(rt, when);
+}
+
+namespace {
+
+// Go: runtime/proc.go stopm. Stops execution of the current M until new
+// work is available; returns with a P acquired (or without one when the
+// runtime is exiting).
+void stopm(M* mp) {
+  Runtime* rt = mp->rt;
+  if (mp->p) throwFatal("stopm holding p");
+  if (mp->spinning) throwFatal("stopm spinning");
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    if (rt->exiting.load()) return;  // see Runtime::run: exit wakes every M in midle
+    mput(rt, mp);
+  }
+  mp->blocked = true;
+  parkOrPoll(mp);  // timers.cpp: sleep on m.park, or also wait for the next timer
+  mp->blocked = false;
+  if (rt->exiting.load() && !mp->nextp) return;
+  acquirep(mp, mp->nextp);
+  mp->nextp = nullptr;
+}
+
+// Go: runtime/proc.go resetspinning
+void resetspinning(M* mp) {
+  if (!mp->spinning) throwFatal("resetspinning: not a spinning m");
+  mp->spinning = false;
+  if (mp->rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("findrunnable: negative nmspinning");
+  // M wakeup policy is deliberately somewhat conservative, so check if we
+  // need to wake up another P here (see the header of this file).
+  wakep(mp->rt);
+}
+
+// Go: runtime/proc.go checkRunqsNoP. After dropping our P, look for any P
+// with work; if one exists, take an idle P to run it.
+P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
+  for (P* p2 : allpSnapshot) {
+    if (p2->status.load(std::memory_order_acquire) != Pstatus::Idle && !runqempty(p2)) {
+      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      return pidlegetSpinning(rt);  // nullptr: can't get a P, so we're done
+    }
+  }
+  return nullptr;
+}
+
+// Go: runtime/proc.go stealWork. Four rounds over all Ps in a random order;
+// runnext and timers are only taken in the last round.
+G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
+  Runtime* rt = mp->rt;
+  P* pp = mp->p;
+  *newWork = false;
+  *inheritTime = false;
+  const uint32_t n = static_cast<uint32_t>(rt->allp.size());
+  for (int i = 0; i < kStealTries; i++) {
+    const bool stealTimersOrRunNextG = i == kStealTries - 1;
+    for (RandomOrder::Enum e = rt->stealOrder.start(cheaprand(mp)); !e.done(); e.next()) {
+      if (rt->sched.gcwaiting.load()) {
+        // GC work may be available.
+        *newWork = true;
+        return nullptr;
+      }
+      P* p2 = rt->allp[e.position()];
+      if (p2 == pp) continue;
+      // Steal timers from p2. This call to checkTimers is the only place
+      // where we might hold a lock on a different P's timers.
+      if (stealTimersOrRunNextG && hasTimers(p2)) {
+        if (runTimersOf(mp, p2)) {
+          // Running the timers may have made a G ready on our P.
+          if (G* gp = runqget(pp, inheritTime)) return gp;
+          *newWork = true;
+        }
+      }
+      // Don't bother to attempt to steal if p2 is idle.
+      if (p2->status.load(std::memory_order_acquire) == Pstatus::Idle) continue;
+      if (G* gp = runqsteal(pp, p2, stealTimersOrRunNextG)) {
+        rt->stats.steals.fetch_add(1, std::memory_order_relaxed);
+        rt->stats.stolenGs.fetch_add(runqlen(pp) + 1, std::memory_order_relaxed);
+        return gp;
+      }
+    }
+    (void)n;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Go: runtime/proc.go findRunnable. Finds a runnable goroutine to execute:
+// tries the local queue, the global queue, and stealing. Returns nullptr
+// when the M should stop (stopm), having released its P.
+G* findRunnable(M* mp, bool* inheritTime) {
+  Runtime* rt = mp->rt;
+top:
+  if (rt->exiting.load(std::memory_order_relaxed)) return nullptr;
+  P* pp = mp->p;
+  *inheritTime = false;
+  if (rt->sched.gcwaiting.load()) {
+    gcstopm(mp);  // gives up the P: the caller stops this M until startTheWorld
+    return nullptr;
+  }
+
+  // Timers that are due make their Gs runnable here, on our P.
+  checkTimers(mp, pp);
+
+  // Check the global runnable queue once in a while to ensure fairness.
+  // Otherwise two goroutines can completely occupy the local runqueue by
+  // constantly respawning each other.
+  if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && rt->sched.runqsize.load() > 0) {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    if (G* gp = globrunqget(rt, pp, 1)) return gp;
+  }
+
+  // local runq
+  if (G* gp = runqget(pp, inheritTime)) return gp;
+
+  // global runq
+  if (rt->sched.runqsize.load() != 0) {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    if (G* gp = globrunqget(rt, pp, 0)) return gp;
+  }
+
+  // Spinning Ms: steal work from other Ps. Limit the number of spinning Ms
+  // to half the number of busy Ps. This is necessary to prevent excessive
+  // CPU consumption when GOMAXPROCS>>1 but the program parallelism is low.
+  if (mp->spinning || 2 * rt->sched.nmspinning.load() < rt->gomaxprocs.load() - rt->sched.npidle.load()) {
+    if (!mp->spinning) becomeSpinning(mp);
+    bool newWork = false;
+    if (G* gp = stealWork(mp, inheritTime, &newWork)) return gp;
+    if (newWork) goto top;  // there may be new timer or GC work; restart
+  }
+
+  // We have nothing to do. Before dropping our P, take a snapshot of allp
+  // and check, under the lock, what may have arrived since.
+  {
+    std::vector<P*> allpSnapshot = rt->allp;
+    std::unique_lock<std::mutex> lock(rt->sched.lock);
+    if (rt->sched.gcwaiting.load()) goto top;
+    if (rt->sched.runqsize.load() != 0) {
+      G* gp = globrunqget(rt, pp, 0);
+      return gp;
+    }
+    if (!mp->spinning && rt->sched.needspinning.load() == 1) {
+      // See the "delicate dance" below.
+      becomeSpinning(mp);
+      lock.unlock();
+      goto top;
+    }
+    if (releasep(mp) != pp) throwFatal("findrunnable: wrong p");
+    pidleput(rt, pp);
+    lock.unlock();
+
+    // Delicate dance: thread transitions from spinning to non-spinning
+    // state, potentially concurrently with submission of new work. We must
+    // drop nmspinning first and then check all sources again (with a
+    // StoreLoad barrier in between — the seq_cst RMW). If we did it the
+    // other way around, another thread could submit work after we've
+    // checked all sources but before we drop nmspinning; as a result nobody
+    // would unpark a thread to run the work.
+    if (mp->spinning) {
+      mp->spinning = false;
+      if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("findrunnable: negative nmspinning");
+
+      // Check the global and P runqueues again.
+      lock.lock();
+      if (rt->sched.runqsize.load() != 0) {
+        if (P* p2 = pidlegetSpinning(rt)) {
+          G* gp = globrunqget(rt, p2, 0);
+          if (!gp) throwFatal("global runq empty with non-zero runqsize");
+          lock.unlock();
+          acquirep(mp, p2);
+          becomeSpinning(mp);
+          return gp;
+        }
+      }
+      lock.unlock();
+      if (P* p2 = checkRunqsNoP(rt, allpSnapshot)) {
+        acquirep(mp, p2);
+        becomeSpinning(mp);
+        goto top;
+      }
+    }
+  }
+  return nullptr;  // the caller stops this M
+}
+
+// Go: runtime/proc.go execute. Schedules gp to run on the current M.
+// If inheritTime is true, gp inherits the remaining time in the current
+// time slice; otherwise it starts a new one.
+static void execute(M* mp, G* gp, bool inheritTime) {
+  mp->curg.store(gp, std::memory_order_relaxed);
+  gp->m = mp;
+  casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
+  gp->waitsince = 0;
+  gp->preempt.store(false, std::memory_order_relaxed);
+  if (!inheritTime) mp->p->schedtick.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Go: runtime/proc.go dropg
+static void dropg(M* mp) {
+  mp->curg.load(std::memory_order_relaxed)->m = nullptr;
+  mp->curg.store(nullptr, std::memory_order_relaxed);
+}
+
+// Go: runtime/proc.go gopark
+void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
+  M* mp = getm();
+  G* gp = mp->curg.load(std::memory_order_relaxed);
+  mp->waitunlockf = unlockf;
+  mp->waitlock = lock;
+  gp->waitreason = reason;
+  gp->handoff = Handoff::Park;
+}
+
+// Go: runtime/proc.go park_m. Returns true if the G must be resumed at once
+// (its unlock function said the wait is over before it began).
+static bool park_m(M* mp, G* gp) {
+  casgstatus(gp, Gstatus::Running, Gstatus::Waiting);
+  gp->waitsince = mp->rt->platform->nanotime();
+  dropg(mp);
+  if (auto fn = mp->waitunlockf) {
+    bool ok = fn(gp, mp->waitlock);
+    mp->waitunlockf = nullptr;
+    mp->waitlock = nullptr;
+    if (!ok) {
+      casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+      execute(mp, gp, true);  // schedule it back, never returns
+      return true;
+    }
+  }
+  return false;
+}
+
+// Go: runtime/proc.go ready / goready
+void goready(G* gp) {
+  M* mp = getm();
+  casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+  runqput(mp->p, gp, true);
+  wakep(mp->rt);
+}
+
+// Go: runtime/proc.go goschedImpl (Gosched and preemption).
+static void goschedImpl(M* mp, G* gp, bool preempted) {
+  Runtime* rt = mp->rt;
+  casgstatus(gp, Gstatus::Running, Gstatus::Runnable);
+  dropg(mp);
+  if (preempted && rt->sched.gcwaiting.load()) {
+    // The world is stopping: keep gp on this P, it will run first after.
+    runqput(mp->p, gp, true);
+  } else {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    globrunqput(rt, gp);
+  }
+  wakep(rt);
+}
+
+// Go: runtime/proc.go goexit0 / gdestroy
+static void goexit0(M* mp, G* gp) {
+  Runtime* rt = mp->rt;
+  const bool isMain = gp == rt->mainG;
+  casgstatus(gp, Gstatus::Running, Gstatus::Dead);
+  gp->root.destroy();  // the goroutine's frame (and so its locals) go away
+  gp->root = {};
+  gp->top = {};
+  gp->handoff = Handoff::None;
+  gp->name = "";
+  dropg(mp);
+  gfput(mp->p, gp);
+  // When main.main returns the program ends, whatever else is running.
+  if (isMain) rt->requestExit(RunStatus::Ok, "");
+}
+
+// Resumes gp on mp until it hands control back for a reason other than
+// entering or leaving a nested coroutine, then does what it asked.
+// Go: the part of schedule/execute/gogo that runs the G, plus the mcall
+// functions (park_m, gosched_m, gopreempt_m, goexit0, entersyscall...).
+static void runG(M* mp, G* gp) {
+  for (;;) {
+    gp->handoff = Handoff::None;
+    gp->top.resume();
+    switch (gp->handoff) {
+      case Handoff::Call:
+      case Handoff::Return:
+        continue;  // trampoline: resume the frame that is now on top
+      case Handoff::Park:
+        if (park_m(mp, gp)) continue;
+        return;
+      case Handoff::Gosched:
+        goschedImpl(mp, gp, false);
+        return;
+      case Handoff::Preempt:
+        mp->rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
+        goschedImpl(mp, gp, true);
+        return;
+      case Handoff::Exit:
+        goexit0(mp, gp);
+        return;
+      case Handoff::Syscall:
+      case Handoff::SyscallBlock:
+        // entersyscall, the call, exitsyscall: true if gp keeps running here.
+        if (syscallOnM(mp, gp)) continue;
+        return;
+      case Handoff::Cpu:
+        throwFatal("rt::cpu: a simulated-platform step on the real platform");
+      case Handoff::None:
+        throwFatal("goroutine suspended without telling its M why");
+    }
+  }
+}
+
+// Go: runtime/proc.go schedule. One round of scheduling: find a runnable
+// goroutine and run it until it gives the M back. Returns false when the M
+// has nothing to do and must stop.
+static bool schedule(M* mp) {
+  if (mp->spinning && !runqempty(mp->p)) throwFatal("schedule: spinning with local work");
+  mp->p->preempt.store(false, std::memory_order_relaxed);
+  bool inheritTime = false;
+  G* gp = findRunnable(mp, &inheritTime);
+  if (!gp) return false;
+  // This thread is going to run a goroutine and is not spinning anymore, so
+  // if it was marked as spinning we need to reset it now and potentially
+  // start a new spinning M.
+  if (mp->spinning) resetspinning(mp);
+  execute(mp, gp, inheritTime);
+  runG(mp, gp);
+  return true;
+}
+
+// Go: runtime/proc.go mstart / mstart1. The body of every M's thread.
+void mstart(M* mp) {
+  Runtime* rt = mp->rt;
+  if (mp->nextp) {
+    acquirep(mp, mp->nextp);
+    mp->nextp = nullptr;
+  }
+  while (!rt->exiting.load(std::memory_order_acquire)) {
+    if (!mp->p) {
+      stopm(mp);
+      continue;
+    }
+    if (!schedule(mp)) stopm(mp);
+  }
+  // The run is over: give the P back so the runtime can tear it down.
+  if (mp->p) releasep(mp);
+}
+
+// Go: runtime/proc.go checkdead. Called with sched.lock held whenever an M
+// goes idle: if no M is running and no timer is pending, no goroutine can
+// ever be woken again.
+void checkdead(Runtime* rt) {
+  if (rt->exiting.load()) return;
+  int64_t run = mcount(rt) - rt->sched.nmidle - rt->sched.nmidlelocked - rt->sched.nmsys;
+  if (run > 0) return;
+  if (run < 0) throwFatal("checkdead: inconsistent counts");
+  int grunning = 0;
+  {
+    std::lock_guard<std::mutex> lock(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      switch (readgstatus(gp)) {
+        case Gstatus::Waiting:
+        case Gstatus::Preempted:
+          grunning++;
+          break;
+        case Gstatus::Runnable:
+        case Gstatus::Running:
+        case Gstatus::Syscall:
+          throwFatal(("checkdead: runnable g " + std::to_string(gp->goid)).c_str());
+        default:
+          break;
+      }
+    }
+  }
+  if (grunning == 0) {  // possible if main goroutine calls runtime.Goexit()
+    rt->requestExit(RunStatus::Fatal, "no goroutines (main called runtime.Goexit) - deadlock!");
+    return;
+  }
+  // There are no goroutines running, so we can look at the P's timers.
+  for (P* pp : rt->allp)
+    if (hasTimers(pp)) return;
+  rt->requestExit(RunStatus::Fatal, "all goroutines are asleep - deadlock!");
+}
+
+}  // namespace rt

@@ -1,0 +1,49 @@
+// The scheduler's internal entry points (Go: runtime/proc.go). Learners:
+// read proc.cpp from the top; this header only lists what other files call.
+#pragma once
+
+#include <cstdint>
+
+#include "sched/g.hpp"
+#include "sched/m.hpp"
+#include "sched/p.hpp"
+
+namespace rt {
+
+class Runtime;
+
+// The thread function of every M (Go: mstart -> mstart1 -> schedule).
+void mstart(M* mp);
+
+// Creating and finishing goroutines.
+G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid, const char* name);
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name);
+
+// Go: gopark — called from an awaitable's await_suspend: the G suspends, and
+// its M runs unlockf(gp, lock) once the G is in _Gwaiting. unlockf returning
+// false resumes the G at once.
+void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
+// Go: goready — called with a P (from a running G): gp becomes runnable in
+// this P's runnext.
+void goready(G* gp);
+
+// Go: wakep / startm / handoffp / acquirep / releasep.
+void wakep(Runtime* rt);
+bool startm(Runtime* rt, P* pp, bool spinning);
+void handoffp(Runtime* rt, P* pp);
+void acquirep(M* mp, P* pp);
+P* releasep(M* mp);
+
+// Go: pidleput / pidleget / mput / mget — callers hold sched.lock.
+void pidleput(Runtime* rt, P* pp);
+P* pidleget(Runtime* rt);
+P* pidlegetSpinning(Runtime* rt);
+
+// Go: checkdead — with sched.lock held, ends the run if no M can make progress.
+void checkdead(Runtime* rt);
+
+// Go: gfput / gfget.
+void gfput(P* pp, G* gp);
+G* gfget(P* pp);
+
+}  // namespace rt

@@ -1,0 +1,155 @@
+#include "sched/runtime.hpp"
+
+#include "platform/real/real_platform.hpp"
+#include "runtime/throw.hpp"
+#include "sched/proc.hpp"
+#include "sched/runq.hpp"
+#include "sched/stw.hpp"
+#include "sched/sysmon.hpp"
+
+namespace rt {
+
+Runtime::Runtime(Config c) : cfg(std::move(c)) {
+  if (cfg.platform) {
+    platform = cfg.platform;
+  } else {
+    ownedPlatform_ = std::make_unique<RealPlatform>();
+    platform = ownedPlatform_.get();
+  }
+  sched.maxmcount = cfg.maxThreads;
+  if (cfg.gomaxprocs < 1 || cfg.gomaxprocs > kMaxGomaxprocs) throwFatal("Runtime: GOMAXPROCS out of range");
+  // Go: schedinit -> procresize(procs). No M runs yet, so every P starts idle.
+  std::lock_guard<std::mutex> lock(sched.lock);
+  procresize(this, nullptr, cfg.gomaxprocs);
+}
+
+Runtime::~Runtime() {
+  // run() has joined every thread; a Runtime that never ran has none.
+  platform->joinThreads();
+  // Goroutines still alive when the run ended (main returned, or a fatal
+  // error) never finish: destroy their frames, as process exit would.
+  for (G* gp = allgs; gp; gp = gp->alllink) {
+    if (gp->root) {
+      M tmp;  // frames are freed while no P is current: to the global allocator
+      gp->root.destroy();
+      gp->root = {};
+    }
+  }
+}
+
+P* Runtime::pForId(int32_t id) {
+  while (static_cast<int32_t>(ownedPs_.size()) <= id) {
+    auto pp = std::make_unique<P>(&frameDepot);
+    pp->id = static_cast<int32_t>(ownedPs_.size());
+    pp->rt = this;
+    ownedPs_.push_back(std::move(pp));
+  }
+  return ownedPs_[id].get();
+}
+
+// Go: runtime/proc.go allocm + mcommoninit. The id was reserved by the
+// caller (sched.mnext++ under sched.lock, Go's mReserveID).
+M* Runtime::allocm() {
+  std::lock_guard<std::mutex> lock(allmLock);
+  auto mp = std::make_unique<M>();
+  mp->id = static_cast<int64_t>(ownedMs_.size());
+  mp->rt = this;
+  // cheaprand state: from the run's seed, so a seeded run replays its choices.
+  mp->cheaprand = cfg.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(mp->id) * 0xBF58476D1CE4E5B9ULL + 1;
+  mp->alllink = allm;
+  allm = mp.get();
+  M* raw = mp.get();
+  ownedMs_.push_back(std::move(mp));
+  int32_t n = static_cast<int32_t>(ownedMs_.size());
+  int32_t prev = stats.maxMs.load(std::memory_order_relaxed);
+  while (prev < n && !stats.maxMs.compare_exchange_weak(prev, n)) {
+  }
+  return raw;
+}
+
+// Go: runtime/proc.go malg + allgadd
+G* Runtime::allocg() {
+  std::lock_guard<std::mutex> lock(allgLock);
+  auto gp = std::make_unique<G>();
+  gp->alllink = allgs;
+  allgs = gp.get();
+  allglen++;
+  G* raw = gp.get();
+  ownedGs_.push_back(std::move(gp));
+  return raw;
+}
+
+void Runtime::print(std::string_view text) {
+  if (cfg.output) cfg.output(text);
+}
+
+void Runtime::requestExit(RunStatus status, std::string fatal) {
+  {
+    std::lock_guard<std::mutex> lock(exitLock);
+    if (exiting.load()) return;  // the first reason wins
+    result_.status = status;
+    result_.fatal = std::move(fatal);
+    exiting.store(true, std::memory_order_release);
+  }
+  platform->notewakeup(&done_);
+}
+
+RunResult Runtime::run(Goroutine main, const char* name) {
+  if (mainG) throwFatal("Runtime::run called twice");
+  starttime = platform->nanotime();
+  sched.lastpoll.store(starttime);
+  if (cfg.seed == 0) cfg.seed = static_cast<uint64_t>(starttime);
+
+  // Go: runtime.main is goroutine 1, created on m0 with P0. The calling
+  // thread is not an M here (it only waits), so G1 goes to P0's run queue
+  // and an M is started for P0.
+  P* p0;
+  {
+    std::lock_guard<std::mutex> lock(sched.lock);
+    p0 = pidleget(this);
+  }
+  mainG = newproc1(this, main.release(), p0, 0, name);
+  runqput(p0, mainG, false);
+  mainStarted.store(true);
+
+  bool ok;
+  {
+    std::lock_guard<std::mutex> lock(sched.lock);
+    ok = sched.mnext + 2 <= sched.maxmcount;
+    if (ok) sched.mnext += 2;  // sysmon's M and P0's M
+  }
+  if (!ok) {
+    requestExit(RunStatus::Fatal, "thread exhaustion");
+  } else {
+    M* sysmonM = allocm();
+    sysmonM->isSysmon = true;
+    if (!platform->newosproc(sysmonM, sysmon)) {
+      requestExit(RunStatus::Fatal, "newosproc: no thread available (this build cannot start threads)");
+    } else {
+      M* m0 = allocm();
+      m0->nextp = p0;
+      if (!platform->newosproc(m0, mstart))
+        requestExit(RunStatus::Fatal, "newosproc: no thread available");
+    }
+  }
+
+  // Wait for the end. Sleep in short slices rather than one long wait: under
+  // wasm this thread is the one that services requests from the workers, and
+  // the runtime's own waits let it do so.
+  while (!platform->notetsleep(&done_, 50 * 1000 * 1000)) {
+  }
+
+  // Wake every idle M and sysmon so they see `exiting` and return. Idle Ms
+  // are in sched.midle (stopm checks `exiting` under sched.lock before
+  // joining it, so none can slip in after this loop).
+  {
+    std::lock_guard<std::mutex> lock(sched.lock);
+    for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
+  }
+  platform->notewakeup(&sched.sysmonnote);
+  platform->joinThreads();
+  result_.wallNs = platform->nanotime() - starttime;
+  return result_;
+}
+
+}  // namespace rt

@@ -1,0 +1,176 @@
+// Runtime: one Go runtime instance — Go's `sched` global plus allp, allm and
+// allgs — and the entry point that runs a main goroutine to completion.
+//
+// Go has exactly one runtime per process, kept in globals. The lab needs many
+// (every `run` command, every test) and two platforms under them, so the same
+// state lives in an object, and every G, M and P points back to it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "platform/platform.hpp"
+#include "runtime/env.hpp"
+#include "sched/framecache.hpp"
+#include "sched/g.hpp"
+#include "sched/goroutine.hpp"
+#include "sched/m.hpp"
+#include "sched/p.hpp"
+#include "sched/randomorder.hpp"
+
+namespace rt {
+
+// Go: runtime/proc.go _GoidCacheBatch.
+inline constexpr uint64_t kGoidCacheBatch = 16;
+// Go: runtime/proc.go forcePreemptNS — the time slice.
+inline constexpr int64_t kForcePreemptNS = 10 * 1000 * 1000;
+// Go: runtime/proc.go stealTries... (the literal 4 in stealWork).
+inline constexpr int kStealTries = 4;
+
+// Counters for the lab's reports (Go keeps fewer; these are what learners ask for).
+struct SchedStats {
+  std::atomic<uint64_t> goroutinesCreated{0};
+  std::atomic<uint64_t> steals{0};          // successful runqsteal calls
+  std::atomic<uint64_t> stolenGs{0};        // Gs moved by them
+  std::atomic<uint64_t> handoffs{0};        // handoffp that started an M
+  std::atomic<uint64_t> preemptRequests{0}; // preemptone
+  std::atomic<uint64_t> preemptions{0};     // requests honoured at a safe point
+  std::atomic<uint64_t> syscalls{0};
+  std::atomic<uint64_t> syscallRetakes{0};  // Ps taken from Gs in syscalls by sysmon
+  std::atomic<uint64_t> globalQueueSpills{0};  // runqputslow
+  std::atomic<int32_t> maxMs{0};
+};
+
+// Go: runtime/runtime2.go schedt (the fields the lab models).
+struct Sched {
+  std::atomic<uint64_t> goidgen{0};
+
+  // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world state.
+  std::mutex lock;
+
+  M* midle = nullptr;        // idle Ms waiting for work
+  int32_t nmidle = 0;        // number of idle Ms
+  int32_t nmidlelocked = 0;  // locked Ms waiting (always 0: no LockOSThread)
+  int64_t mnext = 0;         // number of Ms created, and the next M id
+  int32_t maxmcount = 10000; // Go: sched.maxmcount
+  int32_t nmsys = 0;         // system Ms not counted by checkdead (sysmon)
+  int64_t nmfreed = 0;       // Ms that exited
+
+  P* pidle = nullptr;              // idle Ps
+  // Go: sched.npidle / sched.nmspinning / sched.needspinning. Read without
+  // the lock by wakep and findRunnable's spinning limit; seq_cst, because
+  // the "submit work, then check spinning" protocol in the header of proc.go
+  // needs a StoreLoad barrier between the two.
+  std::atomic<int32_t> npidle{0};
+  std::atomic<int32_t> nmspinning{0};
+  std::atomic<uint32_t> needspinning{0};
+
+  GQueue runq;                        // the global run queue
+  std::atomic<int32_t> runqsize{0};   // runq.size, readable without the lock
+
+  // Go: sched.gFree — dead Gs shared between Ps (its own lock in Go).
+  std::mutex gFreeLock;
+  GList gFree;
+
+  // Stop-the-world (Go: sched.gcwaiting, stopwait, stopnote).
+  std::atomic<bool> gcwaiting{false};
+  int32_t stopwait = 0;
+  Note stopnote;
+  std::atomic<bool> sysmonwait{false};
+  Note sysmonnote;
+
+  // Go: sched.lastpoll / sched.pollUntil. lastpoll is 0 while an M is
+  // blocked waiting for the next timer (Go: "in netpoll"), else the time
+  // that wait last ended; pollUntil is when that M will wake. Both under
+  // sched.lock in the lab; atomic because handoffp and wakeNetPoller peek.
+  std::atomic<int64_t> lastpoll{1};
+  std::atomic<int64_t> pollUntil{0};
+  M* poller = nullptr;  // the M waiting for timers, if any
+};
+
+enum class RunStatus { Ok, Fatal };
+
+struct RunResult {
+  RunStatus status = RunStatus::Ok;
+  std::string fatal;      // Go's message, e.g. "all goroutines are asleep - deadlock!"
+  int64_t wallNs = 0;
+};
+
+class Runtime {
+ public:
+  struct Config {
+    int gomaxprocs = 1;
+    DebugVars debug;
+    Platform* platform = nullptr;  // defaults to the real platform
+    int maxThreads = 10000;        // Go: sched.maxmcount; the wasm pool caps it
+    uint64_t seed = 0;             // for cheaprand (0: from the clock)
+    std::function<void(std::string_view)> output;  // where schedtrace lines go
+  };
+
+  explicit Runtime(Config cfg);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runs `main` as goroutine 1 until it returns (the program ends, even if
+  // other goroutines are still alive, as in Go) or a fatal error stops it.
+  RunResult run(Goroutine main, const char* name = "main.main");
+
+  // --- State shared with the scheduler code (Go's globals). ---
+  Sched sched;
+  std::vector<P*> allp;                     // Go: allp, len == gomaxprocs
+  // Go: allpLock — held by sysmon and schedtrace while they walk allp, and
+  // by procresize while it changes it (under stop-the-world).
+  std::mutex allpLock;
+  RandomOrder stealOrder;                   // Go: stealOrder
+  G* mainG = nullptr;                       // goroutine 1: its exit ends the run
+  std::atomic<int32_t> gomaxprocs{0};       // Go: gomaxprocs
+  std::atomic<bool> mainStarted{false};     // Go: mainStarted
+  Config cfg;
+  Platform* platform = nullptr;
+  SchedStats stats;
+  int64_t starttime = 0;                    // Go: runtimeInitTime
+
+  std::mutex allmLock;                      // guards allm (Ms are only added)
+  M* allm = nullptr;
+  std::mutex allgLock;                      // Go: allglock
+  G* allgs = nullptr;
+  int64_t allglen = 0;
+
+  FrameDepot frameDepot;
+
+  // The end of the run: set once, by the main goroutine's exit or a fatal
+  // error; every M notices it at its next scheduling point and exits.
+  std::atomic<bool> exiting{false};
+  void requestExit(RunStatus status, std::string fatal);
+
+  void print(std::string_view text);  // schedtrace and friends
+
+  // The P object for id, created on first use and kept for the runtime's
+  // life (an M in a syscall may still point at a P that GOMAXPROCS dropped).
+  P* pForId(int32_t id);
+
+ private:
+  friend struct ProcInternals;
+  std::mutex exitLock;
+  RunResult result_;
+  std::vector<std::unique_ptr<P>> ownedPs_;
+  std::vector<std::unique_ptr<M>> ownedMs_;
+  std::vector<std::unique_ptr<G>> ownedGs_;
+  std::unique_ptr<Platform> ownedPlatform_;
+  Note done_;
+
+ public:
+  // Used by proc.cpp (allocation of runtime structures the runtime owns).
+  M* allocm();
+  G* allocg();
+  RunResult& result() { return result_; }
+  Note& doneNote() { return done_; }
+};
+
+}  // namespace rt

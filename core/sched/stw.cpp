@@ -1,0 +1,216 @@
+#include "sched/stw.hpp"
+
+#include "runtime/throw.hpp"
+#include "sched/proc.hpp"
+#include "sched/runq.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt {
+
+// Go: runtime/preempt.go + proc.go preemptone. Asks the G running on pp to
+// stop at its next safe point. In Go that is the next function prologue (the
+// stack guard is poisoned) or, since Go 1.14, right away via a signal
+// (asynchronous preemption). The lab's real engine is cooperative only: the
+// G honours the flag at its next co_await (rt::checkpoint in long loops).
+bool preemptone(Runtime* rt, P* pp) {
+  M* mp = pp->m.load(std::memory_order_acquire);
+  if (!mp || mp == getm()) return false;
+  G* gp = mp->curg.load(std::memory_order_relaxed);
+  if (!gp) return false;
+  // relaxed: a hint polled by the G at its safe points.
+  gp->preempt.store(true, std::memory_order_relaxed);
+  pp->preempt.store(true, std::memory_order_relaxed);
+  rt->stats.preemptRequests.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+// Go: runtime/proc.go preemptall
+void preemptall(Runtime* rt) {
+  for (P* pp : rt->allp)
+    if (pp->status.load(std::memory_order_acquire) == Pstatus::Running) preemptone(rt, pp);
+}
+
+// Go: runtime/proc.go gcstopm
+void gcstopm(M* mp) {
+  Runtime* rt = mp->rt;
+  if (!rt->sched.gcwaiting.load()) throwFatal("gcstopm: not waiting for gc");
+  if (mp->spinning) {
+    mp->spinning = false;
+    // OK to just drop nmspinning here: startTheWorld unparks threads as necessary.
+    if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("gcstopm: negative nmspinning");
+  }
+  P* pp = releasep(mp);
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    pp->status.store(Pstatus::Gcstop, std::memory_order_release);
+    if (--rt->sched.stopwait == 0) rt->platform->notewakeup(&rt->sched.stopnote);
+  }
+  // The caller (findRunnable) has no P now: returning nullptr makes the M stop.
+}
+
+// Go: runtime/proc.go stopTheWorldWithSema
+void stopTheWorld(M* mp) {
+  Runtime* rt = mp->rt;
+  Platform* pl = rt->platform;
+  bool wait;
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    rt->sched.stopwait = rt->gomaxprocs.load();
+    rt->sched.gcwaiting.store(true);
+    preemptall(rt);
+    // Stop the current P.
+    mp->p->status.store(Pstatus::Gcstop, std::memory_order_release);
+    rt->sched.stopwait--;
+    // Try to retake all Ps in _Psyscall status.
+    for (P* pp : rt->allp) {
+      Pstatus s = Pstatus::Syscall;
+      if (pp->status.compare_exchange_strong(s, Pstatus::Gcstop, std::memory_order_acq_rel)) {
+        pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
+        rt->sched.stopwait--;
+      }
+    }
+    // Stop idle Ps.
+    while (P* pp = pidleget(rt)) {
+      pp->status.store(Pstatus::Gcstop, std::memory_order_release);
+      rt->sched.stopwait--;
+    }
+    wait = rt->sched.stopwait > 0;
+  }
+  // Wait for remaining Ps to stop voluntarily.
+  if (wait) {
+    for (;;) {
+      // Wait for 100us, then try to re-preempt in case of any races.
+      if (pl->notetsleep(&rt->sched.stopnote, 100 * 1000)) {
+        pl->noteclear(&rt->sched.stopnote);
+        break;
+      }
+      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      preemptall(rt);
+    }
+  }
+  std::lock_guard<std::mutex> lock(rt->sched.lock);
+  if (rt->sched.stopwait != 0) throwFatal("stopTheWorld: not stopped (stopwait != 0)");
+  for (P* pp : rt->allp)
+    if (pp->status.load(std::memory_order_acquire) != Pstatus::Gcstop)
+      throwFatal("stopTheWorld: not stopped (status != _Pgcstop)");
+}
+
+namespace {
+
+// Go: runtime/proc.go (*p).destroy — a P beyond the new GOMAXPROCS gives its
+// work to the global queue and its timers to the P that runs procresize.
+void destroyP(Runtime* rt, P* pp, P* plocal) {
+  // Move all runnable goroutines to the global queue, keeping their order.
+  uint32_t h = pp->runqhead.load(std::memory_order_relaxed);
+  uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+  while (t != h) {
+    t--;
+    globrunqputhead(rt, pp->runq[t % kRunqSize].load(std::memory_order_relaxed));
+  }
+  pp->runqtail.store(t, std::memory_order_relaxed);
+  if (G* next = pp->runnext.exchange(nullptr)) globrunqputhead(rt, next);
+  // Go: moveTimers
+  {
+    std::lock_guard<std::mutex> lock(pp->timersLock);
+    for (const Timer& tm : pp->timers) {
+      std::lock_guard<std::mutex> lock2(plocal->timersLock);
+      plocal->timers.push_back(Timer{tm.when, plocal->timerSeq++, tm.g});
+    }
+    pp->timers.clear();
+    pp->timer0When.store(0, std::memory_order_relaxed);
+  }
+  // Go: gfpurge — dead Gs to the global free list.
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.gFreeLock);
+    while (G* gp = pp->gFree.pop()) rt->sched.gFree.push(gp);
+  }
+  pp->frames.flush();
+  pp->status.store(Pstatus::Dead, std::memory_order_release);
+}
+
+}  // namespace
+
+P* procresize(Runtime* rt, M* mp, int32_t nprocs) {
+  const int32_t old = rt->gomaxprocs.load();
+  if (nprocs <= 0) throwFatal("procresize: invalid arg");
+  {
+    std::lock_guard<std::mutex> lock(rt->allpLock);
+    // Grow allp if necessary, reusing Ps that an earlier shrink destroyed.
+    while (static_cast<int32_t>(rt->allp.size()) < nprocs) {
+      int32_t id = static_cast<int32_t>(rt->allp.size());
+      rt->allp.push_back(rt->pForId(id));
+    }
+  }
+  for (int32_t i = old; i < nprocs; i++) {
+    P* pp = rt->allp[i];
+    pp->status.store(Pstatus::Gcstop, std::memory_order_relaxed);
+  }
+
+  if (mp && mp->p && mp->p->id < nprocs) {
+    // Continue to use the current P.
+    mp->p->status.store(Pstatus::Running, std::memory_order_release);
+  } else if (mp) {
+    // Release the current P and acquire allp[0].
+    if (mp->p) mp->p->m.store(nullptr, std::memory_order_relaxed);
+    mp->p = nullptr;
+    P* p0 = rt->allp[0];
+    p0->m.store(nullptr, std::memory_order_relaxed);
+    p0->status.store(Pstatus::Idle, std::memory_order_relaxed);
+    acquirep(mp, p0);
+  }
+  P* timersTo = mp ? mp->p.load() : rt->allp[0];
+  // Release resources from unused Ps. A P itself is never freed: an M in a
+  // syscall may still point at it.
+  for (int32_t i = nprocs; i < old; i++) destroyP(rt, rt->allp[i], timersTo);
+  if (static_cast<int32_t>(rt->allp.size()) != nprocs) {
+    std::lock_guard<std::mutex> lock(rt->allpLock);
+    rt->allp.resize(nprocs);
+  }
+  if (timersTo) {
+    std::lock_guard<std::mutex> lock(timersTo->timersLock);
+    std::make_heap(timersTo->timers.begin(), timersTo->timers.end(),
+                   [](const Timer& a, const Timer& b) { return a.when != b.when ? a.when > b.when : a.seq > b.seq; });
+    timersTo->timer0When.store(timersTo->timers.empty() ? 0 : timersTo->timers.front().when,
+                               std::memory_order_relaxed);
+  }
+
+  P* runnablePs = nullptr;
+  for (int32_t i = nprocs - 1; i >= 0; i--) {
+    P* pp = rt->allp[i];
+    if (mp && mp->p == pp) continue;
+    pp->status.store(Pstatus::Idle, std::memory_order_release);
+    if (runqempty(pp)) {
+      pp->link = nullptr;
+      pidleput(rt, pp);
+    } else {
+      // Go: p.m.set(mget()) — an idle M for it, or nullptr for a new one.
+      pp->link = runnablePs;
+      runnablePs = pp;
+    }
+  }
+  rt->stealOrder.reset(static_cast<uint32_t>(nprocs));
+  rt->gomaxprocs.store(nprocs);
+  return runnablePs;
+}
+
+// Go: runtime/proc.go startTheWorldWithSema
+void startTheWorld(M* mp, int32_t newprocs) {
+  Runtime* rt = mp->rt;
+  P* p1;
+  {
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    p1 = procresize(rt, mp, newprocs > 0 ? newprocs : rt->gomaxprocs.load());
+    rt->sched.gcwaiting.store(false);
+  }
+  while (p1) {
+    P* pp = p1;
+    p1 = p1->link;
+    pp->link = nullptr;
+    startm(rt, pp, false);
+  }
+  // Wake up an additional proc in case we have excessive runnable goroutines
+  // in local queues or in the global queue.
+  wakep(rt);
+}
+
+}  // namespace rt

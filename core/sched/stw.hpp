@@ -1,0 +1,37 @@
+// Stopping the world, and GOMAXPROCS.
+//
+// Go: runtime/proc.go stopTheWorldWithSema / startTheWorldWithSema /
+// procresize. To change GOMAXPROCS (and, in later chapters, to start and end a
+// GC cycle) the runtime stops every P: it sets sched.gcwaiting, asks running
+// goroutines to yield (preemptall), takes Ps that sit in syscalls or idle, and
+// waits for the rest to stop at their next safe point (gcstopm). Then it
+// resizes allp and restarts the Ps that have work.
+#pragma once
+
+#include <cstdint>
+
+#include "sched/m.hpp"
+#include "sched/p.hpp"
+
+namespace rt {
+
+class Runtime;
+
+// Go: runtime/proc.go stopTheWorldWithSema / startTheWorldWithSema. Called
+// by a goroutine's M, which keeps its P (in _Pgcstop) throughout.
+void stopTheWorld(M* mp);
+void startTheWorld(M* mp, int32_t newprocs);
+
+// Go: runtime/proc.go gcstopm — an M noticed gcwaiting: give up the P.
+void gcstopm(M* mp);
+
+// Go: runtime/proc.go procresize. sched.lock held, world stopped (or not yet
+// started). Returns the list (through P::link) of Ps with local work that
+// need an M.
+P* procresize(Runtime* rt, M* mp, int32_t nprocs);
+
+// Go: runtime/proc.go preemptone / preemptall.
+bool preemptone(Runtime* rt, P* pp);
+void preemptall(Runtime* rt);
+
+}  // namespace rt

@@ -1,0 +1,164 @@
+#include "sched/timers.hpp"
+
+#include <algorithm>
+
+#include "sched/proc.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt {
+
+namespace {
+
+// Min-heap order on (when, seq): the std heap functions build a max-heap, so
+// "less" here means "later".
+bool later(const Timer& a, const Timer& b) { return a.when != b.when ? a.when > b.when : a.seq > b.seq; }
+
+void updateTimer0When(P* pp) {
+  pp->timer0When.store(pp->timers.empty() ? 0 : pp->timers.front().when, std::memory_order_relaxed);
+}
+
+// Pops every due timer of pp (pp->timersLock held) into `due`.
+int takeDue(P* pp, int64_t now, Timer* due, int max) {
+  int n = 0;
+  while (n < max && !pp->timers.empty() && pp->timers.front().when <= now) {
+    std::pop_heap(pp->timers.begin(), pp->timers.end(), later);
+    due[n++] = pp->timers.back();
+    pp->timers.pop_back();
+  }
+  updateTimer0When(pp);
+  return n;
+}
+
+// Go: runtime/time.go runtimer / goroutineReady. The timer's G becomes
+// runnable on mp's P (the P running the timers, not necessarily its own).
+bool runDue(M* mp, P* from) {
+  const int64_t now = mp->rt->platform->nanotime();
+  bool ran = false;
+  for (;;) {
+    Timer due[16];
+    int n;
+    {
+      std::lock_guard<std::mutex> lock(from->timersLock);
+      n = takeDue(from, now, due, 16);
+    }
+    for (int i = 0; i < n; i++) goready(due[i].g);
+    ran = ran || n > 0;
+    if (n < 16) return ran;
+  }
+}
+
+int64_t earliestTimer(Runtime* rt) {
+  int64_t when = 0;
+  for (P* pp : rt->allp) {
+    int64_t w = pp->timer0When.load(std::memory_order_relaxed);
+    if (w != 0 && (when == 0 || w < when)) when = w;
+  }
+  return when;
+}
+
+// Go: mget's inverse for one M: take mp off sched.midle (sched.lock held).
+void mremove(Runtime* rt, M* mp) {
+  for (M** link = &rt->sched.midle; *link; link = &(*link)->schedlink) {
+    if (*link == mp) {
+      *link = mp->schedlink;
+      rt->sched.nmidle--;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+// Go: runtime/time.go addtimer / (*timers).addHeap
+void addtimer(P* pp, int64_t when, G* gp) {
+  {
+    std::lock_guard<std::mutex> lock(pp->timersLock);
+    pp->timers.push_back(Timer{when, pp->timerSeq++, gp});
+    std::push_heap(pp->timers.begin(), pp->timers.end(), later);
+    updateTimer0When(pp);
+  }
+  wakeNetPoller(pp->rt, when);
+}
+
+bool hasTimers(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed) != 0; }
+
+int64_t timersWakeTime(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed); }
+
+// Go: runtime/proc.go checkTimers
+void checkTimers(M* mp, P* pp) {
+  int64_t next = pp->timer0When.load(std::memory_order_relaxed);
+  if (next == 0 || next > mp->rt->platform->nanotime()) return;  // nothing due: no lock
+  runDue(mp, pp);
+}
+
+bool runTimersOf(M* mp, P* p2) {
+  int64_t next = p2->timer0When.load(std::memory_order_relaxed);
+  if (next == 0 || next > mp->rt->platform->nanotime()) return false;
+  return runDue(mp, p2);
+}
+
+// Go: runtime/proc.go wakeNetPoller
+void wakeNetPoller(Runtime* rt, int64_t when) {
+  if (rt->sched.lastpoll.load() == 0) {
+    // An M is waiting for timers. If it would sleep past `when`, wake it
+    // so it recomputes (Go: netpollBreak).
+    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    int64_t until = rt->sched.pollUntil.load();
+    if (rt->sched.poller && (until == 0 || until > when)) rt->platform->notewakeup(&rt->sched.poller->park);
+  } else {
+    wakep(rt);
+  }
+}
+
+void parkOrPoll(M* mp) {
+  Runtime* rt = mp->rt;
+  Platform* pl = rt->platform;
+  for (;;) {
+    int64_t until = 0;
+    {
+      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      if (!mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 && (until = earliestTimer(rt)) != 0) {
+        rt->sched.lastpoll.store(0);
+        rt->sched.pollUntil.store(until);
+        rt->sched.poller = mp;
+      } else {
+        until = 0;
+      }
+    }
+    if (until == 0) {
+      // A plain idle M: sleep until startm (or the end of the run) wakes us.
+      pl->notesleep(&mp->park);
+      pl->noteclear(&mp->park);
+      if (mp->nextp || rt->exiting.load()) return;
+      continue;  // a stale wakeup meant for the timer poller
+    }
+
+    bool woken = pl->notetsleep(&mp->park, until - pl->nanotime());
+    std::unique_lock<std::mutex> lock(rt->sched.lock);
+    rt->sched.poller = nullptr;
+    rt->sched.pollUntil.store(0);
+    rt->sched.lastpoll.store(pl->nanotime());
+    if (woken) {
+      pl->noteclear(&mp->park);
+      if (mp->nextp || rt->exiting.load()) return;
+      continue;  // an earlier timer arrived (netpollBreak): recompute
+    }
+    if (mp->nextp || rt->exiting.load()) {
+      // startm handed us a P just as we timed out: its wakeup is on its way.
+      lock.unlock();
+      pl->notesleep(&mp->park);
+      pl->noteclear(&mp->park);
+      return;
+    }
+    // A timer is due. Like Go after netpoll returns: take an idle P and go
+    // back to findRunnable, which runs the timers.
+    if (P* pp = pidleget(rt)) {
+      mremove(rt, mp);
+      mp->nextp = pp;
+      return;
+    }
+    // Every P is busy: their Ms run the timers in findRunnable. Keep waiting.
+  }
+}
+
+}  // namespace rt
