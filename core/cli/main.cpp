@@ -66,7 +66,8 @@ int runScript(lab::Lab& lab) {
     if (r.ok) {
       print(r);
     } else {
-      std::cerr << "rtlab: line " << lineNo << ": " << r.text << '\n';
+      if (r.programFailed) std::cerr << r.text << "\nrtlab: line " << lineNo << ": the program failed\n";
+      else std::cerr << "rtlab: line " << lineNo << ": " << r.text << '\n';
       failures++;
     }
   }
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; i++) line += (i > 1 ? " " : "") + quoteWord(argv[i]);
     lab::Reply r = lab.exec(line);
     if (!r.ok) {
-      std::cerr << "rtlab: " << r.text << '\n';
+      // A program that died prints Go's report as is; bad input gets our prefix.
+      std::cerr << (r.programFailed ? "" : "rtlab: ") << r.text << '\n';
       return 1;
     }
     print(r);

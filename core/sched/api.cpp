@@ -43,6 +43,8 @@ void Sleep::await_suspend(coro::coroutine_handle<>) const noexcept {
   gopark(armSleepTimer, reinterpret_cast<void*>(static_cast<intptr_t>(when)), WaitReason::Sleep);
 }
 
+int64_t nanotime() { return currentRuntime()->platform->nanotime(); }
+
 // Go: runtime/proc.go gcount
 int NumGoroutine() {
   Runtime* rt = currentRuntime();

@@ -92,6 +92,10 @@ struct Sleep {
 // Go: runtime.NumGoroutine — goroutines that exist and have not exited.
 int NumGoroutine();
 
+// Go: runtime.nanotime — the clock of the platform this goroutine runs on
+// (real time, or the simulator's virtual time).
+int64_t nanotime();
+
 // co_await rt::GOMAXPROCS(n): sets GOMAXPROCS (n > 0), with the world
 // stopped while the Ps change; co_await yields the previous value.
 struct GOMAXPROCS {

@@ -454,16 +454,33 @@ top:
   // Timers that are due make their Gs runnable here, on our P.
   checkTimers(mp, pp);
 
+  // Did sysmon find this P's time slice used up (pp->preempt)? In Go an
+  // asynchronous preemption stops whatever G is running at that moment, even
+  // one that never reaches a safe point before it blocks or exits — such as
+  // the members of a chain of goroutines that wake each other through
+  // runnext, each inheriting the previous one's slice. Preempted, that G
+  // leaves the chain for the global queue and the chain breaks. The lab's
+  // real engine preempts only at safe points, so it breaks the chain here,
+  // between goroutines: the runnext G loses its turn and queues at the tail,
+  // the global queue is looked at first, and the next G starts a new slice.
+  const bool sliceExpired = pp->preempt.exchange(false, std::memory_order_relaxed);
+  if (sliceExpired) {
+    if (G* next = pp->runnext.exchange(nullptr, std::memory_order_acq_rel)) runqput(pp, next, false);
+  }
+
   // Check the global runnable queue once in a while to ensure fairness.
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
-  if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && rt->sched.runqsize.load() > 0) {
+  if ((pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 || sliceExpired) && rt->sched.runqsize.load() > 0) {
     std::lock_guard<std::mutex> lock(rt->sched.lock);
     if (G* gp = globrunqget(rt, pp, 1)) return gp;
   }
 
   // local runq
-  if (G* gp = runqget(pp, inheritTime)) return gp;
+  if (G* gp = runqget(pp, inheritTime)) {
+    if (sliceExpired) *inheritTime = false;
+    return gp;
+  }
 
   // global runq
   if (rt->sched.runqsize.load() != 0) {
@@ -660,11 +677,10 @@ static void runG(M* mp, G* gp) {
 }
 
 // Go: runtime/proc.go schedule. One round of scheduling: find a runnable
-// goroutine and run it until it gives the M back. Returns false when the M
-// has nothing to do and must stop.
+// goroutine and run it until it gives the M back. Returns false when there
+// was nothing to run (the M then has no P, or the run is over).
 static bool schedule(M* mp) {
   if (mp->spinning && !runqempty(mp->p)) throwFatal("schedule: spinning with local work");
-  mp->p->preempt.store(false, std::memory_order_relaxed);
   bool inheritTime = false;
   G* gp = findRunnable(mp, &inheritTime);
   if (!gp) return false;
@@ -684,12 +700,11 @@ void mstart(M* mp) {
     acquirep(mp, mp->nextp);
     mp->nextp = nullptr;
   }
+  // schedule() returns without a P when findRunnable gave it up (nothing to
+  // do, or the world is stopping): then the M sleeps until handed one.
   while (!rt->exiting.load(std::memory_order_acquire)) {
-    if (!mp->p) {
-      stopm(mp);
-      continue;
-    }
-    if (!schedule(mp)) stopm(mp);
+    if (mp->p) schedule(mp);
+    else stopm(mp);
   }
   // The run is over: give the P back so the runtime can tear it down.
   if (mp->p) releasep(mp);

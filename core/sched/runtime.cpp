@@ -1,5 +1,7 @@
 #include "sched/runtime.hpp"
 
+#include <algorithm>
+
 #include "platform/real/real_platform.hpp"
 #include "runtime/throw.hpp"
 #include "sched/proc.hpp"
@@ -30,8 +32,7 @@ Runtime::~Runtime() {
   // error) never finish: destroy their frames, as process exit would.
   for (G* gp = allgs; gp; gp = gp->alllink) {
     if (gp->root) {
-      M tmp;  // frames are freed while no P is current: to the global allocator
-      gp->root.destroy();
+      gp->root.destroy();  // no M on this thread: frames go back to the global allocator
       gp->root = {};
     }
   }
@@ -77,6 +78,34 @@ G* Runtime::allocg() {
   G* raw = gp.get();
   ownedGs_.push_back(std::move(gp));
   return raw;
+}
+
+// Go: runtime/traceback.go goroutineheader, for every goroutine: what a
+// fatal error prints after its message (the lab has no stack frames to show,
+// so each goroutine gets the function that started it).
+std::string Runtime::goroutineDump() {
+  std::vector<G*> gs;
+  {
+    std::lock_guard<std::mutex> lock(allgLock);
+    for (G* gp = allgs; gp; gp = gp->alllink)
+      if (readgstatus(gp) != Gstatus::Dead && readgstatus(gp) != Gstatus::Idle) gs.push_back(gp);
+  }
+  std::sort(gs.begin(), gs.end(), [](G* a, G* b) { return a->goid < b->goid; });
+  std::string out;
+  for (G* gp : gs) {
+    std::string status;
+    switch (readgstatus(gp)) {
+      case Gstatus::Runnable: status = "runnable"; break;
+      case Gstatus::Running: status = "running"; break;
+      case Gstatus::Syscall: status = "syscall"; break;
+      case Gstatus::Waiting: status = std::string(waitReasonString(gp->waitreason)); break;
+      case Gstatus::Preempted: status = "preempted"; break;
+      default: status = std::string(gstatusName(readgstatus(gp))); break;
+    }
+    out += "goroutine " + std::to_string(gp->goid) + " [" + status + "]:\n" +
+           (gp->name && *gp->name ? gp->name : "goroutine") + "(...)\n\n";
+  }
+  return out;
 }
 
 void Runtime::print(std::string_view text) {

@@ -150,6 +150,7 @@ class Runtime {
   void requestExit(RunStatus status, std::string fatal);
 
   void print(std::string_view text);  // schedtrace and friends
+  std::string goroutineDump();         // "goroutine 1 [chan receive]:" ... for fatal errors
 
   // The P object for id, created on first use and kept for the runtime's
   // life (an M in a syscall may still point at a P that GOMAXPROCS dropped).

@@ -11,5 +11,6 @@ void registerBuiltinCommands(Registry& registry);
 CommandSpec helpCommand();
 CommandSpec versionCommand();
 CommandSpec envCommand();
+CommandSpec runCommand();
 
 }  // namespace lab

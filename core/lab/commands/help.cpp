@@ -28,7 +28,7 @@ std::string_view typeName(FlagType t) {
 void specJson(JsonWriter& j, const CommandSpec& c, Language lang) {
   j.beginObject();
   j.field("name", c.name).field("usage", c.usage()).field("summary", c.summary.in(lang));
-  j.field("details", c.details.in(lang));
+  j.field("details", c.details.in(lang)).field("example", c.example.empty() ? c.name : c.example);
   j.key("args").beginArray();
   for (const auto& a : c.args)
     j.beginObject().field("name", a.name).field("optional", a.optional).field("variadic", a.variadic).endObject();
@@ -71,6 +71,7 @@ Reply explainCommand(const Lab& lab, const CommandSpec& c) {
   const Language lang = lab.language();
   std::string text = "usage: " + c.usage() + "\n\n" + std::string(c.summary.in(lang)) + "\n";
   if (!c.details.in(lang).empty()) text += "\n" + std::string(c.details.in(lang)) + "\n";
+  if (!c.example.empty()) text += (lang == Language::Zh ? "\n示例: " : "\nexample: ") + c.example + "\n";
   text += lang == Language::Zh ? "\n选项:\n" : "\nflags:\n";
   size_t width = 0;
   std::vector<std::string> left;

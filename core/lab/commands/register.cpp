@@ -6,6 +6,7 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(helpCommand());
   registry.add(versionCommand());
   registry.add(envCommand());
+  registry.add(runCommand());
 }
 
 }  // namespace lab

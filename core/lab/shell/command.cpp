@@ -71,6 +71,15 @@ Reply Reply::error(std::string message) {
   return r;
 }
 
+Reply Reply::programFailure(std::string text, std::string json) {
+  Reply r;
+  r.ok = false;
+  r.programFailed = true;
+  r.text = std::move(text);
+  r.json = std::move(json);
+  return r;
+}
+
 const FlagSpec& jsonFlagSpec() {
   static const FlagSpec spec{
       .name = "json",

@@ -57,13 +57,19 @@ struct ArgSpec {
 
 // What a command answers. `text` is for people; `json` is the same answer for
 // programs (the web views, the tests, the course checker), always one JSON
-// value. A failure is exactly one line of text.
+// value.
+//
+// Two kinds of failure: bad input (Reply::error) is exactly one line, and the
+// shell prefixes it with "error: "; a program that ran and died (a deadlock,
+// a panic: Reply::programFailed) keeps Go's own multi-line report.
 struct Reply {
   bool ok = true;
   std::string text;
   std::string json;
+  bool programFailed = false;
 
   static Reply error(std::string message);
+  static Reply programFailure(std::string text, std::string json);
 };
 
 struct CommandSpec;
@@ -93,6 +99,7 @@ struct CommandSpec {
   std::vector<ArgSpec> args;
   std::vector<FlagSpec> flags;  // `--json` is added to every command
   Handler run;
+  std::string example;  // a complete, quick invocation, shown by help (default: the bare name)
 
   const FlagSpec* flag(std::string_view flagName) const;
   std::string usage() const;  // "env [NAME=value...] [--json]"

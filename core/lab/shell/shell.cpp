@@ -59,10 +59,10 @@ Reply Shell::exec(std::string_view line) {
       reply = Reply::error(err);
     } else {
       reply = spec->run(lab_, *inv);
-      if (reply.ok && inv->json) reply.text = reply.json;
+      if ((reply.ok || reply.programFailed) && inv->json) reply.text = reply.json;
     }
   }
-  if (!reply.ok) {
+  if (!reply.ok && !reply.programFailed) {
     // Enforce the contract: one line, and a JSON form of it.
     if (auto nl = reply.text.find('\n'); nl != std::string::npos) reply.text.resize(nl);
     reply.text = "error: " + reply.text;

@@ -1,0 +1,190 @@
+// run <scenario>: run a built-in scenario on the runtime and report what the
+// scheduler did (the counters learners ask about: goroutines created, steals,
+// handoffs, preemptions, threads). GODEBUG output (schedtrace, scheddetail)
+// comes first, as it would on a Go program's stderr.
+#include <mutex>
+
+#include "lab/commands/commands.hpp"
+#include "lab/json.hpp"
+#include "lab/lab.hpp"
+#include "lab/scenarios/scenario.hpp"
+#include "platform/real/real_platform.hpp"
+#include "sched/runtime.hpp"
+#include "util/suggest.hpp"
+#include "util/utf8.hpp"
+
+namespace lab {
+
+namespace {
+
+std::string checkSize(const Scenario& sc, int64_t size) {
+  if (size < sc.minSize || size > sc.maxSize)
+    return "run: --size for " + sc.name + " must be in " + std::to_string(sc.minSize) + ".." +
+           std::to_string(sc.maxSize) + " (" + sc.sizeMeaning + ")";
+  if (sc.checkSize) {
+    if (std::string problem = sc.checkSize(size); !problem.empty()) return "run: " + problem;
+  }
+  return "";
+}
+
+struct RunSetup {
+  const Scenario* scenario = nullptr;
+  ScenarioParams params;
+  rt::DebugVars debug;
+  std::string engine;
+};
+
+// Validates everything before anything runs, so a bad flag changes nothing.
+std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
+  const std::string& name = inv.args[0];
+  setup->scenario = findScenario(name);
+  if (!setup->scenario) {
+    std::string msg = "run: no scenario \"" + util::truncateForDisplay(name) + "\"";
+    if (auto guess = util::suggest(name, scenarioNames()); !guess.empty()) msg += "; did you mean \"" + guess + "\"?";
+    msg += " (scenarios: ";
+    auto names = scenarioNames();
+    for (size_t i = 0; i < names.size(); i++) msg += (i ? ", " : "") + names[i];
+    return msg + ")";
+  }
+  const Scenario& sc = *setup->scenario;
+  setup->engine = inv.stringFlag("engine");
+  if (setup->engine == "real" && !rt::RealPlatform::threadsAvailable())
+    return "run: the real engine needs threads, and this page runs the single-threaded build "
+           "(open the lab on a cross-origin isolated page, or use the native rtlab)";
+
+  setup->params.procs = inv.flagGiven("procs") ? static_cast<int>(inv.intFlag("procs")) : lab.env().gomaxprocs;
+  if (sc.fixedProcs > 0) setup->params.procs = sc.fixedProcs;
+  setup->params.size = inv.flagGiven("size") ? inv.intFlag("size") : sc.defaultSize;
+  if (std::string problem = checkSize(sc, setup->params.size); !problem.empty()) return problem;
+
+  setup->debug = lab.env().debug;
+  if (inv.flagGiven("godebug")) {
+    std::string err;
+    auto d = rt::parseGODEBUG(inv.stringFlag("godebug"), &err);
+    if (!d) return "run: " + err;
+    setup->debug = *d;
+  }
+  return "";
+}
+
+void statsJson(JsonWriter& j, rt::Runtime& r) {
+  const rt::SchedStats& s = r.stats;
+  j.field("goroutines", static_cast<uint64_t>(s.goroutinesCreated.load()));
+  j.field("steals", static_cast<uint64_t>(s.steals.load()));
+  j.field("stolenGs", static_cast<uint64_t>(s.stolenGs.load()));
+  j.field("handoffs", static_cast<uint64_t>(s.handoffs.load()));
+  j.field("preemptRequests", static_cast<uint64_t>(s.preemptRequests.load()));
+  j.field("preemptions", static_cast<uint64_t>(s.preemptions.load()));
+  j.field("syscalls", static_cast<uint64_t>(s.syscalls.load()));
+  j.field("syscallRetakes", static_cast<uint64_t>(s.syscallRetakes.load()));
+  j.field("globalQueueSpills", static_cast<uint64_t>(s.globalQueueSpills.load()));
+  j.field("maxMs", static_cast<int64_t>(s.maxMs.load()));
+}
+
+std::string statsText(rt::Runtime& r) {
+  const rt::SchedStats& s = r.stats;
+  return "goroutines=" + std::to_string(s.goroutinesCreated.load()) + " steals=" + std::to_string(s.steals.load()) +
+         " (" + std::to_string(s.stolenGs.load()) + " Gs) handoffs=" + std::to_string(s.handoffs.load()) +
+         " preemptions=" + std::to_string(s.preemptions.load()) + "/" + std::to_string(s.preemptRequests.load()) +
+         " syscalls=" + std::to_string(s.syscalls.load()) + " retakes=" + std::to_string(s.syscallRetakes.load()) +
+         " threads=" + std::to_string(s.maxMs.load());
+}
+
+Reply runScenario(Lab& lab, const Invocation& inv) {
+  RunSetup setup;
+  if (std::string err = prepare(lab, inv, &setup); !err.empty()) return Reply::error(err);
+  const Scenario& sc = *setup.scenario;
+
+  std::mutex outMu;
+  std::string output;  // what the runtime printed (schedtrace...), in order
+  rt::Runtime::Config cfg;
+  cfg.gomaxprocs = setup.params.procs;
+  cfg.debug = setup.debug;
+  // Under wasm every thread must come from the page's pre-started worker
+  // pool: the runtime may not ask for more (Go's maxmcount plays that role).
+  cfg.maxThreads = lab.host().wasm ? std::max(2, lab.host().workers) : 10000;
+  cfg.output = [&](std::string_view text) {
+    std::lock_guard<std::mutex> lock(outMu);
+    output += text;
+  };
+  rt::Runtime runtime(cfg);
+  ScenarioResult result;
+  rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
+
+  JsonWriter j;
+  j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
+  j.field("size", setup.params.size).field("godebug", setup.debug.str());
+  j.field("status", rr.status == rt::RunStatus::Ok ? "ok" : "fatal");
+  if (rr.status == rt::RunStatus::Ok) {
+    j.field("result", result.result).field("passed", result.passed).field("wallNs", result.wallNs);
+  } else {
+    j.field("fatal", rr.fatal).field("exitStatus", 2);
+  }
+  j.field("runNs", rr.wallNs);
+  statsJson(j, runtime);
+  j.key("metrics").beginObject();
+  for (const auto& [k, v] : result.metrics) j.field(k, v);
+  j.endObject();
+  j.field("output", output).endObject();
+
+  if (rr.status != rt::RunStatus::Ok) {
+    // What `go run` shows for a program that dies: the runtime's message, the
+    // goroutines, and the exit status.
+    bool isPanic = rr.fatal.rfind("panic: ", 0) == 0;
+    std::string text = output + (isPanic ? "" : "fatal error: ") + rr.fatal + "\n\n" + runtime.goroutineDump() +
+                       "exit status 2";
+    return Reply::programFailure(text, j.str());
+  }
+  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(runtime) + "\nwall " +
+                     std::to_string(result.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup.params.procs) +
+                     ", engine " + setup.engine + ")";
+  return Reply{true, text, j.str()};
+}
+
+}  // namespace
+
+CommandSpec runCommand() {
+  return CommandSpec{
+      .name = "run",
+      .summary = {"run a built-in scenario on the runtime", "在运行时上运行一个内置场景"},
+      .details = {"Scenarios: deadlock, fanout, hog, parallel, pingpong, skynet, syscalls, timers "
+                  "(help run lists them; see each one's --size). GOMAXPROCS and GODEBUG come from `env` "
+                  "unless --procs or --godebug is given.",
+                  "场景：deadlock、fanout、hog、parallel、pingpong、skynet、syscalls、timers。"
+                  "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"},
+      .args = {ArgSpec{.name = "scenario",
+                       .optional = false,
+                       .variadic = false,
+                       .complete = [](const Lab&) { return scenarioNames(); }}},
+      .flags = {FlagSpec{.name = "engine",
+                         .type = FlagType::Choice,
+                         .valueName = "E",
+                         .defaultValue = "real",
+                         .help = {"real: OS threads (Web Workers in the browser)", "real：操作系统线程（浏览器中为 Web Worker）"},
+                         .choices = {"real"}},
+                FlagSpec{.name = "procs",
+                         .type = FlagType::Int,
+                         .valueName = "N",
+                         .defaultValue = "",
+                         .help = {"GOMAXPROCS for this run", "本次运行的 GOMAXPROCS"},
+                         .min = 1,
+                         .max = 256},
+                FlagSpec{.name = "size",
+                         .type = FlagType::Int,
+                         .valueName = "N",
+                         .defaultValue = "",
+                         .help = {"the scenario's size (leaves, workers, round trips...)", "场景规模（叶子数、worker 数、往返次数……）"},
+                         .min = 0,
+                         .max = 100000000},
+                FlagSpec{.name = "godebug",
+                         .type = FlagType::String,
+                         .valueName = "k=v,...",
+                         .defaultValue = "",
+                         .help = {"GODEBUG for this run, e.g. schedtrace=10,scheddetail=1",
+                                  "本次运行的 GODEBUG，例如 schedtrace=10,scheddetail=1"}}},
+      .run = runScenario,
+      .example = "run skynet --size 10000",
+  };
+}
+
+}  // namespace lab

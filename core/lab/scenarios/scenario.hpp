@@ -1,0 +1,52 @@
+// Built-in scenarios: small Go programs, written as goroutines, that the
+// `run` command executes on the runtime. Each one exists to show one idea of
+// the course (fan-out stealing, syscall handoff, preemption of a hog...).
+//
+// A scenario is a spec (name, help, parameters) and a main goroutine that
+// fills a ScenarioResult. The engine (real threads now, the simulator later)
+// is chosen by `run`, not by the scenario.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lab/shell/command.hpp"
+#include "sched/goroutine.hpp"
+
+namespace lab {
+
+struct ScenarioParams {
+  int64_t size = 0;  // the scenario's main size knob (--size); 0 = its default
+  int procs = 1;     // GOMAXPROCS of the run
+};
+
+// What a scenario reports, beyond the runtime's own counters.
+struct ScenarioResult {
+  int64_t result = 0;         // the program's answer (skynet's sum, ...)
+  int64_t wallNs = 0;         // measured inside the program, as Go's version does
+  std::vector<std::pair<std::string, int64_t>> metrics;  // named extra numbers
+  std::string text;           // a line for people, e.g. "result 499999500000"
+  bool passed = true;         // for scenarios that check a property (hog, parallel)
+};
+
+struct Scenario {
+  std::string name;
+  Text summary;
+  Text details;
+  int64_t defaultSize = 0;
+  std::string sizeMeaning;  // "leaves", "round trips", ...
+  int64_t minSize = 1, maxSize = 10000000;
+  int fixedProcs = 0;       // > 0: the scenario sets GOMAXPROCS itself (hog: 1)
+  // Extra rule for --size, returning the problem or "" (skynet: powers of 10).
+  std::function<std::string(int64_t)> checkSize;
+  std::function<rt::Goroutine(const ScenarioParams&, ScenarioResult*)> main;
+};
+
+const std::vector<Scenario>& scenarios();
+const Scenario* findScenario(std::string_view name);
+std::vector<std::string> scenarioNames();
+
+}  // namespace lab
