@@ -457,30 +457,29 @@ top:
   // Did sysmon find this P's time slice used up (pp->preempt)? In Go an
   // asynchronous preemption stops whatever G is running at that moment, even
   // one that never reaches a safe point before it blocks or exits — such as
-  // the members of a chain of goroutines that wake each other through
-  // runnext, each inheriting the previous one's slice. Preempted, that G
-  // leaves the chain for the global queue and the chain breaks. The lab's
-  // real engine preempts only at safe points, so it breaks the chain here,
-  // between goroutines: the runnext G loses its turn and queues at the tail,
-  // the global queue is looked at first, and the next G starts a new slice.
-  const bool sliceExpired = pp->preempt.exchange(false, std::memory_order_relaxed);
-  if (sliceExpired) {
-    if (G* next = pp->runnext.exchange(nullptr, std::memory_order_acq_rel)) runqput(pp, next, false);
+  // the members of a chain of goroutines that wake (or spawn) each other
+  // through runnext, each inheriting the previous one's slice. Preempted,
+  // that G goes to the global queue and the chain breaks. The lab's real
+  // engine preempts only at safe points, so it breaks the chain here,
+  // between goroutines: the G in runnext is treated as the preempted one and
+  // goes to the global queue.
+  if (pp->preempt.exchange(false, std::memory_order_relaxed)) {
+    if (G* next = pp->runnext.exchange(nullptr, std::memory_order_acq_rel)) {
+      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      globrunqput(rt, next);
+    }
   }
 
   // Check the global runnable queue once in a while to ensure fairness.
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
-  if ((pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 || sliceExpired) && rt->sched.runqsize.load() > 0) {
+  if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && rt->sched.runqsize.load() > 0) {
     std::lock_guard<std::mutex> lock(rt->sched.lock);
     if (G* gp = globrunqget(rt, pp, 1)) return gp;
   }
 
   // local runq
-  if (G* gp = runqget(pp, inheritTime)) {
-    if (sliceExpired) *inheritTime = false;
-    return gp;
-  }
+  if (G* gp = runqget(pp, inheritTime)) return gp;
 
   // global runq
   if (rt->sched.runqsize.load() != 0) {
