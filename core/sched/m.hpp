@@ -32,8 +32,8 @@ struct M {
   Runtime* rt = nullptr;
 
   // Go: m.curg — the G running on this M. Written only by the M itself;
-  // read racily by sysmon (preemptone) and schedtrace, so atomic (relaxed:
-  // they only need some recent value, as in Go).
+  // read by sysmon (preemptone) and schedtrace, which then touch the G: the
+  // M stores with release (execute), they load with acquire.
   std::atomic<G*> curg{nullptr};
   // Go: m.p — the attached P (nullptr when idle or in a syscall). Fields
   // marked Relaxed are written by the M and read racily by schedtrace.

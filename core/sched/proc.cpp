@@ -65,18 +65,21 @@ uint32_t cheaprand(M* mp) {
   return static_cast<uint32_t>(static_cast<uint64_t>(p >> 64) ^ static_cast<uint64_t>(p));
 }
 
-// Go: runtime/proc.go casgstatus. Go spins while a GC scan holds the _Gscan
-// bit; the lab has no scan bit, so a mismatch is always a scheduler bug.
+// Go: runtime/proc.go casgstatus. Go needs a CAS loop because a GC stack
+// scan may hold the _Gscan bit; the lab has no scan bit and a G's status is
+// only changed by whoever owns the G at that moment (its M, or the waker
+// holding the lock the G parked under), so a checked store is enough.
 void casgstatus(G* gp, Gstatus oldval, Gstatus newval) {
-  Gstatus cur = oldval;
-  // acq_rel: whoever next reads the status (a thief, sysmon, a waker) also
-  // sees the G's fields as they were when the status changed.
-  if (!gp->atomicstatus.compare_exchange_strong(cur, newval, std::memory_order_acq_rel)) {
+  Gstatus cur = gp->atomicstatus.load(std::memory_order_relaxed);
+  if (cur != oldval) {
     std::string msg = "casgstatus: bad incoming values: goid " + std::to_string(gp->goid) + " from " +
                       std::string(gstatusName(oldval)) + " to " + std::string(gstatusName(newval)) + ", was " +
                       std::string(gstatusName(cur));
     throwFatal(msg.c_str());
   }
+  // release: whoever next acquire-reads the status (checkdead, sysmon,
+  // NumGoroutine) sees the G's fields as they were when it changed.
+  gp->atomicstatus.store(newval, std::memory_order_release);
 }
 
 // --------------------------------------------------------------- goroutines
@@ -205,7 +208,7 @@ void newm(Runtime* rt, P* pp, bool spinning) {
   bool started = !rt->exiting.load() && rt->platform->newosproc(mp, mstart);
   if (!started) {
     // Give the P back, as if the M had started and found nothing to do.
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     if (spinning) rt->sched.nmspinning.fetch_sub(1);
     rt->sched.nmfreed++;
     if (!rt->exiting.load()) {
@@ -252,7 +255,7 @@ P* releasep(M* mp) {
 // pp is nullptr), creating an M if none is idle. Returns false if there was
 // no P to run.
 bool startm(Runtime* rt, P* pp, bool spinning) {
-  std::unique_lock<std::mutex> lock(rt->sched.lock);
+  std::unique_lock lock(rt->sched.lock);
   if (!pp) {
     pp = pidleget(rt);
     if (!pp) {
@@ -279,13 +282,15 @@ bool startm(Runtime* rt, P* pp, bool spinning) {
     newm(rt, pp, spinning);
     return true;
   }
-  lock.unlock();
   if (nmp->spinning) throwFatal("startm: m is spinning");
   if (nmp->nextp) throwFatal("startm: m has p");
   if (spinning && !runqempty(pp)) throwFatal("startm: p has runnable gs");
-  // The caller incremented nmspinning, so set m.spinning in the new M.
+  // The caller incremented nmspinning, so set m.spinning in the new M. (Go
+  // sets these after unlocking; the lab sets them under sched.lock because
+  // an M waiting for timers reads nextp under the lock when it wakes.)
   nmp->spinning = spinning;
   nmp->nextp = pp;
+  lock.unlock();
   rt->platform->notewakeup(&nmp->park);  // release: nmp sees nextp
   return true;
 }
@@ -293,12 +298,16 @@ bool startm(Runtime* rt, P* pp, bool spinning) {
 // Go: runtime/proc.go wakep. Tries to add one more P to execute Gs: called
 // when a G is made runnable (newproc, ready).
 void wakep(Runtime* rt) {
+  // No idle P, and Ms about to drop theirs have already been told to spin
+  // instead (needspinning): the path below would only confirm that, under
+  // the lock. Skipping it keeps wakep cheap for a busy program.
+  if (rt->sched.npidle.load() == 0 && rt->sched.needspinning.load() == 1) return;
   // Be conservative about spinning threads: only start one if none exist.
   int32_t zero = 0;
   if (rt->sched.nmspinning.load() != 0 || !rt->sched.nmspinning.compare_exchange_strong(zero, 1)) return;
   P* pp;
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     pp = pidlegetSpinning(rt);
     if (!pp) {
       if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("wakep: negative nmspinning");
@@ -326,7 +335,7 @@ void handoffp(Runtime* rt, P* pp) {
     startm(rt, pp, true);
     return;
   }
-  std::unique_lock<std::mutex> lock(rt->sched.lock);
+  std::unique_lock lock(rt->sched.lock);
   if (rt->sched.gcwaiting.load()) {
     pp->status.store(Pstatus::Gcstop, std::memory_order_release);
     if (--rt->sched.stopwait == 0) rt->platform->notewakeup(&rt->sched.stopnote);
@@ -361,7 +370,7 @@ void stopm(M* mp) {
   if (mp->p) throwFatal("stopm holding p");
   if (mp->spinning) throwFatal("stopm spinning");
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     if (rt->exiting.load()) return;  // see Runtime::run: exit wakes every M in midle
     mput(rt, mp);
   }
@@ -388,7 +397,7 @@ void resetspinning(M* mp) {
 P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
   for (P* p2 : allpSnapshot) {
     if (p2->status.load(std::memory_order_acquire) != Pstatus::Idle && !runqempty(p2)) {
-      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      std::lock_guard lock(rt->sched.lock);
       return pidlegetSpinning(rt);  // nullptr: can't get a P, so we're done
     }
   }
@@ -463,9 +472,9 @@ top:
   // engine preempts only at safe points, so it breaks the chain here,
   // between goroutines: the G in runnext is treated as the preempted one and
   // goes to the global queue.
-  if (pp->preempt.exchange(false, std::memory_order_relaxed)) {
+  if (pp->preempt.load(std::memory_order_relaxed) && pp->preempt.exchange(false, std::memory_order_relaxed)) {
     if (G* next = pp->runnext.exchange(nullptr, std::memory_order_acq_rel)) {
-      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      std::lock_guard lock(rt->sched.lock);
       globrunqput(rt, next);
     }
   }
@@ -474,7 +483,7 @@ top:
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
   if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && rt->sched.runqsize.load() > 0) {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     if (G* gp = globrunqget(rt, pp, 1)) return gp;
   }
 
@@ -483,7 +492,7 @@ top:
 
   // global runq
   if (rt->sched.runqsize.load() != 0) {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     if (G* gp = globrunqget(rt, pp, 0)) return gp;
   }
 
@@ -501,7 +510,7 @@ top:
   // and check, under the lock, what may have arrived since.
   {
     std::vector<P*> allpSnapshot = rt->allp;
-    std::unique_lock<std::mutex> lock(rt->sched.lock);
+    std::unique_lock lock(rt->sched.lock);
     if (rt->sched.gcwaiting.load()) goto top;
     if (rt->sched.runqsize.load() != 0) {
       G* gp = globrunqget(rt, pp, 0);
@@ -555,12 +564,16 @@ top:
 // If inheritTime is true, gp inherits the remaining time in the current
 // time slice; otherwise it starts a new one.
 static void execute(M* mp, G* gp, bool inheritTime) {
-  mp->curg.store(gp, std::memory_order_relaxed);
+  // release: sysmon (preemptone) acquire-loads curg and then touches gp.
+  mp->curg.store(gp, std::memory_order_release);
   gp->m = mp;
   casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
   gp->waitsince = 0;
   gp->preempt.store(false, std::memory_order_relaxed);
-  if (!inheritTime) mp->p->schedtick.fetch_add(1, std::memory_order_relaxed);
+  if (!inheritTime) {
+    P* pp = mp->p;  // only the owner writes schedtick: no read-modify-write needed
+    pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
 }
 
 // Go: runtime/proc.go dropg
@@ -615,7 +628,7 @@ static void goschedImpl(M* mp, G* gp, bool preempted) {
     // The world is stopping: keep gp on this P, it will run first after.
     runqput(mp->p, gp, true);
   } else {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     globrunqput(rt, gp);
   }
   wakep(rt);

@@ -60,7 +60,7 @@ bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
   q.size = static_cast<int32_t>(n + 1);
   Runtime* rt = pp->rt;
   rt->stats.globalQueueSpills.fetch_add(1, std::memory_order_relaxed);
-  std::lock_guard<std::mutex> lock(rt->sched.lock);
+  std::lock_guard lock(rt->sched.lock);
   globrunqputbatch(rt, &q);
   return true;
 }
@@ -75,7 +75,7 @@ void runqputbatch(P* pp, GQueue* q) {
   }
   pp->runqtail.store(t, std::memory_order_release);  // publishes the slots, as in runqput
   if (!q->empty()) {
-    std::lock_guard<std::mutex> lock(pp->rt->sched.lock);
+    std::lock_guard lock(pp->rt->sched.lock);
     globrunqputbatch(pp->rt, q);
   }
 }

@@ -21,7 +21,7 @@ Runtime::Runtime(Config c) : cfg(std::move(c)) {
   sched.maxmcount = cfg.maxThreads;
   if (cfg.gomaxprocs < 1 || cfg.gomaxprocs > kMaxGomaxprocs) throwFatal("Runtime: GOMAXPROCS out of range");
   // Go: schedinit -> procresize(procs). No M runs yet, so every P starts idle.
-  std::lock_guard<std::mutex> lock(sched.lock);
+  std::lock_guard lock(sched.lock);
   procresize(this, nullptr, cfg.gomaxprocs);
 }
 
@@ -134,7 +134,7 @@ RunResult Runtime::run(Goroutine main, const char* name) {
   // and an M is started for P0.
   P* p0;
   {
-    std::lock_guard<std::mutex> lock(sched.lock);
+    std::lock_guard lock(sched.lock);
     p0 = pidleget(this);
   }
   mainG = newproc1(this, main.release(), p0, 0, name);
@@ -143,7 +143,7 @@ RunResult Runtime::run(Goroutine main, const char* name) {
 
   bool ok;
   {
-    std::lock_guard<std::mutex> lock(sched.lock);
+    std::lock_guard lock(sched.lock);
     ok = sched.mnext + 2 <= sched.maxmcount;
     if (ok) sched.mnext += 2;  // sysmon's M and P0's M
   }
@@ -172,7 +172,7 @@ RunResult Runtime::run(Goroutine main, const char* name) {
   // are in sched.midle (stopm checks `exiting` under sched.lock before
   // joining it, so none can slip in after this loop).
   {
-    std::lock_guard<std::mutex> lock(sched.lock);
+    std::lock_guard lock(sched.lock);
     for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
   }
   platform->notewakeup(&sched.sysmonnote);

@@ -19,6 +19,7 @@
 #include "sched/framecache.hpp"
 #include "sched/g.hpp"
 #include "sched/goroutine.hpp"
+#include "sched/lock.hpp"
 #include "sched/m.hpp"
 #include "sched/p.hpp"
 #include "sched/randomorder.hpp"
@@ -50,8 +51,10 @@ struct SchedStats {
 struct Sched {
   std::atomic<uint64_t> goidgen{0};
 
-  // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world state.
-  std::mutex lock;
+  // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world
+  // state. Held for a few dozen instructions at a time, so it is the
+  // runtime's spinning lock, not a sleeping mutex (see lock.hpp).
+  RuntimeLock lock;
 
   M* midle = nullptr;        // idle Ms waiting for work
   int32_t nmidle = 0;        // number of idle Ms

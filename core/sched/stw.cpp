@@ -15,7 +15,7 @@ namespace rt {
 bool preemptone(Runtime* rt, P* pp) {
   M* mp = pp->m.load(std::memory_order_acquire);
   if (!mp || mp == getm()) return false;
-  G* gp = mp->curg.load(std::memory_order_relaxed);
+  G* gp = mp->curg.load(std::memory_order_acquire);  // pairs with the release in execute
   if (!gp) return false;
   // relaxed: a hint polled by the G at its safe points.
   gp->preempt.store(true, std::memory_order_relaxed);
@@ -41,7 +41,7 @@ void gcstopm(M* mp) {
   }
   P* pp = releasep(mp);
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     pp->status.store(Pstatus::Gcstop, std::memory_order_release);
     if (--rt->sched.stopwait == 0) rt->platform->notewakeup(&rt->sched.stopnote);
   }
@@ -54,7 +54,7 @@ void stopTheWorld(M* mp) {
   Platform* pl = rt->platform;
   bool wait;
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     rt->sched.stopwait = rt->gomaxprocs.load();
     rt->sched.gcwaiting.store(true);
     preemptall(rt);
@@ -84,11 +84,11 @@ void stopTheWorld(M* mp) {
         pl->noteclear(&rt->sched.stopnote);
         break;
       }
-      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      std::lock_guard lock(rt->sched.lock);
       preemptall(rt);
     }
   }
-  std::lock_guard<std::mutex> lock(rt->sched.lock);
+  std::lock_guard lock(rt->sched.lock);
   if (rt->sched.stopwait != 0) throwFatal("stopTheWorld: not stopped (stopwait != 0)");
   for (P* pp : rt->allp)
     if (pp->status.load(std::memory_order_acquire) != Pstatus::Gcstop)
@@ -198,7 +198,7 @@ void startTheWorld(M* mp, int32_t newprocs) {
   Runtime* rt = mp->rt;
   P* p1;
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     p1 = procresize(rt, mp, newprocs > 0 ? newprocs : rt->gomaxprocs.load());
     rt->sched.gcwaiting.store(false);
   }

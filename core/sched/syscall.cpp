@@ -20,7 +20,7 @@ void entersyscall(M* mp, G* gp) {
   pp->status.store(Pstatus::Syscall, std::memory_order_release);
   if (rt->sched.gcwaiting.load()) {
     // Go: entersyscall_gcwait — the world is stopping: give the P up now.
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     Pstatus s = Pstatus::Syscall;
     if (rt->sched.stopwait > 0 && pp->status.compare_exchange_strong(s, Pstatus::Gcstop, std::memory_order_acq_rel)) {
       pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
@@ -60,7 +60,7 @@ bool exitsyscallfast(M* mp, P* oldp) {
   if (rt->sched.npidle.load() > 0) {
     P* pp;
     {
-      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      std::lock_guard lock(rt->sched.lock);
       pp = pidleget(rt);
     }
     if (pp) {
@@ -90,13 +90,13 @@ bool exitsyscall(M* mp, G* gp) {
   gp->m = nullptr;
   P* pp = nullptr;
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     if (!rt->sched.gcwaiting.load()) pp = pidleget(rt);
     if (!pp) globrunqput(rt, gp);
   }
   if (pp) {
     acquirep(mp, pp);
-    mp->curg.store(gp, std::memory_order_relaxed);
+    mp->curg.store(gp, std::memory_order_release);  // as in execute
     gp->m = mp;
     casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
     return true;

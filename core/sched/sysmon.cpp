@@ -50,7 +50,7 @@ uint32_t retake(Runtime* rt, int64_t now) {
       // is running) before the CAS. Otherwise the M from which we retake can
       // exit the syscall, increment nmidle and report deadlock.
       {
-        std::lock_guard<std::mutex> lock(rt->sched.lock);
+        std::lock_guard lock(rt->sched.lock);
         rt->sched.nmidlelocked--;
       }
       Pstatus expected = Pstatus::Syscall;
@@ -61,7 +61,7 @@ uint32_t retake(Runtime* rt, int64_t now) {
         handoffp(rt, pp);
       }
       {
-        std::lock_guard<std::mutex> lock(rt->sched.lock);
+        std::lock_guard lock(rt->sched.lock);
         rt->sched.nmidlelocked++;
         checkdead(rt);  // Go: incidlelocked(1)
       }
@@ -78,7 +78,7 @@ void sysmon(M* mp) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
   {
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     rt->sched.nmsys++;
     checkdead(rt);
   }

@@ -102,7 +102,7 @@ void wakeNetPoller(Runtime* rt, int64_t when) {
   if (rt->sched.lastpoll.load() == 0) {
     // An M is waiting for timers. If it would sleep past `when`, wake it
     // so it recomputes (Go: netpollBreak).
-    std::lock_guard<std::mutex> lock(rt->sched.lock);
+    std::lock_guard lock(rt->sched.lock);
     int64_t until = rt->sched.pollUntil.load();
     if (rt->sched.poller && (until == 0 || until > when)) rt->platform->notewakeup(&rt->sched.poller->park);
   } else {
@@ -116,7 +116,7 @@ void parkOrPoll(M* mp) {
   for (;;) {
     int64_t until = 0;
     {
-      std::lock_guard<std::mutex> lock(rt->sched.lock);
+      std::lock_guard lock(rt->sched.lock);
       if (!mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 && (until = earliestTimer(rt)) != 0) {
         rt->sched.lastpoll.store(0);
         rt->sched.pollUntil.store(until);
@@ -134,7 +134,7 @@ void parkOrPoll(M* mp) {
     }
 
     bool woken = pl->notetsleep(&mp->park, until - pl->nanotime());
-    std::unique_lock<std::mutex> lock(rt->sched.lock);
+    std::unique_lock lock(rt->sched.lock);
     rt->sched.poller = nullptr;
     rt->sched.pollUntil.store(0);
     rt->sched.lastpoll.store(pl->nanotime());

@@ -16,7 +16,7 @@ const char* boolStr(bool b) { return b ? "true" : "false"; }
 std::string schedtrace(Runtime* rt, bool detailed) {
   const int64_t now = rt->platform->nanotime();
   std::string out;
-  std::lock_guard<std::mutex> lock(rt->sched.lock);
+  std::lock_guard lock(rt->sched.lock);
   std::lock_guard<std::mutex> allpLock(rt->allpLock);
   Sched& s = rt->sched;
   out += "SCHED " + std::to_string((now - rt->starttime) / 1000000) + "ms: gomaxprocs=" +
@@ -68,7 +68,7 @@ std::string schedtrace(Runtime* rt, bool detailed) {
     std::lock_guard<std::mutex> ml(rt->allmLock);
     for (M* mp = rt->allm; mp; mp = mp->alllink) {
       P* pp = mp->p;
-      G* gp = mp->curg.load(std::memory_order_relaxed);
+      G* gp = mp->curg.load(std::memory_order_acquire);
       out += "  M" + std::to_string(mp->id) + ": p=" + idOrNil(pp ? pp->id : 0, pp != nullptr) +
              " curg=" + idOrNil(gp ? static_cast<int64_t>(gp->goid) : 0, gp != nullptr) +
              " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=" + boolStr(mp->spinning) +

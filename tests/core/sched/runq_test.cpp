@@ -84,7 +84,7 @@ TEST(RunQueue, OverflowMovesThe128OldestPlusTheNewOneToTheGlobalQueue) {
   bool inherit = false;
   for (uint32_t i = 128; i < kRunqSize; i++) ASSERT_EQ(runqget(pp, &inherit), &gs[i]);
   // globrunqget hands out oldest first too.
-  std::lock_guard<std::mutex> lock(f.rt.sched.lock);
+  std::lock_guard lock(f.rt.sched.lock);
   EXPECT_EQ(globrunqget(&f.rt, pp, 1), &gs[0]);
 }
 
@@ -196,8 +196,9 @@ TEST(RunQueue, ConcurrentStealsLoseNothing) {
   bool inherit;
   for (int i = 0; i < n; i++) {
     runqput(owner, &gs[i], i % 7 == 0);
-    if (i % 3 == 0)
+    if (i % 3 == 0) {
       if (G* gp = runqget(owner, &inherit)) mark(gp);
+    }
   }
   producing.store(false);
   while (G* gp = runqget(owner, &inherit)) mark(gp);
@@ -212,7 +213,9 @@ TEST(StealOrder, EveryPIsVisitedExactlyOnceFor1To64Ps) {
   RandomOrder ord;
   for (uint32_t procs = 1; procs <= 64; procs++) {
     ord.reset(procs);
-    if (procs >= 3) ASSERT_GE(ord.coprimes().size(), 2u) << "procs " << procs;
+    if (procs >= 3) {
+      ASSERT_GE(ord.coprimes().size(), 2u) << "procs " << procs;
+    }
     std::vector<std::pair<uint32_t, uint32_t>> starts;
     for (uint32_t co = 0; co < ord.coprimes().size() * procs; co++) {
       std::vector<bool> checked(procs);

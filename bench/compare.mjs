@@ -1,0 +1,650 @@
+#!/usr/bin/env node
+// bench/compare.mjs: run the lab's benchmarks and their peers (Go today;
+// glibc/mimalloc/Boehm later) in the same session on the same machine and
+// print lab/peer ratios against the project's targets.
+//
+//   node bench/compare.mjs [--build] [--runs N] [--filter REGEX] [--json]
+//                          [--build-dir DIR] [--help]
+//
+// Each row is measured --runs times (default 3) and the median is reported;
+// lab and peer runs alternate (lab, Go, lab, Go, ...) so that noise from other
+// tenants of the machine hits both sides. The script reports, it does not
+// judge: a missed target still exits 0. Only usage errors exit non-zero (2).
+//
+// Node 20, no npm dependencies. See bench/README.md.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const GO_DIR = path.join(HERE, 'go');
+const GNU_TIME = '/usr/bin/time';
+
+// ---------------------------------------------------------------------------
+// The benchmark table. Everything the script runs is data here.
+//
+// An entry is measured as a unit (its lab and peer runs alternate) and yields
+// one table row per (metric, peer). Fields:
+//   name     row name; the metric label is appended when it is not empty
+//   procs    GOMAXPROCS exported to every process of the entry (lab and peer)
+//   metrics  [{ label, unit, pick(sample) -> number, target }]:
+//            unit 'ns' | 'ns/op' | 'kB'; target = the highest acceptable
+//            lab/peer ratio of the medians, or null (report only)
+//   lab      a runner spec (below) for the lab side
+//   peers    [{ name, ...runner spec }], e.g. Go, glibc, mimalloc
+//
+// Runner specs ({ kind, ... }, see RUNNERS):
+//   json-process  run a program that prints one JSON object (last JSON line of
+//                 stdout); sample = that object + maxRssKb (peak RSS of the
+//                 process). bin: path; '{build}' is the lab build dir,
+//                 '{go:NAME}' a Go binary from GO_BUILDS. expect: fields the
+//                 JSON must have (else the sample is an error).
+//   gbench        Google Benchmark binary with --benchmark_format=json;
+//                 sample.nsPerOp = real_time of the named benchmark.
+//   gotest        Go benchmark in a test binary from GO_BUILDS (go test -c);
+//                 sample.nsPerOp = the ns/op column.
+// ---------------------------------------------------------------------------
+
+const SKYNET_RESULT = 499999500000;
+
+const ENTRIES = [
+  {
+    name: 'skynet 1M (GOMAXPROCS=2)',
+    procs: 2,
+    metrics: [
+      { label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 0.5 },
+      { label: 'peak RSS', unit: 'kB', pick: (s) => s.maxRssKb, target: 0.5 },
+    ],
+    lab: {
+      kind: 'json-process',
+      bin: '{build}/core/cli/rtlab',
+      args: ['run', 'skynet', '--engine', 'real', '--procs', '2', '--json'],
+      expect: { result: SKYNET_RESULT },
+      timeoutMs: 300_000,
+    },
+    peers: [
+      {
+        name: 'Go',
+        kind: 'json-process',
+        bin: '{go:skynet}',
+        args: [],
+        expect: { result: SKYNET_RESULT },
+        timeoutMs: 300_000,
+      },
+    ],
+  },
+  schedPair('ChainedSpawn vs CreateGoroutines', 2, 'BM_ChainedSpawn', 'BenchmarkCreateGoroutines', 0.5),
+  schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
+  schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
+  schedPair('SpawnWaitGroup vs SpawnWaitGroup', 2, 'BM_SpawnWaitGroup', 'BenchmarkSpawnWaitGroup', null),
+];
+
+// A scheduler micro-benchmark: lab Google Benchmark vs Go `go test -bench`.
+function schedPair(title, procs, labName, goName, target) {
+  return {
+    name: `${title} (GOMAXPROCS=${procs})`,
+    procs,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target }],
+    lab: { kind: 'gbench', bin: '{build}/bench/sched/sched_bench', benchmark: labName, timeoutMs: 300_000 },
+    peers: [
+      { name: 'Go', kind: 'gotest', build: 'sched.test', benchmark: goName, benchtime: '1s', timeoutMs: 300_000 },
+    ],
+  };
+}
+
+// Go programs built once per session (into a temporary directory), by name.
+const GO_BUILDS = {
+  skynet: { pkg: './skynet', test: false },
+  'sched.test': { pkg: './sched', test: true },
+};
+
+// ---------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------
+
+const USAGE = `usage: node bench/compare.mjs [options]
+  --build           first run: cmake --preset native-bench && cmake --build build/native-bench
+  --runs N          measurements per side and row, median reported (default 3)
+  --filter REGEX    only rows whose name matches REGEX (JavaScript regex)
+  --json            machine-readable output with all raw samples
+  --build-dir DIR   lab build directory (default build/native-bench)
+  --help            this text`;
+
+function usageError(msg) {
+  process.stderr.write(`compare.mjs: ${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { build: false, runs: 3, filter: null, json: false, buildDir: path.join(ROOT, 'build', 'native-bench') };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline = null;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = () => {
+      if (inline !== null) return inline;
+      if (i + 1 >= argv.length) usageError(`${a} needs a value`);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--build': opts.build = true; break;
+      case '--json': opts.json = true; break;
+      case '--help': case '-h': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      case '--runs': {
+        const v = value();
+        if (!/^[1-9][0-9]*$/.test(v)) usageError(`--runs wants a positive integer, got "${v}"`);
+        opts.runs = Number(v);
+        break;
+      }
+      case '--filter': {
+        const v = value();
+        try { opts.filter = new RegExp(v); } catch (e) { usageError(`bad --filter regex: ${e.message}`); }
+        break;
+      }
+      case '--build-dir': opts.buildDir = path.resolve(value()); break;
+      default: usageError(`unknown argument "${argv[i]}"`);
+    }
+    if (inline !== null && (a === '--build' || a === '--json')) usageError(`${a} takes no value`);
+  }
+  return opts;
+}
+
+// ---------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------
+
+// Runs a program; resolves to { code, signal, stdout, stderr, timedOut }.
+// The child gets its own process group so a timeout kills wrappers and the
+// wrapped program together. onSpawn(pid) is called once it started.
+function run(bin, args, { env, cwd, timeoutMs = 300_000, onSpawn } = {}) {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(bin, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ code: null, signal: null, stdout: '', stderr: String(e.message), timedOut: false, spawnError: e });
+      return;
+    }
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutMs);
+    child.on('spawn', () => onSpawn && onSpawn(child.pid));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout, stderr: stderr + String(e.message), timedOut, spawnError: e });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function failureText(r) {
+  if (r.timedOut) return 'timed out';
+  const last = r.stderr.trim().split('\n').filter(Boolean).slice(-1)[0] || '';
+  const how = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
+  return last ? `${how}: ${last.slice(0, 200)}` : how;
+}
+
+class Unavailable extends Error {
+  constructor(status, msg) {
+    super(msg);
+    this.status = status; // 'not-built' | 'no-go' | 'error'
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Peak RSS
+//
+// Node 20 does not expose a child's rusage. Primary method: run the program
+// under GNU time (`/usr/bin/time -f %M -o FILE`), which reports ru_maxrss of
+// the waited-for child from wait4(2), in kB. If GNU time is missing it is
+// installed once with apt-get (when running as root); if that fails too, the
+// fallback polls VmHWM in /proc/PID/status every 2 ms (a high-water mark, so
+// only growth in the last poll interval before exit can be missed) and marks
+// the sample approximate.
+// ---------------------------------------------------------------------------
+
+let rssMethod = null; // 'gnu-time' | 'proc-poll'
+
+function ensureRssMethod(log) {
+  if (rssMethod) return rssMethod;
+  // RTLAB_BENCH_RSS=proc-poll forces the fallback (to test it, or compare methods).
+  if (process.env.RTLAB_BENCH_RSS === 'proc-poll') return (rssMethod = 'proc-poll');
+  const hasTime = () => spawnSync(GNU_TIME, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!hasTime() && process.getuid && process.getuid() === 0) {
+    log(`${GNU_TIME} missing: installing Debian package "time" (apt-get install -y time)`);
+    let r = spawnSync('apt-get', ['install', '-y', 'time'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0 && !hasTime()) {
+      spawnSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      r = spawnSync('apt-get', ['install', '-y', 'time'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+  }
+  rssMethod = hasTime() ? 'gnu-time' : 'proc-poll';
+  if (rssMethod === 'proc-poll') log(`${GNU_TIME} unavailable: peak RSS is approximated by polling /proc/PID/status VmHWM`);
+  return rssMethod;
+}
+
+function readVmHwmKb(pid) {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Runs bin with args and measures its peak RSS. Resolves to run()'s result
+// plus maxRssKb (number or null) and rssApprox.
+async function runWithRss(bin, args, opts, ctx) {
+  const method = ensureRssMethod(ctx.log);
+  if (method === 'gnu-time') {
+    const out = path.join(ctx.tmp, `rss-${process.pid}-${ctx.seq++}.txt`);
+    const r = await run(GNU_TIME, ['-f', '%M', '-o', out, bin, ...args], opts);
+    let maxRssKb = null;
+    try {
+      const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+      const v = lines[lines.length - 1].trim();
+      if (/^\d+$/.test(v)) maxRssKb = Number(v);
+      fs.rmSync(out, { force: true });
+    } catch { /* the wrapper did not run */ }
+    // GNU time exits 127/126 when it cannot run the program.
+    if ((r.code === 127 || r.code === 126) && !fs.existsSync(bin)) r.spawnError = new Error(`${bin}: not found`);
+    return { ...r, maxRssKb, rssApprox: false };
+  }
+  let peak = null;
+  let timer = null;
+  const r = await run(bin, args, {
+    ...opts,
+    onSpawn: (pid) => {
+      timer = setInterval(() => {
+        const v = readVmHwmKb(pid);
+        if (v !== null) peak = Math.max(peak ?? 0, v);
+      }, 2);
+    },
+  });
+  clearInterval(timer);
+  return { ...r, maxRssKb: peak, rssApprox: true };
+}
+
+// ---------------------------------------------------------------------------
+// Runners: one measurement (one process) -> one sample object.
+// ---------------------------------------------------------------------------
+
+// A path relative to the repository when it is inside it, else absolute.
+function displayPath(p) {
+  const rel = path.relative(ROOT, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+function resolveBin(spec, ctx) {
+  const m = /^\{go:(.+)\}$/.exec(spec.bin);
+  if (m) return ctx.goBinary(m[1]);
+  return spec.bin.replace('{build}', ctx.buildDir);
+}
+
+function lastJsonObject(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const v = JSON.parse(lines[i]);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v;
+    } catch { /* not JSON */ }
+  }
+  return wholeJsonObject(text);
+}
+
+// A (pretty-printed) JSON document possibly surrounded by other output.
+function wholeJsonObject(text) {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end < start) return null;
+  try { return JSON.parse(text.slice(start, end + 1)); } catch { return null; }
+}
+
+const NS_PER_UNIT = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
+
+const RUNNERS = {
+  async 'json-process'(spec, env, ctx) {
+    const bin = await resolveBin(spec, ctx);
+    if (!fs.existsSync(bin)) throw new Unavailable('not-built', `${displayPath(bin)} not found`);
+    const r = await runWithRss(bin, spec.args, { env, cwd: ROOT, timeoutMs: spec.timeoutMs }, ctx);
+    if (r.spawnError) throw new Unavailable('not-built', r.spawnError.message);
+    if (r.code !== 0) throw new Unavailable('error', failureText(r));
+    const obj = lastJsonObject(r.stdout);
+    if (!obj) throw new Unavailable('error', 'no JSON object on stdout');
+    for (const [k, v] of Object.entries(spec.expect || {})) {
+      if (!(k in obj)) throw new Unavailable('error', `JSON has no "${k}"`);
+      if (v !== undefined && obj[k] !== v) throw new Unavailable('error', `wrong ${k}: ${obj[k]} (want ${v})`);
+    }
+    if (typeof obj.wallNs !== 'number') throw new Unavailable('error', 'JSON has no numeric "wallNs"');
+    return { ...obj, maxRssKb: r.maxRssKb, rssApprox: r.rssApprox, rssMethod };
+  },
+
+  async gbench(spec, env, ctx) {
+    const bin = resolveBin(spec, ctx);
+    if (!fs.existsSync(bin)) throw new Unavailable('not-built', `${displayPath(bin)} not found`);
+    // Anchored, so BM_ChanPingPong does not also select BM_ChanPingPongBuffered;
+    // "/..." suffixes (args, real_time, threads) are allowed.
+    const filter = `^${spec.benchmark}(/.*)?$`;
+    const r = await run(bin, ['--benchmark_format=json', `--benchmark_filter=${filter}`, ...(spec.args || [])],
+      { env, cwd: ROOT, timeoutMs: spec.timeoutMs });
+    if (r.spawnError) throw new Unavailable('not-built', r.spawnError.message);
+    const doc = wholeJsonObject(r.stdout) ?? lastJsonObject(r.stdout);
+    const runs = (doc?.benchmarks || []).filter((b) =>
+      (b.name === spec.benchmark || b.name.startsWith(spec.benchmark + '/')) && b.run_type !== 'aggregate');
+    if (runs.length === 0) {
+      if (r.code !== 0 && !/match/i.test(r.stderr)) throw new Unavailable('error', failureText(r));
+      throw new Unavailable('not-built', `no benchmark ${spec.benchmark} in ${path.basename(bin)}`);
+    }
+    const b = runs[0];
+    if (b.error_occurred) throw new Unavailable('error', `${b.name}: ${b.error_message || 'error'}`);
+    const scale = NS_PER_UNIT[b.time_unit || 'ns'];
+    if (scale === undefined || typeof b.real_time !== 'number') throw new Unavailable('error', `${b.name}: no real_time`);
+    return { nsPerOp: b.real_time * scale, name: b.name, iterations: b.iterations, cpuNsPerOp: b.cpu_time * scale };
+  },
+
+  async gotest(spec, env, ctx) {
+    const bin = await ctx.goBinary(spec.build);
+    const r = await run(bin, [
+      '-test.run', '^$', '-test.bench', `^${spec.benchmark}$`,
+      '-test.benchtime', spec.benchtime || '1s', '-test.count', '1',
+    ], { env, cwd: path.join(GO_DIR, GO_BUILDS[spec.build].pkg), timeoutMs: spec.timeoutMs });
+    if (r.spawnError) throw new Unavailable('error', r.spawnError.message);
+    if (r.code !== 0) throw new Unavailable('error', failureText(r) + ' ' + r.stdout.trim().split('\n').slice(-1)[0]);
+    // "BenchmarkX-2   	 7555323	       146.2 ns/op" (the -N suffix is GOMAXPROCS when != 1)
+    const re = new RegExp(`^${spec.benchmark}(?:-(\\d+))?\\s+(\\d+)\\s+([0-9.eE+]+) ns/op`, 'm');
+    const m = re.exec(r.stdout);
+    if (!m) throw new Unavailable('error', `no ns/op line for ${spec.benchmark}`);
+    return { nsPerOp: Number(m[3]), iterations: Number(m[2]), gomaxprocs: m[1] ? Number(m[1]) : 1 };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Go toolchain: find it, build each GO_BUILDS program once per session.
+// ---------------------------------------------------------------------------
+
+function makeGo(ctx) {
+  const v = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const version = v.status === 0 ? v.stdout.trim() : null;
+  // Caches outside the repo; the module has no requirements, nothing is fetched.
+  const cacheRoot = path.join(os.tmpdir(), `rtlab-bench-go-${process.getuid ? process.getuid() : 'u'}`);
+  const goEnv = {
+    ...process.env,
+    GOCACHE: path.join(cacheRoot, 'cache'),
+    GOPATH: path.join(cacheRoot, 'gopath'),
+    GOFLAGS: '',
+    GOPROXY: 'off',
+    GOTOOLCHAIN: 'local',
+  };
+  const built = new Map(); // name -> Promise<path>
+  ctx.goVersion = version;
+  ctx.goBinary = (name) => {
+    if (!version) return Promise.reject(new Unavailable('no-go', 'go not found'));
+    if (!built.has(name)) {
+      const b = GO_BUILDS[name];
+      if (!b) return Promise.reject(new Unavailable('error', `unknown Go build "${name}"`));
+      const out = path.join(ctx.tmp, name);
+      const args = b.test ? ['test', '-c', '-o', out, b.pkg] : ['build', '-o', out, b.pkg];
+      ctx.log(`go ${args.join(' ')}  (in bench/go)`);
+      built.set(name, run('go', args, { env: goEnv, cwd: GO_DIR, timeoutMs: 600_000 }).then((r) => {
+        if (r.code !== 0 || !fs.existsSync(out)) throw new Unavailable('error', `go build ${b.pkg}: ${failureText(r)}`);
+        return out;
+      }));
+    }
+    return built.get(name);
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Measurement and statistics
+// ---------------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return null;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+function rowName(entry, metric) {
+  return metric.label ? `${entry.name} ${metric.label}` : entry.name;
+}
+
+// One side of an entry (lab or a peer) across the runs.
+function newSide(name, spec) {
+  return { name, spec, status: 'pending', message: null, samples: [], errors: [] };
+}
+
+async function measureOnce(side, env, ctx) {
+  if (side.status === 'not-built' || side.status === 'no-go') return; // don't retry what cannot run
+  try {
+    const s = await RUNNERS[side.spec.kind](side.spec, env, ctx);
+    side.samples.push(s);
+    side.status = 'ok';
+  } catch (e) {
+    if (!(e instanceof Unavailable)) e = new Unavailable('error', e.stack || String(e));
+    side.errors.push(e.message);
+    if (side.samples.length === 0) {
+      side.status = e.status;
+      side.message = e.message;
+    }
+  }
+}
+
+async function measureEntry(entry, opts, ctx) {
+  const env = { ...process.env, GOMAXPROCS: String(entry.procs) };
+  const lab = newSide('lab', entry.lab);
+  const peers = entry.peers.map((p) => newSide(p.name, p));
+  for (let i = 0; i < opts.runs; i++) {
+    ctx.log(`${entry.name}: run ${i + 1}/${opts.runs}`);
+    await measureOnce(lab, env, ctx);
+    for (const p of peers) await measureOnce(p, env, ctx);
+  }
+  return { lab, peers };
+}
+
+function sideStats(side, metric) {
+  const values = side.samples.map(metric.pick).filter((v) => typeof v === 'number' && Number.isFinite(v));
+  return {
+    status: values.length ? 'ok' : side.status === 'ok' ? 'error' : side.status,
+    message: values.length ? null : side.message ?? (side.status === 'ok' ? `no ${metric.label || 'value'} in samples` : null),
+    median: median(values),
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+    values,
+    approx: side.samples.some((s) => s.rssApprox) && metric.unit === 'kB',
+    errors: side.errors,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------
+
+function fmtValue(v, unit) {
+  if (v === null || v === undefined) return '';
+  const num = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  if (unit === 'kB') {
+    const mib = v / 1024;
+    return mib >= 1 ? `${num(mib)} MiB` : `${v} kB`;
+  }
+  const suffix = unit === 'ns/op' ? '/op' : '';
+  if (v < 1e3) return `${num(v)} ns${suffix}`;
+  if (v < 1e6) return `${num(v / 1e3)} µs${suffix}`;
+  if (v < 1e9) return `${num(v / 1e6)} ms${suffix}`;
+  return `${num(v / 1e9)} s${suffix}`;
+}
+
+const STATUS_TEXT = { 'not-built': 'not built', 'no-go': 'no go', error: 'error', pending: 'not run' };
+
+function cell(stats, unit) {
+  if (stats.status !== 'ok') return STATUS_TEXT[stats.status] || stats.status;
+  return (stats.approx ? '≈' : '') + fmtValue(stats.median, unit);
+}
+
+function printTable(rows, ctx) {
+  const peerNames = [...new Set(rows.map((r) => r.peer.name))];
+  const peerHead = peerNames.length === 1 ? peerNames[0] : 'peer';
+  const head = ['benchmark', 'lab', peerHead, `ratio (lab/${peerHead})`, 'target', 'verdict'];
+  const body = rows.map((r) => [
+    r.benchmark,
+    cell(r.lab, r.unit),
+    (peerNames.length > 1 ? `${r.peer.name}: ` : '') + cell(r.peer, r.unit),
+    r.ratio === null ? '-' : `${r.ratio >= 0.1 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2)}×`,
+    r.target === null ? '-' : `≤ ${r.target.toFixed(1)}×`,
+    r.verdict,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => [...b[i]].length)));
+  const line = (cols) => cols.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join(' | ').trimEnd();
+  const out = [];
+  out.push(`machine: ${ctx.machine.cpus}× ${ctx.machine.cpuModel}, ${ctx.machine.os}; ${ctx.goVersion || 'go: not found'}; ` +
+    `node ${process.version}; runs per side: ${ctx.runs} (median); load avg ${ctx.machine.loadavgStart} -> ${ctx.machine.loadavgEnd}`);
+  out.push(line(head));
+  out.push(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const b of body) out.push(line(b));
+  const notes = [];
+  for (const r of rows) {
+    for (const side of [r.lab, r.peer]) {
+      const who = side === r.lab ? 'lab' : r.peer.name;
+      if (side.status !== 'ok' && side.message) notes.push(`${r.entry} [${who}]: ${side.message}`);
+      else if (side.status === 'ok' && side.errors.length) notes.push(`${r.entry} [${who}]: ${side.errors.length} failed run(s): ${side.errors[0]}`);
+    }
+  }
+  if (ctx.buildOk === false) notes.push('--build failed (see stderr): lab numbers, if any, come from an earlier build');
+  if (rows.some((r) => r.lab.approx || r.peer.approx)) notes.push('≈: peak RSS polled from /proc/PID/status VmHWM (GNU time unavailable)');
+  if (notes.length) {
+    out.push('');
+    for (const n of [...new Set(notes)]) out.push(`note: ${n}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+// ---------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------
+
+function cmakeBuild(opts, log) {
+  const steps = [
+    // -B keeps the preset's settings but honours --build-dir.
+    ['cmake', ['--preset', 'native-bench', '-B', opts.buildDir]],
+    ['cmake', ['--build', opts.buildDir]],
+  ];
+  for (const [cmd, args] of steps) {
+    log(`${cmd} ${args.join(' ')}`);
+    // Build output goes to stderr so --json stdout stays machine-readable.
+    const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    if (r.status !== 0) {
+      log(`build step failed (${r.error ? r.error.message : `exit ${r.status}`}); continuing with whatever is built`);
+      return false;
+    }
+  }
+  return true;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (msg) => process.stderr.write(`[compare] ${msg}\n`);
+  const selected = ENTRIES
+    .map((e) => ({ entry: e, metrics: e.metrics.filter((m) => !opts.filter || opts.filter.test(rowName(e, m))) }))
+    .filter((x) => x.metrics.length > 0);
+  if (selected.length === 0) usageError(`--filter ${opts.filter} matches no row; rows are:\n  ` +
+    ENTRIES.flatMap((e) => e.metrics.map((m) => rowName(e, m))).join('\n  '));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-bench-'));
+  const ctx = {
+    log, tmp, seq: 0, runs: opts.runs, buildDir: opts.buildDir,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: (os.cpus()[0]?.model || 'unknown cpu').trim(),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      loadavgStart: os.loadavg()[0].toFixed(2),
+      loadavgEnd: null,
+    },
+  };
+  try {
+    let buildOk = null;
+    if (opts.build) buildOk = ctx.buildOk = cmakeBuild(opts, log);
+    makeGo(ctx);
+    if (!ctx.goVersion) log('go not found on PATH (apt-get install -y golang-go): Go columns stay empty');
+
+    // Build every Go program first, so no compile runs between measurements.
+    for (const { entry } of selected) {
+      for (const spec of [entry.lab, ...entry.peers]) {
+        const name = spec.kind === 'gotest' ? spec.build : /^\{go:(.+)\}$/.exec(spec.bin || '')?.[1];
+        if (name) await ctx.goBinary(name).catch(() => { /* reported by the rows */ });
+      }
+    }
+
+    const rows = [];
+    for (const { entry, metrics } of selected) {
+      const { lab, peers } = await measureEntry(entry, opts, ctx);
+      for (const metric of metrics) {
+        for (const peer of peers) {
+          const l = sideStats(lab, metric);
+          const p = sideStats(peer, metric);
+          const ratio = l.status === 'ok' && p.status === 'ok' && p.median > 0 ? l.median / p.median : null;
+          let verdict;
+          if (ratio === null) verdict = '-';
+          else if (metric.target === null) verdict = 'report';
+          else verdict = ratio <= metric.target ? 'met' : 'MISSED';
+          rows.push({
+            benchmark: rowName(entry, metric) + (peers.length > 1 ? ` vs ${peer.name}` : ''),
+            entry: entry.name,
+            metric: metric.label || 'time',
+            unit: metric.unit,
+            procs: entry.procs,
+            target: metric.target,
+            ratio,
+            verdict,
+            lab: l,
+            peer: { name: peer.name, ...p },
+            rawSamples: { lab: lab.samples, [peer.name]: peer.samples },
+          });
+        }
+      }
+    }
+    ctx.machine.loadavgEnd = os.loadavg()[0].toFixed(2);
+
+    if (opts.json) {
+      const doc = {
+        tool: 'bench/compare.mjs',
+        date: new Date().toISOString(),
+        machine: ctx.machine,
+        go: ctx.goVersion,
+        node: process.version,
+        runs: opts.runs,
+        statistic: 'median',
+        ratio: 'median(lab) / median(peer)',
+        rssMethod,
+        build: opts.build ? { dir: opts.buildDir, ok: buildOk } : null,
+        rows,
+      };
+      process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    } else {
+      printTable(rows, ctx);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  // Never crash without saying why; a bug here is still not a benchmark failure.
+  process.stderr.write(`compare.mjs: internal error: ${e.stack || e}\n`);
+  process.exit(1);
+});

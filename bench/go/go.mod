@@ -1,0 +1,3 @@
+module rtlab/bench
+
+go 1.19

@@ -1,0 +1,86 @@
+// mcache: the per-P cache that makes most allocations lock-free.
+//
+// Lesson. Every P owns one mcache, and only the goroutine running on that P
+// touches it, so the common allocation needs no lock and no atomic: look up
+// the span class, take the cached span for it, and ask its allocCache for the
+// next free slot (nextFreeFast: a ctz, a shift, two increments). When that
+// span is full, refill trades it at the mcentral for one with free slots;
+// only then is a lock taken. The paths, from cheapest to dearest:
+//
+//   Tiny      noscan < 16 B, packed into the current 16-byte tiny block
+//   Fast      nextFreeFast found a slot in the cached allocCache
+//   NextFree  the 64-slot allocCache ran dry: reload it from allocBits
+//   Refill    the span is full: mcentral gave us a partial span (lock)
+//   Grow      the mcentral had none: a fresh span from mheap (two locks)
+//   Large     > 32 KB: a dedicated span straight from mheap
+//
+// The lab counts each path per mcache (pathCount) and remembers the path of
+// the latest call (lastPath), so "which path served this allocation?" has an
+// answer. The counting is a plain increment on memory only this thread
+// touches.
+//
+// Statistics are flushed lazily: allocCountBeforeCache records the span's
+// count when it was cached, and refill/releaseAll add the difference to the
+// heap's counters (see memstats.hpp).
+//
+// For now an mcache is an explicit object its caller owns (heap.allocmcache
+// / heap.freemcache); the scheduler will give one to each P.
+#pragma once
+
+#include <cstdint>
+
+#include "mem/mspan.hpp"
+
+namespace rt::mem {
+
+class mheap;
+
+enum class AllocPath : uint8_t { Tiny, Fast, NextFree, Refill, Grow, Large, Failed };
+inline constexpr int numAllocPaths = 7;
+const char* allocPathName(AllocPath p);
+
+// Go: runtime/mcache.go mcache
+struct mcache {
+  // The following members are accessed on every malloc, so they are grouped
+  // here for better caching. (Go: nextSample, scanAlloc: no profiling or
+  // scan accounting yet.)
+
+  // Allocator cache for tiny objects w/o pointers. tiny points to the
+  // beginning of the current tiny block, or 0 if there is no current block.
+  uintptr tiny = 0;
+  uintptr tinyoffset = 0;
+  uintptr tinyAllocs = 0;  // number of tiny allocations by this mcache
+
+  // Lab: which path served each allocation.
+  AllocPath lastPath = AllocPath::Fast;
+  uint64_t pathCount[numAllocPaths] = {};
+  const char* lastError = nullptr;  // why the last nullptr was returned
+
+  mspan* alloc[numSpanClasses];  // spans to allocate from, indexed by spanClass
+
+  // flushGen indicates the sweepgen during which this mcache was last
+  // flushed. If flushGen != mheap.sweepgen, the spans in this mcache are
+  // stale and need to the flushed so they can be swept.
+  uint32_t flushGen = 0;
+
+  mheap* heap = nullptr;  // Go has one global mheap_; we may have several
+  mcache* nextInHeap = nullptr;
+  mcache* prevInHeap = nullptr;
+
+  void init(mheap* h);
+
+  // Go: runtime/malloc.go (*mcache).nextFree — a slot from the cached span
+  // of spc, refilling it if full. Returns 0 if the heap is out of memory.
+  // *s is the span used; *path is NextFree, Refill or Grow.
+  uintptr nextFree(spanClass spc, mspan** s, AllocPath* path);
+  // Go: runtime/mcache.go (*mcache).refill
+  bool refill(spanClass spc, bool* grew);
+  // Go: runtime/mcache.go (*mcache).allocLarge
+  mspan* allocLarge(uintptr size, bool noscan);
+  // Go: runtime/mcache.go (*mcache).releaseAll — give every span back.
+  void releaseAll();
+  // Go: runtime/mcache.go (*mcache).prepareForSweep
+  void prepareForSweep();
+};
+
+}  // namespace rt::mem

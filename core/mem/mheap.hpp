@@ -1,0 +1,179 @@
+// mheap: the page heap — arenas from the OS, pages to spans, spans to mcentrals.
+//
+// Lesson. Below the per-P caches and the per-class mcentrals sits one heap
+// (Go's global mheap_). It owns
+//
+//   arenas     big aligned regions of address space (64 MB natively, 4 MB
+//              under wasm, Go's heapArenaBytes), reserved from the OS and
+//              committed 4 MB at a time as the heap grows (mheap.grow);
+//   pages      the page allocator (pagealloc.hpp): which 8 KB pages are free;
+//   spans      per arena, one mspan* per page: the map from an address to
+//              its span (spanOf) that the GC and free need;
+//   central    one mcentral per span class (136), padded to a cache line;
+//   spanalloc  a fixalloc for mspan structs, cachealloc one for mcaches.
+//
+// mheap.alloc(npages, spanclass) takes a first-fit run of pages (growing the
+// heap from the OS if none fits), takes an mspan from spanalloc, initializes
+// it for its class (elemsize, nelems, divMul, fresh bitmaps) and records it
+// in the span map. freeSpan undoes that. Large objects (> 32 KB) skip the
+// classes: mcache.allocLarge asks for ceil(size/8 KB) pages directly.
+//
+// Locking: one mutex, mheap.lock, around page allocation, span setup,
+// growth and the fixallocs (as in Go). spanOf takes no lock: span map
+// entries are published with release stores (see spanOf).
+//
+// Named simplifications: no scavenger (pages are never returned to the OS),
+// no per-P page cache, no reclaim-before-alloc (the GC issue brings sweeping
+// of whole spans), no user arenas; sweepgen is advanced by an explicit call.
+// Unlike Go's single global heap, tests may create several heaps; each gives
+// its memory back to the OS in its destructor.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+
+#include "mem/fixalloc.hpp"
+#include "mem/mcentral.hpp"
+#include "mem/memstats.hpp"
+#include "mem/mspan.hpp"
+#include "mem/pagealloc.hpp"
+
+namespace rt::mem {
+
+struct mcache;
+
+// Go: runtime/malloc.go heapArenaBytes (64 MB on 64-bit Linux, 4 MB on wasm
+// in Go 1.19) and pagesPerArena.
+inline constexpr uintptr logHeapArenaBytes = sizeof(void*) == 8 ? 26 : 22;
+inline constexpr uintptr heapArenaBytes = uintptr(1) << logHeapArenaBytes;
+inline constexpr uintptr pagesPerArena = heapArenaBytes / PageSize;
+// Go: runtime/malloc.go arenaL1Bits/arenaL2Bits (one level: L1 has 1 entry).
+inline constexpr unsigned arenaL2Bits = heapAddrBits - logHeapArenaBytes;
+
+// Go: runtime/mheap.go heapArena — per-arena metadata.
+struct heapArena {
+  // spans maps from virtual address page ID within this arena to *mspan.
+  // For allocated spans, their pages map to the span itself; free pages map
+  // to nullptr (Go leaves them stale; we clear them so spanOf is exact).
+  std::atomic<mspan*> spans[pagesPerArena];
+  // zeroedBase marks the first byte of the first page in this arena which
+  // hasn't been used yet and is therefore already zero.
+  std::atomic<uintptr> zeroedBase{0};
+  uintptr base = 0;  // the arena's first address (Go computes it from the index)
+};
+
+class mheap {
+ public:
+  mheap();
+  ~mheap();
+  mheap(const mheap&) = delete;
+  mheap& operator=(const mheap&) = delete;
+
+  // Go: runtime/mheap.go (*mheap).alloc — a span of npages for spanclass,
+  // or nullptr if the OS refused to grow the heap (see lastError()).
+  mspan* alloc(uintptr npages, spanClass spanclass);
+  // Go: runtime/mheap.go (*mheap).freeSpan — span must be swept and empty.
+  void freeSpan(mspan* s);
+
+  // Go: runtime/mheap.go spanOfHeap — the in-use span containing p, or
+  // nullptr. Lock-free; valid for a p the caller knows to be live.
+  mspan* spanOf(uintptr p) const;
+
+  // Go: runtime/mcache.go allocmcache / freemcache. freemcache flushes c.
+  mcache* allocmcache();
+  void freemcache(mcache* c);
+
+  // Go: runtime/mgc.go gcSweep (the part that starts a sweep cycle):
+  // mheap.sweepgen += 2, which turns every swept span into an unswept one
+  // and swaps the roles of the mcentral sets. All mcaches must have been
+  // flushed (Go does it at mark termination); used by the GC and by tests.
+  void startSweepCycle();
+
+  // Go: runtime/export_test.go CountPagesInUse — {mheap.pagesInUse, pages
+  // counted by walking every in-use span}. The world must be stopped.
+  struct pageCount {
+    uintptr pagesInUse, counted;
+  };
+  pageCount countPagesInUse();
+
+  // Call f(mspan*) for every in-use span, in address order. World stopped.
+  template <typename F>
+  void forEachSpan(F&& f);
+
+  // Why the last failed allocation failed (nullptr if none did).
+  const char* lastError() const { return lastError_.load(std::memory_order_relaxed); }
+
+  // Go: runtime/mheap.go mheap fields, with their Go names.
+  std::mutex lock;
+  pageAlloc pages;                   // page allocation data structure (lock)
+  std::atomic<uint32_t> sweepgen{0};  // sweep generation, see mspan.hpp
+  std::atomic<uintptr> pagesInUse{0};  // pages of spans in stats mSpanInUse
+  struct alignas(64) centralPadded {
+    struct mcentral mcentral;  // Go: central[spc].mcentral (padded against false sharing)
+  };
+  centralPadded central[numSpanClasses];
+  heapStatsCounters stats;
+  fixalloc spanalloc;   // allocator for span* (lock)
+  fixalloc cachealloc;  // allocator for mcache* (lock)
+  mcache* allmcaches = nullptr;  // every live mcache, for ReadMemStats (lock)
+  uintptr arenaCount() const { return nAllArenas_; }
+  heapArena* arenaAt(uintptr i) const { return arenas_[allArenas_[i]].load(std::memory_order_relaxed); }
+
+  // Lab: how the heap got its memory.
+  struct growStats {
+    uint64_t grows = 0;         // calls to mheap.grow
+    uint64_t arenaAllocs = 0;   // calls to mheap.sysAlloc (new arenas)
+    uint64_t bytesGrown = 0;    // bytes mapped into the heap
+  };
+  growStats growth() const;
+
+ private:
+  friend struct mcache;
+  // Go: runtime/mheap.go (*mheap).allocSpan (spanAllocHeap only)
+  mspan* allocSpan(uintptr npages, spanClass spanclass);
+  // Go: runtime/mheap.go (*mheap).grow
+  bool grow(uintptr npage);
+  // Go: runtime/malloc.go (*mheap).sysAlloc — reserve whole arenas.
+  void* sysAlloc(uintptr n, uintptr* size);
+  // Go: runtime/mheap.go (*mheap).allocNeedsZero
+  bool allocNeedsZero(uintptr base, uintptr npage);
+  // Go: runtime/mheap.go (*mheap).setSpans
+  void setSpans(uintptr base, uintptr npage, mspan* s);
+  heapArena* arenaOf(uintptr p) const {
+    uintptr ai = p >> logHeapArenaBytes;
+    if (ai >= (uintptr(1) << arenaL2Bits)) return nullptr;
+    // acquire: pairs with the release store in sysAlloc.
+    return arenas_[ai].load(std::memory_order_acquire);
+  }
+
+  persistentAlloc persistent_;
+  std::atomic<heapArena*>* arenas_ = nullptr;  // Go: mheap.arenas (one L2 array)
+  uintptr* allArenas_ = nullptr;               // arena indices in address order
+  uintptr nAllArenas_ = 0, capAllArenas_ = 0;
+  struct {
+    uintptr base = 0, end = 0;
+  } curArena_;  // Go: mheap.curArena — reserved but not yet mapped
+  struct reservation {
+    uintptr base, size;
+  };
+  reservation* reservations_ = nullptr;  // to give arenas back in ~mheap
+  uintptr nReservations_ = 0, capReservations_ = 0;
+  growStats growth_;  // (lock)
+  std::atomic<const char*> lastError_{nullptr};
+};
+
+template <typename F>
+void mheap::forEachSpan(F&& f) {
+  for (uintptr i = 0; i < nAllArenas_; i++) {
+    heapArena* ha = arenaAt(i);
+    for (uintptr p = 0; p < pagesPerArena; p++) {
+      mspan* s = ha->spans[p].load(std::memory_order_relaxed);
+      if (s != nullptr && s->base() == ha->base + p * PageSize &&
+          s->state.load(std::memory_order_relaxed) == mSpanState::InUse)
+        f(s);
+    }
+  }
+}
+
+}  // namespace rt::mem
