@@ -20,27 +20,28 @@ bool preemptRequested() {
 
 void detail::yieldForPreemption() { getg()->handoff = Handoff::Preempt; }
 
+void Gosched::await_suspend(coro::coroutine_handle<>) const noexcept { getg()->handoff = Handoff::Gosched; }
+
 namespace {
 
 // Go: runtime/time.go resetForSleep — the park_m unlock function that arms
 // the timer once the goroutine is parked, so it cannot fire too early.
 
-bool armSleepTimer(G* gp, void* arg) {
-  M* mp = getm();
-  addtimer(mp->p, reinterpret_cast<intptr_t>(arg), gp);
+bool armSleepTimer(G* gp, void* when) {
+  addtimer(getm()->p, *static_cast<int64_t*>(when), gp);
   return true;
 }
 
 }  // namespace
 
-void Sleep::await_suspend(coro::coroutine_handle<>) const noexcept {
+void Sleep::await_suspend(coro::coroutine_handle<>) noexcept {
   if (ns <= 0) {  // Go: time.Sleep(0) returns at once; we only get here to honour a preemption
     detail::yieldForPreemption();
     return;
   }
   M* mp = getm();
-  int64_t when = mp->rt->platform->nanotime() + ns;
-  gopark(armSleepTimer, reinterpret_cast<void*>(static_cast<intptr_t>(when)), WaitReason::Sleep);
+  when = mp->rt->platform->nanotime() + ns;
+  gopark(armSleepTimer, &when, WaitReason::Sleep);  // the frame (and `when`) outlive the park
 }
 
 int64_t nanotime() { return currentRuntime()->platform->nanotime(); }

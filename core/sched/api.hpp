@@ -38,10 +38,12 @@ namespace detail {
 void yieldForPreemption();
 }  // namespace detail
 
-// co_await rt::Gosched()
+// co_await rt::Gosched(). (await_suspend is out of line on purpose: clang 14,
+// Emscripten 3.1.6's compiler, crashes splitting a coroutine whose only
+// suspension is an awaiter it can see through completely.)
 struct Gosched {
   bool await_ready() const noexcept { return false; }
-  void await_suspend(coro::coroutine_handle<>) const noexcept { getg()->handoff = Handoff::Gosched; }
+  void await_suspend(coro::coroutine_handle<>) const noexcept;
   void await_resume() const noexcept {}
 };
 
@@ -84,8 +86,9 @@ SyscallAwaiter<std::decay_t<F>> syscallBlock(F&& fn) {
 // co_await rt::Sleep(ns) — Go: time.Sleep (runtime/time.go timeSleep).
 struct Sleep {
   int64_t ns;
+  int64_t when = 0;  // set at suspension: the timer's deadline
   bool await_ready() const noexcept { return ns <= 0 && !preemptRequested(); }
-  void await_suspend(coro::coroutine_handle<>) const noexcept;
+  void await_suspend(coro::coroutine_handle<>) noexcept;
   void await_resume() const noexcept {}
 };
 

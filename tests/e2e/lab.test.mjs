@@ -123,6 +123,26 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         await waitIdle(p);
       });
 
+      if (mode.isolated) {
+        it('runs skynet on real threads (wasm pthreads) and survives a deadlock', async () => {
+          const p = page();
+          const out = (await run(p, 'run skynet --size 10000 --procs 2', { timeoutMs: 60_000 })).join('\n');
+          assert.match(out, /skynet: result 49995000\b/, out);
+          assert.match(out, /goroutines=11112\b/, out);
+          const dead = (await run(p, 'run deadlock --size 1', { timeoutMs: 60_000 })).join('\n');
+          assert.match(dead, /^fatal error: all goroutines are asleep - deadlock!$/m, dead);
+          assert.match(dead, /^exit status 2$/m, dead);
+          const after = await run(p, 'version');
+          assert.match(after.join('\n'), /Go Runtime Lab/, 'the lab still answers after the program died');
+        });
+      } else {
+        it('the real engine explains in one line that it needs threads', async () => {
+          const out = await run(page(), 'run skynet --size 100');
+          assert.equal(out.length, 1, out.join('\n'));
+          assert.match(out[0], /needs threads/);
+        });
+      }
+
       it('env GOMAXPROCS=4 is shown by env', async () => {
         const p = page();
         await run(p, 'env GOMAXPROCS=4');

