@@ -77,6 +77,31 @@ const ENTRIES = [
       },
     ],
   },
+  {
+    // The same engine compiled to WebAssembly (wasm-threads preset, pthreads
+    // on node's worker threads) against the native build: the cost of wasm.
+    name: 'skynet 1M wasm-threads under node vs native (GOMAXPROCS=2)',
+    procs: 2,
+    metrics: [{ label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 2.0 }],
+    lab: {
+      kind: 'json-process',
+      bin: process.execPath,
+      args: ['--no-experimental-fetch', '{root}/build/wasm-threads/core/cli/rtlab.js', 'run', 'skynet', '--engine',
+             'real', '--procs', '2', '--json'],
+      expect: { result: SKYNET_RESULT },
+      timeoutMs: 300_000,
+    },
+    peers: [
+      {
+        name: 'native',
+        kind: 'json-process',
+        bin: '{build}/core/cli/rtlab',
+        args: ['run', 'skynet', '--engine', 'real', '--procs', '2', '--json'],
+        expect: { result: SKYNET_RESULT },
+        timeoutMs: 300_000,
+      },
+    ],
+  },
   schedPair('ChainedSpawn vs CreateGoroutines', 2, 'BM_ChainedSpawn', 'BenchmarkCreateGoroutines', 0.5),
   schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
   schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
@@ -323,7 +348,11 @@ const RUNNERS = {
   async 'json-process'(spec, env, ctx) {
     const bin = await resolveBin(spec, ctx);
     if (!fs.existsSync(bin)) throw new Unavailable('not-built', `${displayPath(bin)} not found`);
-    const r = await runWithRss(bin, spec.args, { env, cwd: ROOT, timeoutMs: spec.timeoutMs }, ctx);
+    const args = spec.args.map((a) => a.replace('{root}', ROOT));
+    for (const a of args) {
+      if (a.endsWith('.js') && !fs.existsSync(a)) throw new Unavailable('not-built', `${displayPath(a)} not found`);
+    }
+    const r = await runWithRss(bin, args, { env, cwd: ROOT, timeoutMs: spec.timeoutMs }, ctx);
     if (r.spawnError) throw new Unavailable('not-built', r.spawnError.message);
     if (r.code !== 0) throw new Unavailable('error', failureText(r));
     const obj = lastJsonObject(r.stdout);

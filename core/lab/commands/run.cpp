@@ -100,9 +100,10 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   rt::Runtime::Config cfg;
   cfg.gomaxprocs = setup.params.procs;
   cfg.debug = setup.debug;
-  // Under wasm every thread must come from the page's pre-started worker
-  // pool: the runtime may not ask for more (Go's maxmcount plays that role).
-  cfg.maxThreads = lab.host().wasm ? std::max(2, lab.host().workers) : 10000;
+  // In a web page every thread must come from the pre-started worker pool
+  // (workers > 0): the runtime may not ask for more (Go's maxmcount plays
+  // that role). Natively, and under node, threads start on demand.
+  cfg.maxThreads = lab.host().workers > 0 ? std::max(2, lab.host().workers) : 10000;
   cfg.output = [&](std::string_view text) {
     std::lock_guard<std::mutex> lock(outMu);
     output += text;
