@@ -19,12 +19,32 @@ void WaitQ::enqueue(Sudog* sgp) {
   last = sgp;
 }
 
+// Go: runtime/chan.go (*waitq).dequeueSudoG — also safe for a sudog that is
+// no longer queued (a select's sudog that a waker took and then lost the
+// selectDone race for).
 void WaitQ::remove(Sudog* sgp) {
-  if (sgp->prev) sgp->prev->next = sgp->next;
-  else first = sgp->next;
-  if (sgp->next) sgp->next->prev = sgp->prev;
-  else last = sgp->prev;
-  sgp->next = sgp->prev = nullptr;
+  Sudog* x = sgp->prev;
+  Sudog* y = sgp->next;
+  if (x) {
+    if (y) {  // middle of queue
+      x->next = y;
+      y->prev = x;
+    } else {  // end of queue
+      x->next = nullptr;
+      last = x;
+    }
+    sgp->next = sgp->prev = nullptr;
+    return;
+  }
+  if (y) {  // start of queue
+    y->prev = nullptr;
+    first = y;
+    sgp->next = nullptr;
+    return;
+  }
+  // x == y == nil: either sgp is the only element in the queue, or it has
+  // already been removed. Use first to disambiguate.
+  if (first == sgp) first = last = nullptr;
 }
 
 // Go: runtime/chan.go (*waitq).dequeue
@@ -62,11 +82,12 @@ hchan::~hchan() {
 // ---------------------------------------------------------------- send
 
 // Go: runtime/chan.go send — a receiver is waiting: hand it the value
-// directly, then make it runnable. c is locked; send unlocks it.
-static void send(hchan* c, Sudog* sg, void* ep) {
+// directly, then make it runnable. c is locked; unlockf (Go's unlockf
+// argument: one channel, or all of a select's) unlocks it.
+void send(hchan* c, Sudog* sg, void* ep, Unlocker unlockf) {
   if (sg->elem) c->elemtype->moveConstruct(sg->elem, ep);  // Go: sendDirect
   G* gp = sg->g;
-  c->lock.unlock();
+  unlockf.unlock();
   sg->success = true;
   gp->param = sg;
   goready(gp);
@@ -82,7 +103,7 @@ ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
   if (Sudog* rsg = c->recvq.dequeue()) {
     // Found a waiting receiver. We pass the value we want to send directly
     // to the receiver, bypassing the channel buffer (if any).
-    send(c, rsg, ep);
+    send(c, rsg, ep, Unlocker::of(c));
     return ChanOp::Done;
   }
   if (c->qcount < c->dataqsiz) {
@@ -110,8 +131,8 @@ ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
 
 // Go: runtime/chan.go recv — a sender is waiting. For an unbuffered channel
 // take its value directly; for a full buffer take the head of the queue and
-// put the sender's value at the tail. c is locked; recv unlocks it.
-static void recv(hchan* c, Sudog* sg, void* ep) {
+// put the sender's value at the tail. c is locked; unlockf unlocks it.
+void recv(hchan* c, Sudog* sg, void* ep, Unlocker unlockf) {
   if (c->dataqsiz == 0) {
     c->elemtype->moveConstruct(ep, sg->elem);  // Go: recvDirect
   } else {
@@ -126,7 +147,7 @@ static void recv(hchan* c, Sudog* sg, void* ep) {
     c->sendx = c->recvx;  // c.sendx = (c.sendx+1) % c.dataqsiz
   }
   G* gp = sg->g;
-  c->lock.unlock();
+  unlockf.unlock();
   sg->success = true;
   gp->param = sg;
   goready(gp);
@@ -147,7 +168,7 @@ ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received) {
     // from sender. Otherwise, receive from head of queue and add sender's
     // value to the tail of the queue (both map to the same buffer slot
     // because the queue is full).
-    recv(c, ssg, ep);
+    recv(c, ssg, ep, Unlocker::of(c));
     *received = true;
     return ChanOp::Done;
   }

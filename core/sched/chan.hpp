@@ -94,6 +94,22 @@ struct hchan {
   void* chanbuf(uint32_t i) const { return buf + static_cast<size_t>(i) * elemtype->size; }
 };
 
+// How send/recv release the lock(s) they were called with: one channel's,
+// or every channel of a select (Go passes an unlock closure).
+struct Unlocker {
+  void (*fn)(void*);
+  void* arg;
+  void unlock() const { fn(arg); }
+  static Unlocker of(hchan* c) {
+    return Unlocker{[](void* ch) { static_cast<hchan*>(ch)->lock.unlock(); }, c};
+  }
+};
+
+// Go: runtime/chan.go send / recv — complete an operation with a waiting
+// partner (sg), then unlock and ready it. Shared by Chan<T> and select.
+void send(hchan* c, Sudog* sg, void* ep, Unlocker unlockf);
+void recv(hchan* c, Sudog* sg, void* ep, Unlocker unlockf);
+
 // The two halves of each blocking operation: the attempt (lock held on
 // return when it must block) and the wake-up check. Shared by Chan<T> and
 // select.

@@ -11,6 +11,7 @@
 #include "sched/api.hpp"
 #include "sched/chan.hpp"
 #include "sched/runtime.hpp"
+#include "sched/select.hpp"
 #include "sched/sync.hpp"
 #include "support/scale.hpp"
 
@@ -558,6 +559,101 @@ TEST(Engine, SchedtraceLinesComeFromSysmonInGosFormat) {
   std::regex line(R"(SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ needspinning=[01] )"
                   R"(idlethreads=\d+ runqueue=\d+ \[ \d+ \d+ \] schedticks=\[ \d+ \d+ \])");
   EXPECT_TRUE(std::regex_match(first, line)) << first;
+}
+
+}  // namespace
+}  // namespace rt
+
+// ------------------------------------------------------------------ select
+
+namespace rt {
+namespace {
+
+Goroutine selectProducer(Chan<int>* a, Chan<int>* b, int n) {
+  for (int i = 0; i < n; i++) {
+    if (i % 2) co_await a->send(i);
+    else co_await b->send(i);
+  }
+  a->close();
+}
+
+Goroutine selectMain(std::vector<int>* got, int* defaults, int* closedSeen) {
+  Chan<int> a, b;
+  // Nothing ready: the default case is taken.
+  int v = -1;
+  int chosen = co_await select(recvCase(a, &v), defaultCase());
+  if (chosen == -1) ++*defaults;
+  go(selectProducer(&a, &b, 200));
+  for (;;) {
+    bool ok = false;
+    int x = 0, y = 0;
+    int i = co_await select(recvCase(a, &x, &ok), recvCase(b, &y));
+    if (i == 0 && !ok) {
+      ++*closedSeen;
+      break;
+    }
+    got->push_back(i == 0 ? x : y);
+  }
+}
+
+TEST(Engine, SelectReceivesFromWhicheverChannelIsReadyAndSeesClose) {
+  for (int procs : {1, 2}) {
+    std::vector<int> got;
+    int defaults = 0, closedSeen = 0;
+    Harness run(procs);
+    RunResult r = run(selectMain(&got, &defaults, &closedSeen));
+    ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+    EXPECT_EQ(defaults, 1);
+    EXPECT_EQ(closedSeen, 1);
+    ASSERT_EQ(got.size(), 200u);
+    std::sort(got.begin(), got.end());
+    for (int i = 0; i < 200; i++) ASSERT_EQ(got[static_cast<size_t>(i)], i) << "every value exactly once";
+  }
+}
+
+// When several cases are ready, select picks one at random (pollorder):
+// with both buffers full every time, both cases must be chosen often.
+Goroutine selectRandomMain(int* counts) {
+  Chan<int> c1(1), c2(1);
+  co_await c1.send(0);
+  co_await c2.send(1);
+  for (int i = 0; i < 1000; i++) {
+    int v = -1;
+    int k = co_await select(recvCase(c1, &v), recvCase(c2, &v));
+    counts[k]++;
+    if (v != k) counts[2]++;                  // the value must come from the chosen case
+    co_await (k == 0 ? c1 : c2).send(int{k});  // refill the one we emptied
+  }
+}
+
+TEST(Engine, SelectChoosesAtRandomAmongReadyCases) {
+  int counts[3] = {0, 0, 0};
+  Harness run(1);
+  RunResult r = run(selectRandomMain(counts));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+  EXPECT_GT(counts[0], 300);
+  EXPECT_GT(counts[1], 300);
+  EXPECT_EQ(counts[2], 0);
+}
+
+Goroutine selectSendOnClosed() {
+  Chan<int> c;
+  c.close();
+  co_await select(sendCase(c, 1), defaultCase());
+}
+
+TEST(Engine, SelectSendOnAClosedChannelPanics) {
+  Harness run(1);
+  EXPECT_EQ(run(selectSendOnClosed()).fatal, "panic: send on closed channel");
+}
+
+Goroutine selectNothing() { co_await select(); }
+
+TEST(Engine, EmptySelectBlocksForever) {
+  Harness run(1);
+  RunResult r = run(selectNothing());
+  EXPECT_EQ(r.fatal, "all goroutines are asleep - deadlock!");
+  EXPECT_NE(run.runtime->goroutineDump().find("[select (no cases)]"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,181 @@
+// select (Go: runtime/select.go selectgo).
+//
+//   int64_t v; bool ok;
+//   int chosen = co_await rt::select(rt::recvCase(c1, &v, &ok), rt::sendCase(c2, 42), rt::defaultCase());
+//   switch (chosen) {
+//     case 0: ...   // received v (ok false: c1 is closed)
+//     case 1: ...   // sent 42 on c2
+//     default: ...  // -1: no case was ready (only with defaultCase)
+//   }
+//
+// Bind the result to a variable as above: g++ 12 miscompiles this awaiter
+// when `co_await select(...)` sits inside an if condition and suspends (the
+// goroutine resumes with its hand-off to the M lost).
+//
+// How Go does it, and so the lab:
+//   1. lock every channel involved, in address order (lockorder), so two
+//      selects on the same channels cannot deadlock;
+//   2. look at the cases in a random order (pollorder), so no case starves,
+//      and complete the first one that can proceed;
+//   3. none can: with a default case, unlock and return -1; otherwise enqueue
+//      a sudog on every channel and park;
+//   4. the first partner to dequeue one of our sudogs wins (it CASes
+//      g.selectDone), completes that case and readies us; we lock everything
+//      again and take our other sudogs off their queues.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <tuple>
+#include <utility>
+
+#include "sched/api.hpp"
+#include "sched/chan.hpp"
+
+namespace rt {
+
+// One case, type-erased (Go: runtime/select.go scase).
+struct scase {
+  hchan* c = nullptr;
+  void* elem = nullptr;  // send: the value; recv: raw storage for the value
+  bool isSend = false;
+};
+
+// The parts of selectgo around the park, for SelectAwaiter below.
+struct SelectState {
+  scase* cases = nullptr;
+  Sudog* sudogs = nullptr;     // one per case
+  uint16_t* pollorder = nullptr;
+  uint16_t* lockorder = nullptr;
+  int ncases = 0;
+  bool block = true;           // false when there is a default case
+  int chosen = -1;             // the case that completed (-1: default)
+  bool recvOK = false;         // for a receive: a value (not a close)
+  bool panicked = false;       // send on a closed channel
+};
+
+// Passes 1 and 2. True if a case completed (or default was taken, or a
+// panic): the locks are released. False: sudogs are enqueued on every
+// channel and all locks are held; the caller parks with selectPark.
+bool selectBegin(SelectState& st);
+void selectPark(SelectState& st);    // from await_suspend: gopark(selparkcommit)
+void selectFinish(SelectState& st);  // after the wake-up: pass 3
+
+template <typename T>
+struct RecvCase {
+  Chan<T>* ch;
+  T* into;    // may be nullptr: the value is dropped (Go: case <-c:)
+  bool* ok;   // may be nullptr
+  alignas(T) unsigned char slot[sizeof(T)];
+};
+
+template <typename T>
+struct SendCase {
+  Chan<T>* ch;
+  T value;
+};
+
+struct DefaultCase {};
+
+template <typename T>
+RecvCase<T> recvCase(Chan<T>& c, T* into = nullptr, bool* ok = nullptr) {
+  return RecvCase<T>{&c, into, ok, {}};
+}
+template <typename T, typename V>
+SendCase<T> sendCase(Chan<T>& c, V&& v) {
+  return SendCase<T>{&c, T(std::forward<V>(v))};
+}
+inline DefaultCase defaultCase() { return {}; }
+
+namespace detail {
+template <typename C>
+inline constexpr bool isDefault = std::is_same_v<std::decay_t<C>, DefaultCase>;
+}
+
+template <typename... Cases>
+class SelectAwaiter {
+  static constexpr int kDefaults = (0 + ... + (detail::isDefault<Cases> ? 1 : 0));
+  static constexpr int N = static_cast<int>(sizeof...(Cases)) - kDefaults;
+  static_assert(kDefaults <= 1, "select: at most one default case");
+  static_assert(N <= 64, "select: at most 64 channel cases");
+
+ public:
+  explicit SelectAwaiter(Cases... cs) : cases_(std::move(cs)...) {
+    int i = 0;
+    std::apply([&](auto&... c) { (erase(c, i), ...); }, cases_);
+    st_.cases = scases_.data();
+    st_.sudogs = sudogs_.data();
+    st_.pollorder = pollorder_.data();
+    st_.lockorder = lockorder_.data();
+    st_.ncases = N;
+    st_.block = kDefaults == 0;
+  }
+  SelectAwaiter(const SelectAwaiter&) = delete;
+
+  bool await_ready() noexcept {
+    done_ = selectBegin(st_);
+    return done_ && !st_.panicked && !chanPreemptRequested();
+  }
+  void await_suspend(coro::coroutine_handle<>) noexcept {
+    if (!done_) selectPark(st_);
+    else detail::yieldForPreemption();  // completed, but a preemption (or panic) is pending
+  }
+  // The index of the chosen case among all cases as written (the default
+  // case's index is -1).
+  int await_resume() noexcept {
+    if (!done_) selectFinish(st_);
+    int chosen = st_.chosen;
+    int i = 0;
+    std::apply([&](auto&... c) { (deliver(c, i, chosen), ...); }, cases_);
+    return chosen < 0 ? -1 : writtenIndex_[chosen];
+  }
+
+ private:
+  template <typename T>
+  void erase(RecvCase<T>& c, int& written) {
+    int k = next_++;
+    scases_[k] = scase{c.ch->raw(), c.slot, false};
+    writtenIndex_[k] = written++;
+  }
+  template <typename T>
+  void erase(SendCase<T>& c, int& written) {
+    int k = next_++;
+    scases_[k] = scase{c.ch->raw(), &c.value, true};
+    writtenIndex_[k] = written++;
+  }
+  void erase(DefaultCase&, int& written) { written++; }
+
+  // Move a received value out of its slot into the user's variable.
+  template <typename T>
+  void deliver(RecvCase<T>& c, int& k, int chosen) {
+    int mine = k++;
+    if (mine != chosen) return;
+    T* v = reinterpret_cast<T*>(c.slot);
+    if (c.into) *c.into = std::move(*v);
+    if (c.ok) *c.ok = st_.recvOK;
+    v->~T();
+  }
+  template <typename T>
+  void deliver(SendCase<T>&, int& k, int) {
+    k++;
+  }
+  void deliver(DefaultCase&, int&, int) {}
+
+  std::tuple<Cases...> cases_;
+  std::array<scase, N> scases_{};
+  std::array<Sudog, N> sudogs_{};
+  std::array<uint16_t, N> pollorder_{};
+  std::array<uint16_t, N> lockorder_{};
+  std::array<int, N> writtenIndex_{};
+  int next_ = 0;
+  SelectState st_;
+  bool done_ = false;
+};
+
+// co_await rt::select(cases...)
+template <typename... Cases>
+SelectAwaiter<std::decay_t<Cases>...> select(Cases&&... cases) {
+  return SelectAwaiter<std::decay_t<Cases>...>(std::forward<Cases>(cases)...);
+}
+
+}  // namespace rt
