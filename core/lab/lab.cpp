@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "lab/heap_session.hpp"
+
 namespace lab {
 
 std::string_view labVersion() { return RTLAB_VERSION; }
@@ -33,6 +35,13 @@ HostInfo nativeHostInfo() {
 Lab::Lab(HostInfo host) : host_(std::move(host)), env_(), shell_(*this) {
   if (host_.ncpu < 1) host_.ncpu = 1;
   env_ = defaultEnv();
+}
+
+Lab::~Lab() = default;
+
+HeapSession& Lab::heapSession() {
+  if (!heapSession_) heapSession_ = std::make_unique<HeapSession>();
+  return *heapSession_;
 }
 
 // What a Go program gets with none of the variables set.

@@ -3,6 +3,7 @@
 // drives it. The native CLI, the wasm module and the tests each hold one.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,9 +24,12 @@ struct HostInfo {
 
 HostInfo nativeHostInfo();
 
+class HeapSession;
+
 class Lab {
  public:
   explicit Lab(HostInfo host = nativeHostInfo());
+  ~Lab();
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;
 
@@ -42,10 +46,14 @@ class Lab {
 
   const Registry& registry() const { return shell_.registry(); }
 
+  // The heap of the memory commands (alloc, mstats, spans), created on first use.
+  HeapSession& heapSession();
+
  private:
   HostInfo host_;
   rt::Env env_;
   Language language_ = Language::En;
+  std::unique_ptr<HeapSession> heapSession_;  // lazily: most sessions never allocate
   Shell shell_;  // last: it registers commands that refer to the members above
 };
 

@@ -19,13 +19,13 @@ describe('build selection', () => {
     expect(selectBuild(true, 2, '/lab').url).toBe('/lab/wasm/threads/rtlab.mjs');
   });
 
-  it('sizes the pthread pool as clamp(cores, 2, 8) + 1', () => {
+  it('sizes the pthread pool as 2 * clamp(cores, 2, 8) + 4', () => {
     expect(poolSizeFor(undefined)).toBe(8);
     expect(poolSizeFor(0)).toBe(8);
     expect(poolSizeFor(1)).toBe(8);
     expect(poolSizeFor(4)).toBe(12);
     expect(poolSizeFor(8)).toBe(20);
     expect(poolSizeFor(64)).toBe(20);
-    expect(selectBuild(true, 6).poolSize).toBe(7);
+    expect(selectBuild(true, 6).poolSize).toBe(16);
   });
 });

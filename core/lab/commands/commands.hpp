@@ -12,5 +12,9 @@ CommandSpec helpCommand();
 CommandSpec versionCommand();
 CommandSpec envCommand();
 CommandSpec runCommand();
+CommandSpec sizeclassCommand();
+CommandSpec allocCommand();
+CommandSpec mstatsCommand();
+CommandSpec spansCommand();
 
 }  // namespace lab

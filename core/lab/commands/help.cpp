@@ -71,6 +71,16 @@ Reply explainCommand(const Lab& lab, const CommandSpec& c) {
   const Language lang = lab.language();
   std::string text = "usage: " + c.usage() + "\n\n" + std::string(c.summary.in(lang)) + "\n";
   if (!c.details.in(lang).empty()) text += "\n" + std::string(c.details.in(lang)) + "\n";
+  // Arguments with a small set of values (run's scenarios, help's commands)
+  // list them, from the same source as tab completion.
+  for (const auto& a : c.args) {
+    if (!a.complete) continue;
+    std::vector<std::string> values = a.complete(lab);
+    if (values.empty() || values.size() > 24 || values.front().back() == '=') continue;
+    text += "\n" + a.name + (lang == Language::Zh ? ": " : ": ");
+    for (size_t i = 0; i < values.size(); i++) text += (i ? ", " : "") + values[i];
+    text += "\n";
+  }
   if (!c.example.empty()) text += (lang == Language::Zh ? "\n示例: " : "\nexample: ") + c.example + "\n";
   text += lang == Language::Zh ? "\n选项:\n" : "\nflags:\n";
   size_t width = 0;

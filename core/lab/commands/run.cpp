@@ -148,11 +148,10 @@ CommandSpec runCommand() {
   return CommandSpec{
       .name = "run",
       .summary = {"run a built-in scenario on the runtime", "在运行时上运行一个内置场景"},
-      .details = {"Scenarios: deadlock, fanout, hog, parallel, pingpong, skynet, syscalls, timers "
-                  "(help run lists them; see each one's --size). GOMAXPROCS and GODEBUG come from `env` "
-                  "unless --procs or --godebug is given.",
-                  "场景：deadlock、fanout、hog、parallel、pingpong、skynet、syscalls、timers。"
-                  "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"},
+      .details = {"GOMAXPROCS and GODEBUG come from `env` unless --procs or --godebug is given. "
+                  "Each scenario's --size means something of its own (leaves, workers, round trips...).",
+                  "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"
+                  "每个场景的 --size 含义不同（叶子数、worker 数、往返次数……）。"},
       .args = {ArgSpec{.name = "scenario",
                        .optional = false,
                        .variadic = false,

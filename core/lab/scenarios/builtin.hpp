@@ -13,5 +13,6 @@ Scenario syscallsScenario();
 Scenario timersScenario();
 Scenario deadlockScenario();
 Scenario parallelScenario();
+Scenario allocstressScenario();
 
 }  // namespace lab

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mem/sizeclasses.hpp"
+#include "support/go_sizeclasses.hpp"
 
 namespace rt::mem {
 namespace {
@@ -23,19 +24,13 @@ struct TsvRow {
 };
 
 std::vector<TsvRow> readGoTable() {
-  std::string path = std::string(RTLAB_SHARED_DIR) + "/reference/go-sizeclasses.tsv";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::vector<TsvRow> rows;
-  std::string line;
-  std::getline(in, line);  // header
-  EXPECT_EQ(line, "class\tbytes_per_obj\tbytes_per_span\tobjects\ttail_waste\tmax_waste_pct\tmin_align");
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::istringstream ss(line);
+  for (const auto& cols : testdata::goSizeClassRows()) {
+    std::istringstream ss(cols[0] + " " + cols[1] + " " + cols[2] + " " + cols[3] + " " + cols[4] + " " + cols[5] +
+                          " " + cols[6]);
     TsvRow r{};
     ss >> r.cls >> r.bytesPerObj >> r.bytesPerSpan >> r.objects >> r.tailWaste >> r.maxWastePct >> r.minAlign;
-    EXPECT_FALSE(ss.fail()) << "bad line: " << line;
+    EXPECT_FALSE(ss.fail()) << "bad row for class " << cols[0];
     rows.push_back(r);
   }
   return rows;
