@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "lab/heap_session.hpp"
+#include "sched/runtime.hpp"
 
 namespace lab {
 
@@ -38,6 +39,12 @@ Lab::Lab(HostInfo host) : host_(std::move(host)), env_(), shell_(*this) {
 }
 
 Lab::~Lab() = default;
+
+void Lab::keepLastRun(std::unique_ptr<rt::Runtime> r, std::string name) {
+  lastRun_.reset();  // the previous run's goroutine frames go first
+  lastRun_ = std::move(r);
+  lastRunName_ = std::move(name);
+}
 
 HeapSession& Lab::heapSession() {
   if (!heapSession_) heapSession_ = std::make_unique<HeapSession>();

@@ -25,6 +25,11 @@ struct HostInfo {
 HostInfo nativeHostInfo();
 
 class HeapSession;
+}  // namespace lab
+namespace rt {
+class Runtime;
+}  // namespace rt
+namespace lab {
 
 class Lab {
  public:
@@ -49,11 +54,19 @@ class Lab {
   // The heap of the memory commands (alloc, mstats, spans), created on first use.
   HeapSession& heapSession();
 
+  // The runtime of the most recent `run`, kept after it ended so that gs,
+  // ps, ms and runq can show its final state (nullptr before any run).
+  rt::Runtime* lastRun() const { return lastRun_.get(); }
+  const std::string& lastRunName() const { return lastRunName_; }
+  void keepLastRun(std::unique_ptr<rt::Runtime> r, std::string name);
+
  private:
   HostInfo host_;
   rt::Env env_;
   Language language_ = Language::En;
-  std::unique_ptr<HeapSession> heapSession_;  // lazily: most sessions never allocate
+  std::unique_ptr<HeapSession> heapSession_;
+  std::unique_ptr<rt::Runtime> lastRun_;
+  std::string lastRunName_;  // lazily: most sessions never allocate
   Shell shell_;  // last: it registers commands that refer to the members above
 };
 

@@ -7,6 +7,10 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(versionCommand());
   registry.add(envCommand());
   registry.add(runCommand());
+  registry.add(gsCommand());
+  registry.add(psCommand());
+  registry.add(msCommand());
+  registry.add(runqCommand());
   registry.add(sizeclassCommand());
   registry.add(allocCommand());
   registry.add(mstatsCommand());

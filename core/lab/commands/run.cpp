@@ -108,9 +108,14 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
     std::lock_guard<std::mutex> lock(outMu);
     output += text;
   };
-  rt::Runtime runtime(cfg);
+  // The last run is kept (after the scenario's own frames are gone) so the
+  // inspection commands can show its final state; free the previous one first.
+  lab.keepLastRun(nullptr, "");
+  auto owned = std::make_unique<rt::Runtime>(cfg);
+  rt::Runtime& runtime = *owned;
   ScenarioResult result;
   rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
+  runtime.cfg.output = nullptr;  // it captured this function's locals
 
   JsonWriter j;
   j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
@@ -128,15 +133,16 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   j.endObject();
   j.field("output", output).endObject();
 
+  std::string dump = runtime.goroutineDump();
+  lab.keepLastRun(std::move(owned), sc.name);
   if (rr.status != rt::RunStatus::Ok) {
     // What `go run` shows for a program that dies: the runtime's message, the
     // goroutines, and the exit status.
     bool isPanic = rr.fatal.rfind("panic: ", 0) == 0;
-    std::string text = output + (isPanic ? "" : "fatal error: ") + rr.fatal + "\n\n" + runtime.goroutineDump() +
-                       "exit status 2";
+    std::string text = output + (isPanic ? "" : "fatal error: ") + rr.fatal + "\n\n" + dump + "exit status 2";
     return Reply::programFailure(text, j.str());
   }
-  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(runtime) + "\nwall " +
+  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(*lab.lastRun()) + "\nwall " +
                      std::to_string(result.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup.params.procs) +
                      ", engine " + setup.engine + ")";
   return Reply{true, text, j.str()};

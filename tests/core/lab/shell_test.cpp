@@ -76,6 +76,8 @@ TEST(Shell, JsonFlagMakesTheTextTheJson) {
 
 TEST(Shell, EveryCommandAnswersWellFormedJson) {
   Lab lab(fixedHost());
+  // gs, ps, ms and runq show the last run: make one first.
+  ASSERT_TRUE(lab.exec("run pingpong --size 100").ok);
   for (const auto* spec : lab.registry().all()) {
     std::string line = (spec->example.empty() ? spec->name : spec->example) + " --json";
     Reply r = lab.exec(line);
@@ -140,6 +142,36 @@ TEST(ShellCompletion, BadInputYieldsNothingRatherThanCrashing) {
   EXPECT_TRUE(complete(lab, std::string(100000, 'x')).empty());
   EXPECT_TRUE(complete(lab, "env - -- --=").size() <= 2);
   EXPECT_EQ(complete(lab, "help \"en"), (std::vector<std::string>{"env"}));  // quote still open
+}
+
+}  // namespace
+}  // namespace lab
+
+namespace lab {
+namespace {
+
+TEST(Inspect, ShowTheFinalStateOfTheLastRun) {
+  Lab lab(fixedHost());
+  Reply before = lab.exec("gs");
+  EXPECT_FALSE(before.ok);
+  EXPECT_EQ(before.text.find('\n'), std::string::npos);
+  ASSERT_EQ(lab.exec("run deadlock --size 2 --procs 2").programFailed, true);
+  Reply g = lab.exec("gs --json");
+  ASSERT_TRUE(g.ok) << g.text;
+  auto j = testjson::parse(g.json);
+  ASSERT_TRUE(j.has_value());
+  const auto& gsList = (*j)["goroutines"].array;
+  ASSERT_EQ(gsList.size(), 3u);  // main waiting on the WaitGroup, two waiters on the channel
+  EXPECT_EQ(gsList[0]["waitReason"].str, "semacquire");
+  EXPECT_EQ(gsList[1]["waitReason"].str, "chan receive");
+  EXPECT_EQ(gsList[1]["status"].str, "_Gwaiting");
+  Reply p = lab.exec("ps --json");
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ((*testjson::parse(p.json))["ps"].array.size(), 2u);
+  EXPECT_TRUE(lab.exec("ms").ok);
+  EXPECT_TRUE(lab.exec("runq P1").ok);
+  EXPECT_EQ(lab.exec("runq P2").text, "error: runq: no P \"P2\" (this run had P0..P1)");
+  EXPECT_FALSE(lab.exec("runq x").ok);
 }
 
 }  // namespace

@@ -1,0 +1,193 @@
+// gs, ps, ms, runq: the goroutines, processors, machines and run queues of
+// the most recent run, as it was when the run ended (after a deadlock: who
+// waits on what). The columns follow GODEBUG=scheddetail=1; the simulator
+// chapter makes these show the state at the current step instead.
+#include <algorithm>
+
+#include "lab/commands/commands.hpp"
+#include "lab/json.hpp"
+#include "lab/lab.hpp"
+#include "sched/runq.hpp"
+#include "sched/runtime.hpp"
+
+namespace lab {
+
+namespace {
+
+const char* kNoRun = "no run yet: inspect the state a run leaves behind, e.g. `run deadlock` then `gs`";
+
+std::string idOrDash(int64_t id, bool present) { return present ? std::to_string(id) : "-"; }
+
+std::string_view pstatusName(rt::Pstatus s) {
+  switch (s) {
+    case rt::Pstatus::Idle: return "_Pidle";
+    case rt::Pstatus::Running: return "_Prunning";
+    case rt::Pstatus::Syscall: return "_Psyscall";
+    case rt::Pstatus::Gcstop: return "_Pgcstop";
+    case rt::Pstatus::Dead: return "_Pdead";
+  }
+  return "_P?";
+}
+
+std::string pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
+
+std::string header(const Lab& lab) { return "state at the end of `run " + lab.lastRunName() + "`\n"; }
+
+// Go: runtime/traceback.go goroutineheader, one line per goroutine.
+Reply gs(Lab& lab, const Invocation& inv) {
+  rt::Runtime* r = lab.lastRun();
+  if (!r) return Reply::error(kNoRun);
+  const bool all = inv.boolFlag("all");
+  std::vector<rt::G*> list;
+  for (rt::G* gp = r->allgs; gp; gp = gp->alllink)
+    if (all || rt::readgstatus(gp) != rt::Gstatus::Dead) list.push_back(gp);
+  std::sort(list.begin(), list.end(), [](rt::G* a, rt::G* b) { return a->goid < b->goid; });
+  std::string text = header(lab) + "goid  status      wait reason        m  function\n";
+  JsonWriter j;
+  j.beginObject().field("run", lab.lastRunName()).key("goroutines").beginArray();
+  for (rt::G* gp : list) {
+    rt::Gstatus s = rt::readgstatus(gp);
+    std::string reason(s == rt::Gstatus::Waiting ? rt::waitReasonString(gp->waitreason) : "");
+    rt::M* mp = gp->m;
+    text += pad(std::to_string(gp->goid), 6) + pad(std::string(rt::gstatusName(s)), 12) + pad(reason, 19) +
+            pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + (gp->name && *gp->name ? gp->name : "") + "\n";
+    j.beginObject().field("goid", static_cast<uint64_t>(gp->goid)).field("status", rt::gstatusName(s));
+    j.field("statusCode", static_cast<int>(s)).field("waitReason", reason).field("name", gp->name ? gp->name : "");
+    j.endObject();
+  }
+  j.endArray().endObject();
+  text += std::to_string(list.size()) + (all ? " goroutines (with dead ones kept for reuse)" : " goroutines");
+  return Reply{true, text, j.str()};
+}
+
+Reply ps(Lab& lab, const Invocation&) {
+  rt::Runtime* r = lab.lastRun();
+  if (!r) return Reply::error(kNoRun);
+  std::string text = header(lab) + "P   status     schedtick  syscalltick  m  runqsize  runnext  gfreecnt  timers\n";
+  JsonWriter j;
+  j.beginObject().field("run", lab.lastRunName()).key("ps").beginArray();
+  for (rt::P* pp : r->allp) {
+    rt::M* mp = pp->m.load();
+    rt::G* next = pp->runnext.load();
+    size_t timers = pp->timers.size();
+    text += pad("P" + std::to_string(pp->id), 4) + pad(std::string(pstatusName(pp->status.load())), 11) +
+            pad(std::to_string(pp->schedtick.load()), 11) + pad(std::to_string(pp->syscalltick.load()), 13) +
+            pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + pad(std::to_string(rt::runqlen(pp)), 10) +
+            pad(idOrDash(next ? static_cast<int64_t>(next->goid) : 0, next != nullptr), 9) +
+            pad(std::to_string(pp->gFree.size), 10) + std::to_string(timers) + "\n";
+    j.beginObject().field("id", pp->id).field("status", pstatusName(pp->status.load()));
+    j.field("schedtick", static_cast<uint64_t>(pp->schedtick.load()));
+    j.field("syscalltick", static_cast<uint64_t>(pp->syscalltick.load()));
+    j.field("runqsize", static_cast<uint64_t>(rt::runqlen(pp))).field("gfreecnt", static_cast<int>(pp->gFree.size));
+    j.field("timers", static_cast<uint64_t>(timers)).endObject();
+  }
+  j.endArray().endObject();
+  text.pop_back();
+  return Reply{true, text, j.str()};
+}
+
+Reply ms(Lab& lab, const Invocation&) {
+  rt::Runtime* r = lab.lastRun();
+  if (!r) return Reply::error(kNoRun);
+  std::vector<rt::M*> list;
+  for (rt::M* mp = r->allm; mp; mp = mp->alllink) list.push_back(mp);
+  std::sort(list.begin(), list.end(), [](rt::M* a, rt::M* b) { return a->id < b->id; });
+  std::string text = header(lab) + "M   p  curg  spinning  blocked  role\n";
+  JsonWriter j;
+  j.beginObject().field("run", lab.lastRunName()).key("ms").beginArray();
+  for (rt::M* mp : list) {
+    rt::P* pp = mp->p;
+    rt::G* gp = mp->curg.load();
+    text += pad("M" + std::to_string(mp->id), 4) + pad(idOrDash(pp ? pp->id : 0, pp != nullptr), 3) +
+            pad(idOrDash(gp ? static_cast<int64_t>(gp->goid) : 0, gp != nullptr), 6) +
+            pad(mp->spinning ? "true" : "false", 10) + pad(mp->blocked ? "true" : "false", 9) +
+            (mp->isSysmon ? "sysmon" : "worker") + "\n";
+    j.beginObject().field("id", mp->id).field("sysmon", mp->isSysmon).field("spinning", static_cast<bool>(mp->spinning));
+    j.endObject();
+  }
+  j.endArray().endObject();
+  text += std::to_string(list.size()) + " threads (Go: mcount)";
+  return Reply{true, text, j.str()};
+}
+
+Reply runq(Lab& lab, const Invocation& inv) {
+  rt::Runtime* r = lab.lastRun();
+  if (!r) return Reply::error(kNoRun);
+  int64_t only = -1;
+  if (!inv.args.empty()) {
+    const std::string& a = inv.args[0];
+    std::string digits = a.size() > 1 && (a[0] == 'P' || a[0] == 'p') ? a.substr(1) : a;
+    bool ok = !digits.empty() && digits.size() < 6 && std::all_of(digits.begin(), digits.end(), ::isdigit);
+    only = ok ? std::stoll(digits) : -1;
+    if (only < 0 || only >= static_cast<int64_t>(r->allp.size()))
+      return Reply::error("runq: no P \"" + a + "\" (this run had P0..P" + std::to_string(r->allp.size() - 1) + ")");
+  }
+  std::string text = header(lab);
+  JsonWriter j;
+  j.beginObject().field("run", lab.lastRunName()).key("ps").beginArray();
+  for (rt::P* pp : r->allp) {
+    if (only >= 0 && pp->id != only) continue;
+    uint32_t h = pp->runqhead.load(), t = pp->runqtail.load();
+    rt::G* next = pp->runnext.load();
+    text += "P" + std::to_string(pp->id) + ": runnext=" + (next ? "G" + std::to_string(next->goid) : "-") + " runq=[";
+    j.beginObject().field("id", pp->id);
+    if (next) j.field("runnext", static_cast<uint64_t>(next->goid));
+    else j.key("runnext").null();
+    j.key("runq").beginArray();
+    for (uint32_t i = h; i != t; i++) {
+      rt::G* gp = pp->runq[i % rt::kRunqSize].load();
+      text += (i != h ? " G" : "G") + std::to_string(gp->goid);
+      j.value(static_cast<uint64_t>(gp->goid));
+    }
+    text += "]\n";
+    j.endArray().endObject();
+  }
+  j.endArray().key("global").beginArray();
+  text += "global runq (" + std::to_string(r->sched.runq.size) + "): [";
+  int shown = 0;
+  for (rt::G* gp = r->sched.runq.head; gp; gp = gp->schedlink, shown++) {
+    j.value(static_cast<uint64_t>(gp->goid));
+    if (shown < 64) text += (shown ? " G" : "G") + std::to_string(gp->goid);
+  }
+  text += shown > 64 ? " ...]" : "]";
+  j.endArray().endObject();
+  return Reply{true, text, j.str()};
+}
+
+CommandSpec simple(std::string name, Text summary, Handler run) {
+  return CommandSpec{.name = std::move(name), .summary = summary, .details = {}, .args = {}, .flags = {}, .run = run};
+}
+
+}  // namespace
+
+CommandSpec gsCommand() {
+  CommandSpec c = simple("gs", {"the goroutines of the last run: status, wait reason, M", "上次运行的 goroutine：状态、等待原因、M"}, gs);
+  c.flags = {FlagSpec{.name = "all",
+                      .type = FlagType::Bool,
+                      .valueName = "",
+                      .defaultValue = "false",
+                      .help = {"include dead Gs kept for reuse (gfput)", "包括留待复用的已死亡 G（gfput）"}}};
+  return c;
+}
+
+CommandSpec psCommand() {
+  return simple("ps", {"the Ps of the last run: status, ticks, M, run queue", "上次运行的 P：状态、tick、M、运行队列"}, ps);
+}
+
+CommandSpec msCommand() {
+  return simple("ms", {"the Ms (threads) of the last run", "上次运行的 M（线程）"}, ms);
+}
+
+CommandSpec runqCommand() {
+  CommandSpec c = simple("runq", {"the local run queues (runnext + ring) and the global queue of the last run",
+                                  "上次运行的本地运行队列（runnext + 环形队列）和全局队列"},
+                         runq);
+  c.args = {ArgSpec{.name = "P", .optional = true, .variadic = false, .complete = {}}};
+  c.example = "runq";
+  return c;
+}
+
+}  // namespace lab
