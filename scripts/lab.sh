@@ -33,10 +33,12 @@ declare -A START_DEPS=(
   [cmake]=cmake
   [ninja-build]=ninja
   [emscripten]=emcc
+  # The build tree configures the test suite too (the same presets serve
+  # `start` and `test`), and that needs GoogleTest's sources.
+  [googletest]=/usr/src/googletest/CMakeLists.txt
 )
 declare -A TEST_DEPS=(
   [g++]=g++
-  [googletest]=/usr/src/googletest/CMakeLists.txt
   [chromium]=chromium
   # A CJK font, so the Chinese UI renders in headless screenshots.
   [fonts-wqy-microhei]=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
@@ -69,7 +71,7 @@ install_packages() {
   fi
   say "installing with apt: $*"
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
 }
 
 npm_install() {

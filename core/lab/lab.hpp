@@ -10,6 +10,10 @@
 #include "lab/shell/shell.hpp"
 #include "runtime/env.hpp"
 
+namespace rt {
+class Runtime;
+}  // namespace rt
+
 namespace lab {
 
 // Where this lab runs. The native CLI fills it from the OS; the wasm glue
@@ -25,11 +29,6 @@ struct HostInfo {
 HostInfo nativeHostInfo();
 
 class HeapSession;
-}  // namespace lab
-namespace rt {
-class Runtime;
-}  // namespace rt
-namespace lab {
 
 class Lab {
  public:
