@@ -79,6 +79,39 @@ hchan::~hchan() {
   std::free(buf);
 }
 
+// ---------------------------------------------------------------- buffer
+
+// The ring-buffer halves of chansend/chanrecv (and of select's bufsend and
+// bufrecv cases); c is locked and has room / has an element.
+void chanbufPut(hchan* c, void* ep) {
+  c->elemtype->moveConstruct(c->chanbuf(c->sendx), ep);
+  if (++c->sendx == c->dataqsiz) c->sendx = 0;
+  c->qcount++;
+}
+
+void chanbufTake(hchan* c, void* ep) {
+  void* qp = c->chanbuf(c->recvx);
+  c->elemtype->moveConstruct(ep, qp);
+  c->elemtype->destroy(qp);
+  if (++c->recvx == c->dataqsiz) c->recvx = 0;
+  c->qcount--;
+}
+
+// The current G waits on q (c locked) for a partner to complete the
+// operation on ep; the caller parks it with chanparkcommit.
+static ChanOp enqueueWaiter(hchan* c, WaitQ& q, Sudog* sg, void* ep) {
+  G* gp = getg();
+  sg->g = gp;
+  sg->elem = ep;
+  sg->c = c;
+  sg->isSelect = false;
+  sg->success = false;
+  gp->waiting = sg;
+  gp->param = nullptr;
+  q.enqueue(sg);
+  return ChanOp::Block;  // c stays locked: chanparkcommit releases it
+}
+
 // ---------------------------------------------------------------- send
 
 // Go: runtime/chan.go send — a receiver is waiting: hand it the value
@@ -108,23 +141,12 @@ ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
   }
   if (c->qcount < c->dataqsiz) {
     // Space is available in the channel buffer. Enqueue the element to send.
-    c->elemtype->moveConstruct(c->chanbuf(c->sendx), ep);
-    if (++c->sendx == c->dataqsiz) c->sendx = 0;
-    c->qcount++;
+    chanbufPut(c, ep);
     c->lock.unlock();
     return ChanOp::Done;
   }
   // Block on the channel. Some receiver will complete our operation for us.
-  G* gp = getg();
-  sg->g = gp;
-  sg->elem = ep;
-  sg->c = c;
-  sg->isSelect = false;
-  sg->success = false;
-  gp->waiting = sg;
-  gp->param = nullptr;
-  c->sendq.enqueue(sg);
-  return ChanOp::Block;  // c stays locked: chanparkcommit releases it
+  return enqueueWaiter(c, c->sendq, sg, ep);
 }
 
 // ---------------------------------------------------------------- recv
@@ -174,26 +196,13 @@ ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received) {
   }
   if (c->qcount > 0) {
     // Receive directly from queue.
-    void* qp = c->chanbuf(c->recvx);
-    c->elemtype->moveConstruct(ep, qp);
-    c->elemtype->destroy(qp);
-    if (++c->recvx == c->dataqsiz) c->recvx = 0;
-    c->qcount--;
+    chanbufTake(c, ep);
     c->lock.unlock();
     *received = true;
     return ChanOp::Done;
   }
   // No sender available: block on this channel.
-  G* gp = getg();
-  sg->g = gp;
-  sg->elem = ep;
-  sg->c = c;
-  sg->isSelect = false;
-  sg->success = false;
-  gp->waiting = sg;
-  gp->param = nullptr;
-  c->recvq.enqueue(sg);
-  return ChanOp::Block;
+  return enqueueWaiter(c, c->recvq, sg, ep);
 }
 
 // ---------------------------------------------------------------- close

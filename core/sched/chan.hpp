@@ -105,6 +105,10 @@ struct Unlocker {
   }
 };
 
+// The ring buffer: put at sendx / take from recvx (c locked, room / an element).
+void chanbufPut(hchan* c, void* ep);
+void chanbufTake(hchan* c, void* ep);
+
 // Go: runtime/chan.go send / recv — complete an operation with a waiting
 // partner (sg), then unlock and ready it. Shared by Chan<T> and select.
 void send(hchan* c, Sudog* sg, void* ep, Unlocker unlockf);

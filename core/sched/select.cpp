@@ -80,11 +80,7 @@ bool selectBegin(SelectState& st) {
       }
       if (c->qcount > 0) {
         // can receive from buffer
-        void* qp = c->chanbuf(c->recvx);
-        c->elemtype->moveConstruct(cas.elem, qp);
-        c->elemtype->destroy(qp);
-        if (++c->recvx == c->dataqsiz) c->recvx = 0;
-        c->qcount--;
+        chanbufTake(c, cas.elem);
         selunlock(st);
         st.chosen = casi;
         st.recvOK = true;
@@ -115,9 +111,7 @@ bool selectBegin(SelectState& st) {
       }
       if (c->qcount < c->dataqsiz) {
         // can send to buffer
-        c->elemtype->moveConstruct(c->chanbuf(c->sendx), cas.elem);
-        if (++c->sendx == c->dataqsiz) c->sendx = 0;
-        c->qcount++;
+        chanbufPut(c, cas.elem);
         selunlock(st);
         st.chosen = casi;
         return true;
