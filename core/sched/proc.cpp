@@ -596,7 +596,8 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
 // (its unlock function said the wait is over before it began).
 static bool park_m(M* mp, G* gp) {
   casgstatus(gp, Gstatus::Running, Gstatus::Waiting);
-  gp->waitsince = mp->rt->platform->nanotime();
+  // Go does not read the clock here either: waitsince is filled in lazily
+  // (by the GC's root marking) for tracebacks' "N minutes" only.
   dropg(mp);
   if (auto fn = mp->waitunlockf) {
     bool ok = fn(gp, mp->waitlock);

@@ -198,7 +198,15 @@ G* globrunqget(Runtime* rt, P* pp, int32_t max) {
 
   G* gp = s.runq.pop();
   n--;
-  for (; n > 0; n--) runqput(pp, s.runq.pop(), false);
+  // Move the rest to pp's ring and publish them with one tail store (tip's
+  // runqputbatch). Callers take from the global queue only when their ring
+  // is empty (or take a single G), so half a ring always fits; runqput here
+  // could spill to the global queue, whose lock we hold.
+  uint32_t h = pp->runqhead.load(std::memory_order_acquire);  // pairs with consumers' release CAS
+  uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+  if (static_cast<uint32_t>(n) > kRunqSize - (t - h)) throwFatal("globrunqget: no room in the local run queue");
+  for (; n > 0; n--, t++) pp->runq[t & kMask].store(s.runq.pop(), std::memory_order_relaxed);
+  pp->runqtail.store(t, std::memory_order_release);  // makes the slots available, as in runqput
   s.runqsize.store(s.runq.size, std::memory_order_relaxed);
   return gp;
 }

@@ -133,7 +133,7 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   j.endObject();
   j.field("output", output).endObject();
 
-  std::string dump = runtime.goroutineDump();
+  std::string dump = rr.status == rt::RunStatus::Ok ? "" : runtime.goroutineDump();
   lab.keepLastRun(std::move(owned), sc.name);
   if (rr.status != rt::RunStatus::Ok) {
     // What `go run` shows for a program that dies: the runtime's message, the
