@@ -106,7 +106,32 @@ const ENTRIES = [
   schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
   schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
   schedPair('SpawnWaitGroup vs SpawnWaitGroup', 2, 'BM_SpawnWaitGroup', 'BenchmarkSpawnWaitGroup', null),
+  // The allocator (bench/mem/alloc_bench.cpp; bench/mem/README.md): one op is
+  // a 32 B allocate+free pair (the lab's free is its lab-only explicit free)
+  // or, against Go, which has no free, one 32 B allocation (Go's includes its
+  // amortized GC, which is what a Go program pays per allocation).
+  allocPair('32 B alloc+free vs glibc malloc', 'glibc', '{build}/bench/mem/alloc_bench', 1.0),
+  allocPair('32 B alloc+free vs mimalloc', 'mimalloc', '{build}/bench/mem/alloc_bench_mimalloc', 1.5),
+  {
+    name: '32 B allocation vs Go new([32]byte) (GOMAXPROCS=1)',
+    procs: 1,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target: 0.5 }],
+    lab: { kind: 'gbench', bin: '{build}/bench/mem/alloc_bench', benchmark: 'BM_rtlab_AllocOnly32', timeoutMs: 300_000 },
+    peers: [{ name: 'Go', kind: 'gotest', build: 'alloc.test', benchmark: 'BenchmarkNew/32', benchtime: '1s', timeoutMs: 300_000 }],
+  },
 ];
+
+// An allocator pair: the lab's 32 B pair against a C allocator's, both from
+// alloc_bench binaries (mimalloc replaces malloc in a binary of its own).
+function allocPair(title, peerName, peerBin, target) {
+  return {
+    name: title,
+    procs: 1,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target }],
+    lab: { kind: 'gbench', bin: '{build}/bench/mem/alloc_bench', benchmark: 'BM_rtlab_Pair32', timeoutMs: 300_000 },
+    peers: [{ name: peerName, kind: 'gbench', bin: peerBin, benchmark: 'BM_peer_Pair32', timeoutMs: 300_000 }],
+  };
+}
 
 // A scheduler micro-benchmark: lab Google Benchmark vs Go `go test -bench`.
 function schedPair(title, procs, labName, goName, target) {
@@ -125,6 +150,7 @@ function schedPair(title, procs, labName, goName, target) {
 const GO_BUILDS = {
   skynet: { pkg: './skynet', test: false },
   'sched.test': { pkg: './sched', test: true },
+  'alloc.test': { pkg: './alloc', test: true },
 };
 
 // ---------------------------------------------------------------------------
