@@ -1,4 +1,5 @@
-// The runtime's own lock for short critical sections (channels, semaphores).
+// The runtime's own lock for short critical sections (sched.lock, channels,
+// WaitGroup and Mutex queues).
 //
 // Go: runtime/lock_futex.go. Go's runtime mutex spins briefly, then yields,
 // then sleeps on a futex. Critical sections here are a few dozen instructions
@@ -18,19 +19,19 @@ class RuntimeLock {
   void lock() noexcept {
     // acquire: pairs with the release in unlock; the critical section sees
     // what the previous holder wrote.
-    if (!held_.exchange(true, std::memory_order_acquire)) return;
-    for (int spins = 0;; spins++) {
-      // Test before test-and-set: wait on a shared cache line, not by
-      // bouncing it between cores.
+    for (int spins = 0; held_.exchange(true, std::memory_order_acquire); spins++) {
+      // Test before test-and-set: wait on a shared cache line instead of
+      // bouncing it between cores with writes. Spin with growing pauses
+      // first (the holder is likely running and nearly done), then yield the
+      // thread (the holder may have been descheduled).
       while (held_.load(std::memory_order_relaxed)) {
         if (spins < 8) {
           for (int i = 0; i < (1 << spins); i++) cpuRelax();
+          spins++;
         } else {
           std::this_thread::yield();
         }
-        spins++;
       }
-      if (!held_.exchange(true, std::memory_order_acquire)) return;
     }
   }
   void unlock() noexcept { held_.store(false, std::memory_order_release); }
