@@ -113,11 +113,16 @@ void wakeNetPoller(Runtime* rt, int64_t when) {
 void parkOrPoll(M* mp) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
+  // Set when a timer was due but every P was busy: their Ms run it, and the
+  // next M to go idle takes over the waiting; this one just sleeps (else it
+  // would spin on a deadline that has already passed).
+  bool leaveTimersToOthers = false;
   for (;;) {
     int64_t until = 0;
     {
       std::lock_guard lock(rt->sched.lock);
-      if (!mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 && (until = earliestTimer(rt)) != 0) {
+      if (!leaveTimersToOthers && !mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 &&
+          (until = earliestTimer(rt)) != 0) {
         rt->sched.lastpoll.store(0);
         rt->sched.pollUntil.store(until);
         rt->sched.poller = mp;
@@ -157,7 +162,8 @@ void parkOrPoll(M* mp) {
       mp->nextp = pp;
       return;
     }
-    // Every P is busy: their Ms run the timers in findRunnable. Keep waiting.
+    // Every P is busy: their Ms run the timers in findRunnable.
+    leaveTimersToOthers = true;
   }
 }
 
