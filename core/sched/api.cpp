@@ -65,8 +65,7 @@ bool GOMAXPROCS::await_ready() noexcept {
   previous = rt->gomaxprocs.load();
   if (n <= 0 || n == previous) return !preemptRequested();
   if (n > kMaxGomaxprocs) n = kMaxGomaxprocs;
-  stopTheWorld(mp);
-  startTheWorld(mp, n);
+  if (stopTheWorld(mp)) startTheWorld(mp, n);
   return !preemptRequested();
 }
 

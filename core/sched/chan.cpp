@@ -257,7 +257,7 @@ void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
       return;
     case ChanOp::Panic:
       gopanic("send on closed channel");
-      detail::yieldForPreemption();  // and never run again: the run is over
+      parkForever();  // a panicking goroutine never runs again
       return;
   }
 }
@@ -267,5 +267,9 @@ void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
 // goroutine then stops at its next safe point (preemptRequested is true once
 // the run is exiting).
 void gopanic(const char* msg) { getm()->rt->requestExit(RunStatus::Fatal, std::string("panic: ") + msg); }
+
+void parkForever() {
+  gopark([](G*, void*) { return true; }, nullptr, WaitReason::Zero);
+}
 
 }  // namespace rt

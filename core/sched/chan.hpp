@@ -123,6 +123,9 @@ ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received);  // Go: chanr
 void closechan(hchan* c);                               // Go: closechan
 // A panic inside a goroutine ends the run, as an unrecovered Go panic does.
 void gopanic(const char* msg);
+// From an await_suspend: the goroutine parks and is never readied (after a
+// panic, before the run ends).
+void parkForever();
 // After a fast path that completed: yield anyway if a preemption is pending
 // (Go checks at the prologue of chansend/chanrecv).
 bool chanPreemptRequested();

@@ -37,6 +37,14 @@ struct FrameAllocated {
   static void operator delete(void* p, std::size_t size) { frameFree(p, size); }
 };
 
+// Called at `co_return`, while the goroutine's locals still exist: for main
+// it ends the run and waits until no other M runs goroutine code, so nothing
+// can touch main's locals once they are destroyed (proc.cpp). Note: when a
+// coroutine body just ends without `co_return;`, g++ and clang destroy the
+// locals *before* calling return_void, so a main whose goroutines may still
+// be running must end with an explicit `co_return;`.
+void goroutineReturning();
+
 // At the end of a goroutine: hand the G to its M to run goexit0.
 struct ExitAwaiter {
   bool await_ready() const noexcept { return false; }
@@ -55,7 +63,7 @@ class Goroutine {
     // Created suspended: newproc puts it on a run queue, an M starts it.
     coro::suspend_always initial_suspend() noexcept { return {}; }
     detail::ExitAwaiter final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
+    void return_void() noexcept { detail::goroutineReturning(); }
     void unhandled_exception() noexcept { std::terminate(); }  // goroutines do not throw
   };
 

@@ -348,8 +348,8 @@ void handoffp(Runtime* rt, P* pp) {
     return;
   }
   // If this is the last running P and nobody waits for timers, an M must
-  // (Go: "nobody is polling network").
-  if (rt->sched.npidle.load() == rt->gomaxprocs.load() - 1 && rt->sched.lastpoll != 0 && hasTimers(pp)) {
+  // (Go: "nobody is polling network"; without a netpoller, only timers need it).
+  if (rt->sched.npidle.load() == rt->gomaxprocs.load() - 1 && rt->sched.lastpoll != 0 && anyTimers(rt)) {
     lock.unlock();
     startm(rt, pp, false);
     return;
@@ -636,9 +636,29 @@ static void goschedImpl(M* mp, G* gp, bool preempted) {
 }
 
 // Go: runtime/proc.go goexit0 / gdestroy
+// When main.main returns the program ends, whatever else is running: Go
+// exits the process and frees nothing. In the lab other goroutines may still
+// be using main's locals (a channel, a WaitGroup) when main's body returns,
+// and C++ destroys those locals right after return_void. So main's return
+// ends the run first and waits until every other M has left goroutine code
+// (each stops at its next safe point; idle Ms are woken by Runtime::run).
+void detail::goroutineReturning() {
+  M* mp = getm();
+  Runtime* rt = mp->rt;
+  if (mp->curg.load(std::memory_order_relaxed) != rt->mainG) return;
+  rt->requestExit(RunStatus::Ok, "");
+  while (rt->runningMs.load() > 1) rt->platform->usleep(50);  // seq_cst: see mstart
+}
+
 static void goexit0(M* mp, G* gp) {
   Runtime* rt = mp->rt;
-  const bool isMain = gp == rt->mainG;
+  if (gp == rt->mainG) {
+    // The run is over (see goroutineReturning). The frame is left for
+    // ~Runtime, and the G is not put up for reuse.
+    casgstatus(gp, Gstatus::Running, Gstatus::Dead);
+    dropg(mp);
+    return;
+  }
   casgstatus(gp, Gstatus::Running, Gstatus::Dead);
   gp->root.destroy();  // the goroutine's frame (and so its locals) go away
   gp->root = {};
@@ -647,8 +667,6 @@ static void goexit0(M* mp, G* gp) {
   gp->name = "";
   dropg(mp);
   gfput(mp->p, gp);
-  // When main.main returns the program ends, whatever else is running.
-  if (isMain) rt->requestExit(RunStatus::Ok, "");
 }
 
 // Resumes gp on mp until it hands control back for a reason other than
@@ -709,18 +727,24 @@ static bool schedule(M* mp) {
 // Go: runtime/proc.go mstart / mstart1. The body of every M's thread.
 void mstart(M* mp) {
   Runtime* rt = mp->rt;
+  // seq_cst, with the seq_cst store of `exiting` in requestExit and the
+  // loads below and in goroutineReturning (a Dekker pair): either main's
+  // return sees this M counted, or this M sees `exiting` and runs nothing.
+  rt->runningMs.fetch_add(1);
   if (mp->nextp) {
     acquirep(mp, mp->nextp);
     mp->nextp = nullptr;
   }
   // schedule() returns without a P when findRunnable gave it up (nothing to
   // do, or the world is stopping): then the M sleeps until handed one.
-  while (!rt->exiting.load(std::memory_order_acquire)) {
+  while (!rt->exiting.load()) {
     if (mp->p) schedule(mp);
     else stopm(mp);
   }
   // The run is over: give the P back so the runtime can tear it down.
   if (mp->p) releasep(mp);
+  // release: main's goroutineReturning sees everything this M did.
+  rt->runningMs.fetch_sub(1, std::memory_order_release);
 }
 
 // Go: runtime/proc.go checkdead. Called with sched.lock held whenever an M

@@ -118,7 +118,7 @@ void Runtime::requestExit(RunStatus status, std::string fatal) {
     if (exiting.load()) return;  // the first reason wins
     result_.status = status;
     result_.fatal = std::move(fatal);
-    exiting.store(true, std::memory_order_release);
+    exiting.store(true);  // seq_cst: pairs with mstart's count of running Ms
   }
   platform->notewakeup(&done_);
 }

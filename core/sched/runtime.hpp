@@ -150,6 +150,8 @@ class Runtime {
   // The end of the run: set once, by the main goroutine's exit or a fatal
   // error; every M notices it at its next scheduling point and exits.
   std::atomic<bool> exiting{false};
+  // Ms inside mstart (not sysmon): main's return waits for the others to leave.
+  std::atomic<int32_t> runningMs{0};
   void requestExit(RunStatus status, std::string fatal);
 
   void print(std::string_view text);  // schedtrace and friends

@@ -118,7 +118,8 @@ class SelectAwaiter {
   }
   void await_suspend(coro::coroutine_handle<>) noexcept {
     if (!done_) selectPark(st_);
-    else detail::yieldForPreemption();  // completed, but a preemption (or panic) is pending
+    else if (st_.panicked) parkForever();  // a panicking goroutine never runs again
+    else detail::yieldForPreemption();     // completed, but a preemption is pending
   }
   // The index of the chosen case among all cases as written (the default
   // case's index is -1).

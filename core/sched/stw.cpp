@@ -49,7 +49,7 @@ void gcstopm(M* mp) {
 }
 
 // Go: runtime/proc.go stopTheWorldWithSema
-void stopTheWorld(M* mp) {
+bool stopTheWorld(M* mp) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
   bool wait;
@@ -84,6 +84,7 @@ void stopTheWorld(M* mp) {
         pl->noteclear(&rt->sched.stopnote);
         break;
       }
+      if (rt->exiting.load()) return false;  // Ms are leaving instead of stopping
       std::lock_guard lock(rt->sched.lock);
       preemptall(rt);
     }
@@ -93,6 +94,7 @@ void stopTheWorld(M* mp) {
   for (P* pp : rt->allp)
     if (pp->status.load(std::memory_order_acquire) != Pstatus::Gcstop)
       throwFatal("stopTheWorld: not stopped (status != _Pgcstop)");
+  return true;
 }
 
 namespace {

@@ -19,7 +19,9 @@ class Runtime;
 
 // Go: runtime/proc.go stopTheWorldWithSema / startTheWorldWithSema. Called
 // by a goroutine's M, which keeps its P (in _Pgcstop) throughout.
-void stopTheWorld(M* mp);
+// stopTheWorld returns false if the run ended while it waited (an M that
+// exits never stops its P); the caller must then not restart the world.
+bool stopTheWorld(M* mp);
 void startTheWorld(M* mp, int32_t newprocs);
 
 // Go: runtime/proc.go gcstopm — an M noticed gcwaiting: give up the P.

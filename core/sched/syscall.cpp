@@ -16,8 +16,11 @@ void entersyscall(M* mp, G* gp) {
   pp->m.store(nullptr, std::memory_order_relaxed);
   mp->oldp = pp;
   mp->p = nullptr;
-  // release: sysmon's acquire CAS in retake sees the P as we left it.
-  pp->status.store(Pstatus::Syscall, std::memory_order_release);
+  // seq_cst, as Go's atomic.Store: the store must not pass the gcwaiting
+  // load below (StoreLoad), or a stop-the-world that reads the P as still
+  // running would wait for it while we sit in the syscall. It also releases
+  // the P's state to sysmon's CAS in retake.
+  pp->status.store(Pstatus::Syscall);
   if (rt->sched.gcwaiting.load()) {
     // Go: entersyscall_gcwait — the world is stopping: give the P up now.
     std::lock_guard lock(rt->sched.lock);

@@ -82,6 +82,8 @@ void addtimer(P* pp, int64_t when, G* gp) {
 
 bool hasTimers(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed) != 0; }
 
+bool anyTimers(Runtime* rt) { return earliestTimer(rt) != 0; }
+
 int64_t timersWakeTime(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed); }
 
 // Go: runtime/proc.go checkTimers
@@ -134,8 +136,12 @@ void parkOrPoll(M* mp) {
       // A plain idle M: sleep until startm (or the end of the run) wakes us.
       pl->notesleep(&mp->park);
       pl->noteclear(&mp->park);
+      // Decide under the lock: startm sets nextp under it, and a stale
+      // wakeup (one meant for the timer poller) may have woken us just
+      // before startm's, whose key our noteclear may then have erased.
+      std::lock_guard lock(rt->sched.lock);
       if (mp->nextp || rt->exiting.load()) return;
-      continue;  // a stale wakeup meant for the timer poller
+      continue;
     }
 
     bool woken = pl->notetsleep(&mp->park, until - pl->nanotime());

@@ -27,6 +27,8 @@ void checkTimers(M* mp, P* pp);
 bool runTimersOf(M* mp, P* p2);
 
 bool hasTimers(const P* pp);
+// Whether any P has a timer (sched.lock held, or allp otherwise stable).
+bool anyTimers(Runtime* rt);
 // Go: runtime/time.go (*timers).wakeTime — earliest `when` on pp, 0 if none.
 int64_t timersWakeTime(const P* pp);
 

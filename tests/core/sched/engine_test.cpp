@@ -262,6 +262,7 @@ Goroutine timerFairnessMain(int64_t* slept) {
   co_await Sleep{20 * kMs};
   *slept = nanotime() - t0;
   done.store(true);
+  co_return;  // explicit: the hogs still use `done` (see goroutine.hpp)
 }
 
 TEST(Engine, TimersFireDespiteBusyGoroutines) {
@@ -376,6 +377,7 @@ Goroutine gomaxprocsMain(std::vector<int32_t>* seen, int64_t* spawned) {
   stop.store(true);
   *spawned = n.load();
   co_await Sleep{1 * kMs};
+  co_return;  // explicit: the respawning goroutine still reads `stop`
 }
 
 TEST(Engine, GomaxprocsChangesUnderLoad) {
@@ -654,6 +656,35 @@ TEST(Engine, EmptySelectBlocksForever) {
   RunResult r = run(selectNothing());
   EXPECT_EQ(r.fatal, "all goroutines are asleep - deadlock!");
   EXPECT_NE(run.runtime->goroutineDump().find("[select (no cases)]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rt
+
+namespace rt {
+namespace {
+
+// main returns while another goroutine still uses a channel that lives in
+// main's frame: the program ends (as in Go), and the frame must outlive every
+// M that might still touch it (ASan would see the use after free).
+Goroutine sendForever(Chan<int>* c) {
+  for (;;) co_await c->send(1);
+}
+
+Goroutine mainReturnsEarly() {
+  Chan<int> c(8);
+  go(sendForever(&c));
+  go(sendForever(&c));
+  for (int i = 0; i < 100; i++) co_await c.recv();
+  co_return;  // explicit, so the run ends before `c` is destroyed (goroutine.hpp)
+}
+
+TEST(Engine, MainReturningWhileOthersRunEndsTheRunSafely) {
+  for (int i = 0; i < static_cast<int>(testscale::scaled(200, 10)); i++) {
+    Harness run(2);
+    RunResult r = run(mainReturnsEarly());
+    ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+  }
 }
 
 }  // namespace
