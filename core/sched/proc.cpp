@@ -200,6 +200,21 @@ M* mget(Runtime* rt) {
 
 int64_t mcount(Runtime* rt) { return rt->sched.mnext - rt->sched.nmfreed; }
 
+}  // namespace
+
+bool mremove(Runtime* rt, M* mp) {
+  for (M** link = &rt->sched.midle; *link; link = &(*link)->schedlink) {
+    if (*link == mp) {
+      *link = mp->schedlink;
+      rt->sched.nmidle--;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
 // Go: runtime/proc.go newm. Creates an M that will start with pp.
 void newm(Runtime* rt, P* pp, bool spinning) {
   M* mp = rt->allocm();
@@ -377,9 +392,19 @@ void stopm(M* mp) {
   mp->blocked = true;
   parkOrPoll(mp);  // timers.cpp: sleep on m.park, or also wait for the next timer
   mp->blocked = false;
-  if (rt->exiting.load() && !mp->nextp) return;
-  acquirep(mp, mp->nextp);
-  mp->nextp = nullptr;
+  P* next;
+  {
+    // Under the lock: startm hands over nextp under it, and an M woken for
+    // the end of the run must leave midle so no startm picks it afterwards.
+    std::lock_guard lock(rt->sched.lock);
+    next = mp->nextp;
+    mp->nextp = nullptr;
+    if (!next) {
+      mremove(rt, mp);
+      return;  // the run is over
+    }
+  }
+  acquirep(mp, next);
 }
 
 // Go: runtime/proc.go resetspinning

@@ -38,6 +38,8 @@ P* releasep(M* mp);
 void pidleput(Runtime* rt, P* pp);
 P* pidleget(Runtime* rt);
 P* pidlegetSpinning(Runtime* rt);
+// Takes one particular M off sched.midle (sched.lock held); false if absent.
+bool mremove(Runtime* rt, M* mp);
 
 // Go: checkdead — with sched.lock held, ends the run if no M can make progress.
 void checkdead(Runtime* rt);

@@ -56,17 +56,6 @@ int64_t earliestTimer(Runtime* rt) {
   return when;
 }
 
-// Go: mget's inverse for one M: take mp off sched.midle (sched.lock held).
-void mremove(Runtime* rt, M* mp) {
-  for (M** link = &rt->sched.midle; *link; link = &(*link)->schedlink) {
-    if (*link == mp) {
-      *link = mp->schedlink;
-      rt->sched.nmidle--;
-      return;
-    }
-  }
-}
-
 }  // namespace
 
 // Go: runtime/time.go addtimer / (*timers).addHeap
