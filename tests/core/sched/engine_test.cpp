@@ -239,6 +239,7 @@ Goroutine pingPongHogMain(int64_t* hog, int64_t* light) {
   done.store(true);
   co_await hogChan.recv();
   co_await lightChan.recv();
+  co_return;  // explicit: a pair goroutine may still read `done` (see goroutine.hpp)
 }
 
 TEST(Engine, PingPongHogStaysFair) {
