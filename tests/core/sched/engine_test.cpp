@@ -203,6 +203,7 @@ Goroutine preemptLatencyMain(int64_t* latency, std::atomic<bool>* gaveUp) {
   go(setFlag(&flag, &ranAt));
   while (!flag.load()) co_await Gosched();
   *latency = ranAt - t0;
+  co_return;  // explicit: the hog may still read `flag` (see goroutine.hpp)
 }
 
 TEST(Engine, HogIsPreemptedWithinATimeSlice) {
@@ -334,6 +335,7 @@ Goroutine handoffMain(int64_t* progressDuringCall) {
   co_await done.recv();
   *progressDuringCall = n.load() - before;
   stop.store(true);
+  co_return;  // explicit: the counter may still read `stop` and `n`
 }
 
 TEST(Engine, SysmonRetakesThePOfALongSyscall) {
