@@ -436,7 +436,6 @@ G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
   P* pp = mp->p;
   *newWork = false;
   *inheritTime = false;
-  const uint32_t n = static_cast<uint32_t>(rt->allp.size());
   for (int i = 0; i < kStealTries; i++) {
     const bool stealTimersOrRunNextG = i == kStealTries - 1;
     for (RandomOrder::Enum e = rt->stealOrder.start(cheaprand(mp)); !e.done(); e.next()) {
@@ -464,7 +463,6 @@ G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
         return gp;
       }
     }
-    (void)n;
   }
   return nullptr;
 }

@@ -162,7 +162,6 @@ class Runtime {
   P* pForId(int32_t id);
 
  private:
-  friend struct ProcInternals;
   std::mutex exitLock;
   RunResult result_;
   std::vector<std::unique_ptr<P>> ownedPs_;
@@ -175,8 +174,6 @@ class Runtime {
   // Used by proc.cpp (allocation of runtime structures the runtime owns).
   M* allocm();
   G* allocg();
-  RunResult& result() { return result_; }
-  Note& doneNote() { return done_; }
 };
 
 }  // namespace rt

@@ -8,6 +8,9 @@ namespace lab {
 
 void registerBuiltinCommands(Registry& registry);
 
+// Completion values for a size-class argument: "0" .. "67" (sizeclass, spans).
+std::vector<std::string> sizeClassNumbers(const Lab&);
+
 CommandSpec helpCommand();
 CommandSpec versionCommand();
 CommandSpec envCommand();

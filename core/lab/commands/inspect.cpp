@@ -120,7 +120,7 @@ Reply runq(Lab& lab, const Invocation& inv) {
   if (!inv.args.empty()) {
     const std::string& a = inv.args[0];
     std::string digits = a.size() > 1 && (a[0] == 'P' || a[0] == 'p') ? a.substr(1) : a;
-    bool ok = !digits.empty() && digits.size() < 6 && std::all_of(digits.begin(), digits.end(), ::isdigit);
+    bool ok = !digits.empty() && digits.size() < 6 && std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     only = ok ? std::stoll(digits) : -1;
     if (only < 0 || only >= static_cast<int64_t>(r->allp.size()))
       return Reply::error("runq: no P \"" + a + "\" (this run had P0..P" + std::to_string(r->allp.size() - 1) + ")");

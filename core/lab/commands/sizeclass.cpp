@@ -215,6 +215,12 @@ Reply run(Lab&, const Invocation& inv) {
 
 }  // namespace
 
+std::vector<std::string> sizeClassNumbers(const Lab&) {
+  std::vector<std::string> v;
+  for (int c = 0; c < NumSizeClasses; c++) v.push_back(std::to_string(c));
+  return v;
+}
+
 CommandSpec sizeclassCommand() {
   return CommandSpec{
       .name = "sizeclass",
@@ -234,12 +240,7 @@ CommandSpec sizeclassCommand() {
       .args = {ArgSpec{.name = "N",
                        .optional = true,
                        .variadic = false,
-                       .complete =
-                           [](const Lab&) {
-                             std::vector<std::string> v;
-                             for (int c = 0; c < NumSizeClasses; c++) v.push_back(std::to_string(c));
-                             return v;
-                           }}},
+                       .complete = sizeClassNumbers}},
       .flags = {FlagSpec{.name = "all",
                          .type = FlagType::Bool,
                          .valueName = "",

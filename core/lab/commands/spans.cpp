@@ -124,12 +124,7 @@ CommandSpec spansCommand() {
       .args = {ArgSpec{.name = "class",
                        .optional = true,
                        .variadic = false,
-                       .complete =
-                           [](const Lab&) {
-                             std::vector<std::string> v;
-                             for (int c = 0; c < NumSizeClasses; c++) v.push_back(std::to_string(c));
-                             return v;
-                           }}},
+                       .complete = sizeClassNumbers}},
       .flags = {FlagSpec{.name = "limit",
                          .type = FlagType::Int,
                          .valueName = "N",
