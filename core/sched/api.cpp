@@ -22,6 +22,22 @@ void detail::yieldForPreemption() { getg()->handoff = Handoff::Preempt; }
 
 void Gosched::await_suspend(coro::coroutine_handle<>) const noexcept { getg()->handoff = Handoff::Gosched; }
 
+void syscallFor::await_suspend(coro::coroutine_handle<>) const noexcept {
+  G* gp = getg();
+  gp->call = BlockingCall{nullptr, nullptr, ns, 0};
+  gp->handoff = block ? Handoff::SyscallBlock : Handoff::Syscall;
+}
+
+void cpu::await_suspend(coro::coroutine_handle<>) const noexcept {
+  if (ns <= 0) {  // only here to honour a preemption
+    detail::yieldForPreemption();
+    return;
+  }
+  G* gp = getg();
+  gp->call = BlockingCall{nullptr, nullptr, ns, 0};
+  gp->handoff = Handoff::Cpu;
+}
+
 namespace {
 
 // Go: runtime/time.go resetForSleep — the park_m unlock function that arms
@@ -58,15 +74,23 @@ int NumGoroutine() {
   return n;
 }
 
-// Go: runtime/debug.go GOMAXPROCS: stopTheWorldGC, newprocs = n, startTheWorldGC.
+// Go: runtime/debug.go GOMAXPROCS: stopTheWorldGC, newprocs = n,
+// startTheWorldGC — done by the M (mstart's Handoff::Gomaxprocs).
 bool GOMAXPROCS::await_ready() noexcept {
-  M* mp = getm();
-  Runtime* rt = mp->rt;
+  Runtime* rt = currentRuntime();
   previous = rt->gomaxprocs.load();
-  if (n <= 0 || n == previous) return !preemptRequested();
   if (n > kMaxGomaxprocs) n = kMaxGomaxprocs;
-  if (stopTheWorld(mp)) startTheWorld(mp, n);
-  return !preemptRequested();
+  return (n <= 0 || n == previous) && !preemptRequested();
+}
+
+void GOMAXPROCS::await_suspend(coro::coroutine_handle<>) const noexcept {
+  G* gp = getg();
+  if (n <= 0 || n == previous) {  // only here to honour a preemption
+    detail::yieldForPreemption();
+    return;
+  }
+  gp->call = BlockingCall{nullptr, nullptr, 0, n};
+  gp->handoff = Handoff::Gomaxprocs;
 }
 
 }  // namespace rt

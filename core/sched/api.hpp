@@ -6,6 +6,8 @@
 //                                 every function prologue: long loops call it
 //   co_await rt::syscall(fn)      a blocking system call (entersyscall/exitsyscall)
 //   co_await rt::syscallBlock(fn) one known to block (entersyscallblock)
+//   co_await rt::syscallFor(ns)   a blocking call that lasts ns
+//   co_await rt::cpu(ns)          compute for ns (virtual time on the simulator)
 //   co_await rt::Sleep(ns)        time.Sleep
 //   rt::NumGoroutine()            runtime.NumGoroutine()
 //   co_await rt::GOMAXPROCS(n)    runtime.GOMAXPROCS(n): stops the world
@@ -83,6 +85,31 @@ SyscallAwaiter<std::decay_t<F>> syscallBlock(F&& fn) {
   return SyscallAwaiter<std::decay_t<F>>(std::forward<F>(fn), true);
 }
 
+// co_await rt::syscallFor(ns): a system call that blocks for ns — a sleep in
+// the kernel on real threads, virtual time on the simulator. (A call given
+// as a function runs instantly on the simulator, so scenarios meant for
+// both engines use this form.)
+struct syscallFor {
+  int64_t ns;
+  bool block = false;  // true: entersyscallblock
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) const noexcept;
+  void await_resume() const noexcept {}
+};
+
+// co_await rt::cpu(ns): compute for ns nanoseconds without a safe point. On
+// real threads the goroutine really spins that long and honours a
+// preemption request when the burst ends (a cooperative safe point). On the
+// simulator the burst advances virtual time and a preemption can stop it in
+// the middle, as Go's signal-based asynchronous preemption does; the rest
+// runs when the goroutine is scheduled again.
+struct cpu {
+  int64_t ns;
+  bool await_ready() const noexcept { return ns <= 0 && !preemptRequested(); }
+  void await_suspend(coro::coroutine_handle<>) const noexcept;
+  void await_resume() const noexcept {}
+};
+
 // co_await rt::Sleep(ns) — Go: time.Sleep (runtime/time.go timeSleep).
 struct Sleep {
   int64_t ns;
@@ -105,7 +132,7 @@ struct GOMAXPROCS {
   int32_t n;
   int32_t previous = 0;
   bool await_ready() noexcept;
-  void await_suspend(coro::coroutine_handle<>) const noexcept { detail::yieldForPreemption(); }
+  void await_suspend(coro::coroutine_handle<>) const noexcept;
   int32_t await_resume() const noexcept { return previous; }
 };
 

@@ -33,15 +33,19 @@ enum class Handoff : uint8_t {
   Return,        // a nested coroutine returned: resume g->top, its caller
   Syscall,       // Go: entersyscall ... exitsyscall around a blocking call
   SyscallBlock,  // Go: entersyscallblock (hand the P off at once)
-  Cpu,           // simulated platform: the G computes for a while
+  Cpu,           // rt::cpu: the G computes for g->call.ns nanoseconds
+  Gomaxprocs,    // Go: runtime.GOMAXPROCS(n) -> stopTheWorldGC ... startTheWorldGC
 };
 
-// A blocking call for rt::syscall: a plain function pointer and argument, so
-// an M can run it without knowing anything about the goroutine.
+// What the M runs for Handoff::Syscall/SyscallBlock/Cpu/Gomaxprocs: for a
+// system call a plain function pointer and argument (so an M can run it
+// without knowing anything about the goroutine) and/or a duration; for
+// rt::cpu the duration; for GOMAXPROCS the new value in n.
 struct BlockingCall {
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
-  int64_t simDuration = 0;  // simulated platform: how long the call blocks
+  int64_t ns = 0;  // how long the call blocks or computes
+  int64_t n = 0;   // Gomaxprocs: the new GOMAXPROCS
 };
 
 struct G {
@@ -61,7 +65,10 @@ struct G {
   Handoff handoff = Handoff::None;
   util::Relaxed<WaitReason> waitreason = WaitReason::Zero;  // Go: g.waitreason, valid in _Gwaiting
   int64_t waitsince = 0;                     // Go: g.waitsince
-  BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu
+  BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu/Gomaxprocs
+  // The rest of an rt::cpu burst that a preemption cut short (simulator):
+  // the G computes it first when it next runs.
+  int64_t cpuLeft = 0;
 
   // Go: g.preempt — sysmon asks the G to yield at its next safe point.
   // relaxed: a hint; the G polls it at every co_await and a stale read only

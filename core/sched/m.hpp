@@ -25,6 +25,9 @@ struct Note {
   // release on wakeup / acquire on sleep: the sleeper sees everything the
   // waker wrote before notewakeup (e.g. m.nextp in startm).
   std::atomic<uint32_t> key{0};
+  // The simulator's thread sleeping on this note, if any (unused on real
+  // threads, where the futex keeps its own list).
+  void* simWaiter = nullptr;
 };
 
 struct M {
@@ -46,6 +49,9 @@ struct M {
   util::Relaxed<bool> blocked = false;  // Go: m.blocked — parked on its note
   uint32_t syscalltick = 0;  // Go: m.syscalltick — the P's syscalltick at entersyscall
   bool isSysmon = false;
+  // Set by runqgrab on the simulator: back off 3 µs before stealing a
+  // running P's runnext (see Platform::backoffForVictim).
+  bool stealBackoff = false;
   Note park;             // Go: m.park
   M* schedlink = nullptr;  // Go: m.schedlink — next on sched.midle
   M* alllink = nullptr;    // Go: allm

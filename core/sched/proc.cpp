@@ -220,7 +220,7 @@ void newm(Runtime* rt, P* pp, bool spinning) {
   M* mp = rt->allocm();
   mp->nextp = pp;
   mp->spinning = spinning;
-  bool started = !rt->exiting.load() && rt->platform->newosproc(mp, mstart);
+  bool started = !rt->exiting.load() && rt->platform->newosproc(mp, mstart(mp));
   if (!started) {
     // Give the P back, as if the M had started and found nothing to do.
     std::lock_guard lock(rt->sched.lock);
@@ -377,21 +377,23 @@ void handoffp(Runtime* rt, P* pp) {
 
 namespace {
 
-// Go: runtime/proc.go stopm. Stops execution of the current M until new
-// work is available; returns with a P acquired (or without one when the
-// runtime is exiting).
-void stopm(M* mp) {
+// Go: runtime/proc.go stopm, up to its sleep: join sched.midle. False if
+// the run is over (see Runtime::run: its end wakes every M in midle, so
+// none may join after it). The sleep itself is in mstart.
+bool stopmBegin(M* mp) {
   Runtime* rt = mp->rt;
   if (mp->p) throwFatal("stopm holding p");
   if (mp->spinning) throwFatal("stopm spinning");
-  {
-    std::lock_guard lock(rt->sched.lock);
-    if (rt->exiting.load()) return;  // see Runtime::run: exit wakes every M in midle
-    mput(rt, mp);
-  }
-  mp->blocked = true;
-  parkOrPoll(mp);  // timers.cpp: sleep on m.park, or also wait for the next timer
-  mp->blocked = false;
+  std::lock_guard lock(rt->sched.lock);
+  if (rt->exiting.load()) return false;
+  mput(rt, mp);
+  return true;
+}
+
+// Go: runtime/proc.go stopm, after its sleep: acquire the P startm handed
+// over in m.nextp (none when woken for the end of the run).
+void stopmEnd(M* mp) {
+  Runtime* rt = mp->rt;
   P* next;
   {
     // Under the lock: startm hands over nextp under it, and an M woken for
@@ -471,7 +473,8 @@ G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
 
 // Go: runtime/proc.go findRunnable. Finds a runnable goroutine to execute:
 // tries the local queue, the global queue, and stealing. Returns nullptr
-// when the M should stop (stopm), having released its P.
+// when the M should stop (stopm), having released its P — or, on the
+// simulator, keeping it when a steal must back off first (stealBackoff).
 G* findRunnable(M* mp, bool* inheritTime) {
   Runtime* rt = mp->rt;
 top:
@@ -527,6 +530,9 @@ top:
     bool newWork = false;
     if (G* gp = stealWork(mp, inheritTime, &newWork)) return gp;
     if (newWork) goto top;  // there may be new timer or GC work; restart
+    // On the simulator, runqgrab's back-off happens in mstart: return with
+    // our P, still spinning, and come back after it.
+    if (mp->stealBackoff) return nullptr;
   }
 
   // We have nothing to do. Before dropping our P, take a snapshot of allp
@@ -670,6 +676,8 @@ void detail::goroutineReturning() {
   Runtime* rt = mp->rt;
   if (mp->curg.load(std::memory_order_relaxed) != rt->mainG) return;
   rt->requestExit(RunStatus::Ok, "");
+  // On the simulator no other M runs while this one does: nothing to wait for.
+  if (!rt->platform->parallel()) return;
   while (rt->runningMs.load() > 1) rt->platform->usleep(50);  // seq_cst: see mstart
 }
 
@@ -692,64 +700,33 @@ static void goexit0(M* mp, G* gp) {
   gfput(mp->p, gp);
 }
 
-// Resumes gp on mp until it hands control back for a reason other than
-// entering or leaving a nested coroutine, then does what it asked.
-// Go: the part of schedule/execute/gogo that runs the G, plus the mcall
-// functions (park_m, gosched_m, gopreempt_m, goexit0, entersyscall...).
-static void runG(M* mp, G* gp) {
-  for (;;) {
-    gp->handoff = Handoff::None;
-    gp->top.resume();
-    switch (gp->handoff) {
-      case Handoff::Call:
-      case Handoff::Return:
-        continue;  // trampoline: resume the frame that is now on top
-      case Handoff::Park:
-        if (park_m(mp, gp)) continue;
-        return;
-      case Handoff::Gosched:
-        goschedImpl(mp, gp, false);
-        return;
-      case Handoff::Preempt:
-        mp->rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
-        goschedImpl(mp, gp, true);
-        return;
-      case Handoff::Exit:
-        goexit0(mp, gp);
-        return;
-      case Handoff::Syscall:
-      case Handoff::SyscallBlock:
-        // entersyscall, the call, exitsyscall: true if gp keeps running here.
-        if (syscallOnM(mp, gp)) continue;
-        return;
-      case Handoff::Cpu:
-        throwFatal("rt::cpu: a simulated-platform step on the real platform");
-      case Handoff::None:
-        throwFatal("goroutine suspended without telling its M why");
-    }
-  }
-}
-
-// Go: runtime/proc.go schedule. One round of scheduling: find a runnable
-// goroutine and run it until it gives the M back. Returns false when there
-// was nothing to run (the M then has no P, or the run is over).
-static bool schedule(M* mp) {
+// Go: runtime/proc.go schedule, up to gogo: find a runnable goroutine and
+// make it the M's current one. nullptr when there was nothing to run (the
+// M then has no P, or the run is over).
+static G* schedule(M* mp) {
   if (mp->spinning && !runqempty(mp->p)) throwFatal("schedule: spinning with local work");
   bool inheritTime = false;
   G* gp = findRunnable(mp, &inheritTime);
-  if (!gp) return false;
+  if (!gp) return nullptr;
   // This thread is going to run a goroutine and is not spinning anymore, so
   // if it was marked as spinning we need to reset it now and potentially
   // start a new spinning M.
   if (mp->spinning) resetspinning(mp);
   execute(mp, gp, inheritTime);
-  runG(mp, gp);
-  return true;
+  return gp;
 }
 
-// Go: runtime/proc.go mstart / mstart1. The body of every M's thread.
-void mstart(M* mp) {
+// Go: runtime/proc.go mstart / mstart1 / schedule, and the mcall functions
+// a G's handoff asks for (park_m, gosched_m, gopreempt_m, goexit0,
+// entersyscall...). The body of every M.
+//
+// Everything an M blocks on is a co_await of an MWait in this body: the
+// idle sleep of stopm, a system call, a cpu burst, waiting for the world to
+// stop. On the real platform they block the thread in place; on the
+// simulator they are where the simulated thread yields to the event loop.
+MTask mstart(M* mp) {
   Runtime* rt = mp->rt;
+  Platform* pl = rt->platform;
   // seq_cst, with the seq_cst store of `exiting` in requestExit and the
   // loads below and in goroutineReturning (a Dekker pair): either main's
   // return sees this M counted, or this M sees `exiting` and runs nothing.
@@ -758,11 +735,122 @@ void mstart(M* mp) {
     acquirep(mp, mp->nextp);
     mp->nextp = nullptr;
   }
-  // schedule() returns without a P when findRunnable gave it up (nothing to
-  // do, or the world is stopping): then the M sleeps until handed one.
   while (!rt->exiting.load()) {
-    if (mp->p) schedule(mp);
-    else stopm(mp);
+    if (!mp->p) {
+      // Go: stopm. findRunnable gave the P up (nothing to do, or the world
+      // is stopping), or a syscall's exit found none: sleep until handed one.
+      if (!stopmBegin(mp)) break;
+      mp->blocked = true;
+      bool leaveTimersToOthers = false;
+      for (;;) {
+        const int64_t until = idleWaitBegin(mp, leaveTimersToOthers);
+        // (Two statements, not a ?: of two co_awaits, which g++ 12 miscompiles.)
+        MWait wait{pl, mp, WaitKind::Note, &mp->park};
+        if (until != 0) {
+          wait.kind = WaitKind::NoteTimeout;
+          wait.ns = until - pl->nanotime();
+        }
+        const bool woken = co_await wait;
+        const IdleNext next = idleWaitEnd(mp, until, woken, &leaveTimersToOthers);
+        if (next == IdleNext::Done) break;
+        if (next == IdleNext::SleepThenDone) {
+          co_await MWait{pl, mp, WaitKind::Note, &mp->park};
+          pl->noteclear(&mp->park);
+          break;
+        }
+      }
+      mp->blocked = false;
+      stopmEnd(mp);
+      continue;
+    }
+
+    G* gp = schedule(mp);
+    if (!gp) {
+      if (mp->stealBackoff) {  // the simulator's runqgrab back-off (see findRunnable)
+        mp->stealBackoff = false;
+        co_await MWait{pl, mp, WaitKind::Overhead, nullptr, 3000};
+      }
+      continue;
+    }
+
+    // Go: gogo, then whatever the G asks for when it gives the M back.
+    for (bool running = true; running;) {
+      if (gp->cpuLeft > 0) {
+        // The rest of a cpu burst a preemption cut short (simulator only).
+        gp->call.ns = std::exchange(gp->cpuLeft, 0);
+        gp->handoff = Handoff::Cpu;
+      } else {
+        gp->handoff = Handoff::None;
+        gp->top.resume();
+      }
+      switch (gp->handoff) {
+        case Handoff::Call:
+        case Handoff::Return:
+          break;  // trampoline: resume the frame that is now on top
+        case Handoff::Park:
+          running = park_m(mp, gp);
+          break;
+        case Handoff::Gosched:
+          goschedImpl(mp, gp, false);
+          running = false;
+          break;
+        case Handoff::Preempt:
+          rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
+          goschedImpl(mp, gp, true);
+          running = false;
+          break;
+        case Handoff::Exit:
+          goexit0(mp, gp);
+          running = false;
+          break;
+        case Handoff::Syscall:
+        case Handoff::SyscallBlock:
+          rt->stats.syscalls.fetch_add(1, std::memory_order_relaxed);
+          if (gp->handoff == Handoff::SyscallBlock) entersyscallblock(mp, gp);
+          else entersyscall(mp, gp);
+          co_await MWait{pl, mp, WaitKind::Syscall, nullptr, 0, gp};
+          // exitsyscall: true if gp keeps running here; else it was queued
+          // and this M has no P (the loop's top stops it).
+          running = exitsyscall(mp, gp);
+          break;
+        case Handoff::Cpu: {
+          const int64_t left = co_await MWait{pl, mp, WaitKind::Compute, nullptr, gp->call.ns, gp};
+          if (left > 0) {
+            // Asynchronously preempted in the middle of the burst (Go:
+            // asyncPreempt -> gopreempt_m): the rest waits for its next turn.
+            gp->cpuLeft = left;
+            rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
+            goschedImpl(mp, gp, true);
+            running = false;
+          }
+          break;
+        }
+        case Handoff::Gomaxprocs:
+          // Go: runtime.GOMAXPROCS -> stopTheWorldGC, procresize, startTheWorldGC.
+          if (stopTheWorldBegin(mp)) {
+            for (;;) {
+              // Wait for 100us, then try to re-preempt in case of any races.
+              if (co_await MWait{pl, mp, WaitKind::NoteTimeout, &rt->sched.stopnote, 100 * 1000}) {
+                pl->noteclear(&rt->sched.stopnote);
+                break;
+              }
+              if (rt->exiting.load()) break;  // Ms are leaving instead of stopping
+              std::lock_guard lock(rt->sched.lock);
+              preemptall(rt);
+            }
+          }
+          // If the run ended while the world was stopping, the G just goes
+          // on: it stops at its next safe point like every other.
+          if (rt->exiting.load()) break;
+          stopTheWorldDone(rt);
+          startTheWorld(mp, static_cast<int32_t>(gp->call.n));
+          break;
+        case Handoff::None:
+          throwFatal("goroutine suspended without telling its M why");
+      }
+    }
+    // The simulator's price of a trip through the scheduler.
+    co_await MWait{pl, mp, WaitKind::Overhead};
   }
   // The run is over: give the P back so the runtime can tear it down.
   if (mp->p) releasep(mp);

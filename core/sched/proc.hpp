@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "platform/platform.hpp"
 #include "sched/g.hpp"
 #include "sched/m.hpp"
 #include "sched/p.hpp"
@@ -13,7 +14,7 @@ namespace rt {
 class Runtime;
 
 // The thread function of every M (Go: mstart -> mstart1 -> schedule).
-void mstart(M* mp);
+MTask mstart(M* mp);
 
 // Creating and finishing goroutines.
 G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid, const char* name);

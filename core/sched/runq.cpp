@@ -135,7 +135,12 @@ uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batchHead, bool stealR
             // about to block, in which case the victim will run it in a few
             // nanoseconds. Back off (a sync chan send/recv takes ~50ns, so
             // 3us gives ~50x overshoot) instead of thrashing Gs between Ps.
-            pp->rt->platform->usleep(3);
+            if (pp->rt->platform->backoffForVictim(3)) {
+              // The simulator: the thief's M waits in mstart instead (see
+              // findRunnable) and then looks for work again.
+              if (M* thief = getm()) thief->stealBackoff = true;
+              return 0;
+            }
           }
           if (!pp->runnext.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) continue;
           batch[batchHead & kMask].store(next, std::memory_order_relaxed);

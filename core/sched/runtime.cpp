@@ -11,8 +11,10 @@
 
 namespace rt {
 
-Runtime::Runtime(Config c) : cfg(std::move(c)) {
-  if (cfg.platform) {
+Runtime::Runtime(Config c, std::unique_ptr<Platform> owned) : cfg(std::move(c)), ownedPlatform_(std::move(owned)) {
+  if (ownedPlatform_) {
+    platform = ownedPlatform_.get();
+  } else if (cfg.platform) {
     platform = cfg.platform;
   } else {
     ownedPlatform_ = std::make_unique<RealPlatform>();
@@ -26,8 +28,7 @@ Runtime::Runtime(Config c) : cfg(std::move(c)) {
 }
 
 Runtime::~Runtime() {
-  // run() has joined every thread; a Runtime that never ran has none.
-  platform->joinThreads();
+  // run() has waited for every thread; a Runtime that never ran has none.
   // Goroutines still alive when the run ended (main returned, or a fatal
   // error) never finish: destroy their frames, as process exit would.
   for (G* gp = allgs; gp; gp = gp->alllink) {
@@ -152,31 +153,26 @@ RunResult Runtime::run(Goroutine main, const char* name) {
   } else {
     M* sysmonM = allocm();
     sysmonM->isSysmon = true;
-    if (!platform->newosproc(sysmonM, sysmon)) {
+    if (!platform->newosproc(sysmonM, sysmon(sysmonM))) {
       requestExit(RunStatus::Fatal, "newosproc: no thread available (this build cannot start threads)");
     } else {
       M* m0 = allocm();
       m0->nextp = p0;
-      if (!platform->newosproc(m0, mstart))
+      if (!platform->newosproc(m0, mstart(m0)))
         requestExit(RunStatus::Fatal, "newosproc: no thread available");
     }
   }
 
-  // Wait for the end. Sleep in short slices rather than one long wait: under
-  // wasm this thread is the one that services requests from the workers, and
-  // the runtime's own waits let it do so.
-  while (!platform->notetsleep(&done_, 50 * 1000 * 1000)) {
-  }
-
-  // Wake every idle M and sysmon so they see `exiting` and return. Idle Ms
-  // are in sched.midle (stopm checks `exiting` under sched.lock before
-  // joining it, so none can slip in after this loop).
-  {
+  // Wait for the end (on the simulator: run the event loop until then).
+  // Then wake every idle M and sysmon so they see `exiting` and return. Idle
+  // Ms are in sched.midle (stopmBegin checks `exiting` under sched.lock
+  // before joining it, so none can slip in after this loop).
+  std::string cutShort = platform->runUntil(&done_, [this] {
     std::lock_guard lock(sched.lock);
     for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
-  }
-  platform->notewakeup(&sched.sysmonnote);
-  platform->joinThreads();
+    platform->notewakeup(&sched.sysmonnote);
+  });
+  if (!cutShort.empty()) requestExit(RunStatus::Fatal, cutShort);
   result_.wallNs = platform->nanotime() - starttime;
   return result_;
 }

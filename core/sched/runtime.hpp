@@ -109,13 +109,15 @@ class Runtime {
   struct Config {
     int gomaxprocs = 1;
     DebugVars debug;
-    Platform* platform = nullptr;  // defaults to the real platform
+    Platform* platform = nullptr;  // not owned; defaults to the real platform
     int maxThreads = 10000;        // Go: sched.maxmcount; the wasm pool caps it
     uint64_t seed = 0;             // for cheaprand (0: from the clock)
     std::function<void(std::string_view)> output;  // where schedtrace lines go
   };
 
-  explicit Runtime(Config cfg);
+  // A platform passed here is owned by the runtime (one left in
+  // cfg.platform is not); with neither, the runtime makes a real one.
+  explicit Runtime(Config cfg, std::unique_ptr<Platform> platform = nullptr);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;

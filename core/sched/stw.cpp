@@ -21,6 +21,9 @@ bool preemptone(Runtime* rt, P* pp) {
   gp->preempt.store(true, std::memory_order_relaxed);
   pp->preempt.store(true, std::memory_order_relaxed);
   rt->stats.preemptRequests.fetch_add(1, std::memory_order_relaxed);
+  // Go: preemptM — a signal stops the G wherever it is. Only the simulator
+  // can do that to a coroutine (it cuts an rt::cpu burst short).
+  rt->platform->preemptM(mp);
   return true;
 }
 
@@ -48,53 +51,42 @@ void gcstopm(M* mp) {
   // The caller (findRunnable) has no P now: returning nullptr makes the M stop.
 }
 
-// Go: runtime/proc.go stopTheWorldWithSema
-bool stopTheWorld(M* mp) {
+// Go: runtime/proc.go stopTheWorldWithSema, up to its wait. Stops this P,
+// the idle ones and those in syscalls, and asks the running ones to stop.
+// True if some are still running: the caller (mstart) then waits on
+// sched.stopnote, calling preemptall again every 100 µs in case of races,
+// and finishes with stopTheWorldDone.
+bool stopTheWorldBegin(M* mp) {
   Runtime* rt = mp->rt;
-  Platform* pl = rt->platform;
-  bool wait;
-  {
-    std::lock_guard lock(rt->sched.lock);
-    rt->sched.stopwait = rt->gomaxprocs.load();
-    rt->sched.gcwaiting.store(true);
-    preemptall(rt);
-    // Stop the current P.
-    mp->p->status.store(Pstatus::Gcstop, std::memory_order_release);
-    rt->sched.stopwait--;
-    // Try to retake all Ps in _Psyscall status.
-    for (P* pp : rt->allp) {
-      Pstatus s = Pstatus::Syscall;
-      if (pp->status.compare_exchange_strong(s, Pstatus::Gcstop, std::memory_order_acq_rel)) {
-        pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
-        rt->sched.stopwait--;
-      }
-    }
-    // Stop idle Ps.
-    while (P* pp = pidleget(rt)) {
-      pp->status.store(Pstatus::Gcstop, std::memory_order_release);
+  std::lock_guard lock(rt->sched.lock);
+  rt->sched.stopwait = rt->gomaxprocs.load();
+  rt->sched.gcwaiting.store(true);
+  preemptall(rt);
+  // Stop the current P.
+  mp->p->status.store(Pstatus::Gcstop, std::memory_order_release);
+  rt->sched.stopwait--;
+  // Try to retake all Ps in _Psyscall status.
+  for (P* pp : rt->allp) {
+    Pstatus s = Pstatus::Syscall;
+    if (pp->status.compare_exchange_strong(s, Pstatus::Gcstop, std::memory_order_acq_rel)) {
+      pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
       rt->sched.stopwait--;
     }
-    wait = rt->sched.stopwait > 0;
   }
-  // Wait for remaining Ps to stop voluntarily.
-  if (wait) {
-    for (;;) {
-      // Wait for 100us, then try to re-preempt in case of any races.
-      if (pl->notetsleep(&rt->sched.stopnote, 100 * 1000)) {
-        pl->noteclear(&rt->sched.stopnote);
-        break;
-      }
-      if (rt->exiting.load()) return false;  // Ms are leaving instead of stopping
-      std::lock_guard lock(rt->sched.lock);
-      preemptall(rt);
-    }
+  // Stop idle Ps.
+  while (P* pp = pidleget(rt)) {
+    pp->status.store(Pstatus::Gcstop, std::memory_order_release);
+    rt->sched.stopwait--;
   }
+  return rt->sched.stopwait > 0;
+}
+
+void stopTheWorldDone(Runtime* rt) {
   std::lock_guard lock(rt->sched.lock);
   if (rt->sched.stopwait != 0) throwFatal("stopTheWorld: not stopped (stopwait != 0)");
   for (P* pp : rt->allp)
     if (pp->status.load(std::memory_order_acquire) != Pstatus::Gcstop)
       throwFatal("stopTheWorld: not stopped (status != _Pgcstop)");
-  return true;
 }
 
 namespace {

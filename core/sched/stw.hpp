@@ -18,10 +18,12 @@ namespace rt {
 class Runtime;
 
 // Go: runtime/proc.go stopTheWorldWithSema / startTheWorldWithSema. Called
-// by a goroutine's M, which keeps its P (in _Pgcstop) throughout.
-// stopTheWorld returns false if the run ended while it waited (an M that
-// exits never stops its P); the caller must then not restart the world.
-bool stopTheWorld(M* mp);
+// by a goroutine's M, which keeps its P (in _Pgcstop) throughout. The wait
+// in between is in mstart (an M's waits live in its coroutine body); if the
+// run ends while it waits (an M that exits never stops its P), the caller
+// gives up and must not restart the world.
+bool stopTheWorldBegin(M* mp);
+void stopTheWorldDone(Runtime* rt);
 void startTheWorld(M* mp, int32_t newprocs);
 
 // Go: runtime/proc.go gcstopm — an M noticed gcwaiting: give up the P.

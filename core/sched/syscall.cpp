@@ -107,12 +107,4 @@ bool exitsyscall(M* mp, G* gp) {
   return false;
 }
 
-bool syscallOnM(M* mp, G* gp) {
-  mp->rt->stats.syscalls.fetch_add(1, std::memory_order_relaxed);
-  if (gp->handoff == Handoff::SyscallBlock) entersyscallblock(mp, gp);
-  else entersyscall(mp, gp);
-  gp->call.fn(gp->call.arg);  // the thread really blocks here
-  return exitsyscall(mp, gp);
-}
-
 }  // namespace rt

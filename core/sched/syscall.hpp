@@ -17,13 +17,10 @@
 
 namespace rt {
 
-// Runs the blocking call gp asked for (gp->call) on mp with Go's protocol.
-// True if gp then continues on mp (with a P), false if gp was queued and mp
-// has no P.
-bool syscallOnM(M* mp, G* gp);
-
-// Go: runtime/proc.go entersyscall / entersyscallblock / exitsyscall,
-// split out for the simulated platform, which blocks between them.
+// Go: runtime/proc.go entersyscall / entersyscallblock / exitsyscall. The
+// call itself is an MWait in mstart, between them. exitsyscall returns true
+// if gp then continues on mp (with a P), false if gp was queued and mp has
+// no P.
 void entersyscall(M* mp, G* gp);
 void entersyscallblock(M* mp, G* gp);
 bool exitsyscall(M* mp, G* gp);

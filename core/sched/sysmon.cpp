@@ -74,7 +74,7 @@ uint32_t retake(Runtime* rt, int64_t now) {
 // Go: runtime/proc.go sysmon. The lab leaves out the deep sleep (with every
 // P idle Go parks sysmon until work appears; here it keeps its 10 ms rounds),
 // netpoll, forced GC and the scavenger (those arrive with the GC chapter).
-void sysmon(M* mp) {
+MTask sysmon(M* mp) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
   {
@@ -95,7 +95,7 @@ void sysmon(M* mp) {
       delay = 10 * 1000;
     }
     // Sleep on a note rather than usleep, so the end of the run wakes us.
-    if (pl->notetsleep(&rt->sched.sysmonnote, delay * 1000)) break;
+    if (co_await MWait{pl, mp, WaitKind::NoteTimeout, &rt->sched.sysmonnote, delay * 1000}) break;
     int64_t now = pl->nanotime();
     // retake P's blocked in syscalls and preempt long running G's
     if (retake(rt, now) != 0) idle = 0;

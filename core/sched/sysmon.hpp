@@ -11,14 +11,15 @@
 
 #include <cstdint>
 
+#include "platform/platform.hpp"
 #include "sched/m.hpp"
 
 namespace rt {
 
 class Runtime;
 
-// The thread function of sysmon's M.
-void sysmon(M* mp);
+// The body of sysmon's M (a coroutine: see platform.hpp).
+MTask sysmon(M* mp);
 
 // Go: runtime/proc.go retake. Returns how many Ps it took from syscalls.
 uint32_t retake(Runtime* rt, int64_t now);

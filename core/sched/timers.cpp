@@ -101,65 +101,55 @@ void wakeNetPoller(Runtime* rt, int64_t when) {
   }
 }
 
-void parkOrPoll(M* mp) {
+int64_t idleWaitBegin(M* mp, bool leaveTimersToOthers) {
+  Runtime* rt = mp->rt;
+  std::lock_guard lock(rt->sched.lock);
+  int64_t until;
+  if (!leaveTimersToOthers && !mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 &&
+      (until = earliestTimer(rt)) != 0) {
+    rt->sched.lastpoll.store(0);
+    rt->sched.pollUntil.store(until);
+    rt->sched.poller = mp;
+    return until;
+  }
+  return 0;  // a plain idle M: sleep until startm (or the end of the run) wakes us
+}
+
+IdleNext idleWaitEnd(M* mp, int64_t until, bool woken, bool* leaveTimersToOthers) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
-  // Set when a timer was due but every P was busy: their Ms run it, and the
-  // next M to go idle takes over the waiting; this one just sleeps (else it
-  // would spin on a deadline that has already passed).
-  bool leaveTimersToOthers = false;
-  for (;;) {
-    int64_t until = 0;
-    {
-      std::lock_guard lock(rt->sched.lock);
-      if (!leaveTimersToOthers && !mp->nextp && !rt->exiting.load() && rt->sched.lastpoll.load() != 0 &&
-          (until = earliestTimer(rt)) != 0) {
-        rt->sched.lastpoll.store(0);
-        rt->sched.pollUntil.store(until);
-        rt->sched.poller = mp;
-      } else {
-        until = 0;
-      }
-    }
-    if (until == 0) {
-      // A plain idle M: sleep until startm (or the end of the run) wakes us.
-      pl->notesleep(&mp->park);
-      pl->noteclear(&mp->park);
-      // Decide under the lock: startm sets nextp under it, and a stale
-      // wakeup (one meant for the timer poller) may have woken us just
-      // before startm's, whose key our noteclear may then have erased.
-      std::lock_guard lock(rt->sched.lock);
-      if (mp->nextp || rt->exiting.load()) return;
-      continue;
-    }
-
-    bool woken = pl->notetsleep(&mp->park, until - pl->nanotime());
-    std::unique_lock lock(rt->sched.lock);
-    rt->sched.poller = nullptr;
-    rt->sched.pollUntil.store(0);
-    rt->sched.lastpoll.store(pl->nanotime());
-    if (woken) {
-      pl->noteclear(&mp->park);
-      if (mp->nextp || rt->exiting.load()) return;
-      continue;  // an earlier timer arrived (netpollBreak): recompute
-    }
-    if (mp->nextp || rt->exiting.load()) {
-      // startm handed us a P just as we timed out: its wakeup is on its way.
-      lock.unlock();
-      pl->notesleep(&mp->park);
-      pl->noteclear(&mp->park);
-      return;
-    }
-    // A timer is due. Like Go after netpoll returns: take an idle P and go
-    // back to findRunnable, which runs the timers.
-    if (P* pp = pidleget(rt)) {
-      mremove(rt, mp);
-      mp->nextp = pp;
-      return;
-    }
-    // Every P is busy: their Ms run the timers in findRunnable.
-    leaveTimersToOthers = true;
+  if (until == 0) {
+    pl->noteclear(&mp->park);
+    // Decide under the lock: startm sets nextp under it, and a stale wakeup
+    // (one meant for the timer poller) may have woken us just before
+    // startm's, whose key our noteclear may then have erased.
+    std::lock_guard lock(rt->sched.lock);
+    return mp->nextp || rt->exiting.load() ? IdleNext::Done : IdleNext::Again;
   }
+  std::lock_guard lock(rt->sched.lock);
+  rt->sched.poller = nullptr;
+  rt->sched.pollUntil.store(0);
+  rt->sched.lastpoll.store(pl->nanotime());
+  if (woken) {
+    pl->noteclear(&mp->park);
+    // Handed a P or the end of the run; else an earlier timer arrived
+    // (netpollBreak): recompute.
+    return mp->nextp || rt->exiting.load() ? IdleNext::Done : IdleNext::Again;
+  }
+  // startm handed us a P just as we timed out: its wakeup is on its way.
+  if (mp->nextp || rt->exiting.load()) return IdleNext::SleepThenDone;
+  // A timer is due. Like Go after netpoll returns: take an idle P and go
+  // back to findRunnable, which runs the timers.
+  if (P* pp = pidleget(rt)) {
+    mremove(rt, mp);
+    mp->nextp = pp;
+    return IdleNext::Done;
+  }
+  // Every P is busy: their Ms run the timers in findRunnable, and the next M
+  // to go idle takes over the waiting; this one just sleeps (else it would
+  // spin on a deadline that has already passed).
+  *leaveTimersToOthers = true;
+  return IdleNext::Again;
 }
 
 }  // namespace rt

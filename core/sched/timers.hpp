@@ -36,9 +36,16 @@ int64_t timersWakeTime(const P* pp);
 // some M will wake up for it.
 void wakeNetPoller(Runtime* rt, int64_t when);
 
-// An idle M's sleep (the tail of stopm): until startm hands it a P, or, for
-// the one M that waits for timers (Go's netpoll(delay) caller), until the
-// earliest timer of all Ps is due.
-void parkOrPoll(M* mp);
+// An idle M's sleep (the tail of stopm, in mstart): until startm hands it a
+// P, or, for the one M that waits for timers (Go's netpoll(delay) caller),
+// until the earliest timer is due. It is a loop of waits, written as a pair:
+//   idleWaitBegin  decides how to wait: 0 for a plain sleep on m.park, else
+//                  the time to wake at, as the timer poller;
+//   idleWaitEnd    decides, after the wait, whether we are done (nextp set,
+//                  or the run is over), must wait again, or must first
+//                  sleep once more for a wakeup that is on its way.
+enum class IdleNext { Done, Again, SleepThenDone };
+int64_t idleWaitBegin(M* mp, bool leaveTimersToOthers);
+IdleNext idleWaitEnd(M* mp, int64_t until, bool woken, bool* leaveTimersToOthers);
 
 }  // namespace rt

@@ -9,6 +9,7 @@
 #include "lab/lab.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "platform/real/real_platform.hpp"
+#include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -32,6 +33,7 @@ struct RunSetup {
   ScenarioParams params;
   rt::DebugVars debug;
   std::string engine;
+  uint64_t seed = 1;
 };
 
 // Validates everything before anything runs, so a bad flag changes nothing.
@@ -47,10 +49,16 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     return msg + ")";
   }
   const Scenario& sc = *setup->scenario;
-  setup->engine = inv.stringFlag("engine");
+  // Default: real threads where the build has them, else the simulator.
+  setup->engine = inv.flagGiven("engine") ? inv.stringFlag("engine")
+                                          : (rt::RealPlatform::threadsAvailable() ? "real" : "sim");
   if (setup->engine == "real" && !rt::RealPlatform::threadsAvailable())
     return "run: the real engine needs threads, and this page runs the single-threaded build "
-           "(open the lab on a cross-origin isolated page, or use the native rtlab)";
+           "(use --engine sim, open the lab on a cross-origin isolated page, or use the native rtlab)";
+  if (inv.flagGiven("seed")) {
+    if (setup->engine != "sim") return "run: --seed needs --engine sim (real threads interleave as the OS decides)";
+    setup->seed = static_cast<uint64_t>(inv.intFlag("seed"));
+  }
 
   setup->params.procs = inv.flagGiven("procs") ? static_cast<int>(inv.intFlag("procs")) : lab.env().gomaxprocs;
   if (sc.fixedProcs > 0) setup->params.procs = sc.fixedProcs;
@@ -111,7 +119,15 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   // The last run is kept (after the scenario's own frames are gone) so the
   // inspection commands can show its final state; free the previous one first.
   lab.keepLastRun(nullptr, "");
-  auto owned = std::make_unique<rt::Runtime>(cfg);
+  std::unique_ptr<rt::SimPlatform> simOwned;
+  rt::SimPlatform* sim = nullptr;
+  if (setup.engine == "sim") {
+    simOwned = std::make_unique<rt::SimPlatform>(setup.seed);
+    sim = simOwned.get();
+    cfg.seed = setup.seed;
+    cfg.maxThreads = 10000;  // simulated threads cost no worker
+  }
+  auto owned = std::make_unique<rt::Runtime>(cfg, std::move(simOwned));
   rt::Runtime& runtime = *owned;
   ScenarioResult result;
   rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
@@ -120,6 +136,7 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   JsonWriter j;
   j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
   j.field("size", setup.params.size).field("godebug", setup.debug.str());
+  if (sim) j.field("seed", setup.seed).field("simEvents", sim->eventsProcessed());
   j.field("status", rr.status == rt::RunStatus::Ok ? "ok" : "fatal");
   if (rr.status == rt::RunStatus::Ok) {
     j.field("result", result.result).field("passed", result.passed).field("wallNs", result.wallNs);
@@ -165,9 +182,18 @@ CommandSpec runCommand() {
       .flags = {FlagSpec{.name = "engine",
                          .type = FlagType::Choice,
                          .valueName = "E",
-                         .defaultValue = "real",
-                         .help = {"real: OS threads (Web Workers in the browser)", "real：操作系统线程（浏览器中为 Web Worker）"},
-                         .choices = {"real"}},
+                         .defaultValue = "",
+                         .help = {"real: OS threads (Web Workers in the browser); sim: the deterministic simulator",
+                                  "real：操作系统线程（浏览器中为 Web Worker）；sim：确定性模拟器"},
+                         .choices = {"real", "sim"}},
+                FlagSpec{.name = "seed",
+                         .type = FlagType::Int,
+                         .valueName = "S",
+                         .defaultValue = "1",
+                         .help = {"the simulator's seed: the same seed replays the same run",
+                                  "模拟器的种子：相同种子重放同一次运行"},
+                         .min = 0,
+                         .max = 1000000000000},
                 FlagSpec{.name = "procs",
                          .type = FlagType::Int,
                          .valueName = "N",

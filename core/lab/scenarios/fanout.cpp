@@ -2,8 +2,6 @@
 // P (runnext, then the ring, then — when 256 are waiting — half of them spill
 // to the global queue), so the other Ps only get work by stealing: watch the
 // steal counters and schedtrace's per-P queue lengths.
-#include <atomic>
-
 #include "lab/scenarios/builtin.hpp"
 #include "sched/api.hpp"
 #include "sched/chan.hpp"
@@ -12,17 +10,13 @@ namespace lab {
 
 namespace {
 
-std::atomic<uint64_t> sink{0};
-
-// About 20 µs of arithmetic, with a safe point now and then, like the
-// prologue checks of the functions a real worker would call.
+// 20 µs of computing, with a safe point every 1 µs, like the prologue
+// checks of the functions a real worker would call.
 rt::Goroutine worker(int64_t id, rt::Chan<int64_t>* results) {
-  uint64_t x = static_cast<uint64_t>(id) + 1;
   for (int round = 0; round < 20; round++) {
-    for (int i = 0; i < 1000; i++) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    co_await rt::cpu(1000);
     co_await rt::checkpoint();
   }
-  sink.fetch_xor(x, std::memory_order_relaxed);  // keep the work observable
   co_await results->send(id);
 }
 

@@ -20,7 +20,10 @@ rt::Goroutine turnTaker(int P, int p, std::atomic<uint32_t>* x, std::atomic<bool
   for (int i = 0; i < 3; i++) {
     uint32_t expected = static_cast<uint32_t>(P * i + p);
     // Spin without a safe point, as Go's test does: only parallelism helps.
+    // (Each turn of the loop computes for 100 ns, which is how a spin loop
+    // spends time on the simulator too.)
     while (x->load(std::memory_order_acquire) != expected) {
+      co_await rt::cpu(100);
       if (failed->load(std::memory_order_relaxed)) break;
       if (rt::nanotime() - start > kGiveUpNs) failed->store(true);
     }

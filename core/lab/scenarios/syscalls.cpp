@@ -3,9 +3,6 @@
 // sysmon retakes it and hands it to another M (handoffp), so the other
 // goroutines keep the CPUs busy. Watch threads= grow in schedtrace and the
 // handoff and retake counters.
-#include <chrono>
-#include <thread>
-
 #include "lab/scenarios/builtin.hpp"
 #include "sched/api.hpp"
 #include "sched/sync.hpp"
@@ -15,14 +12,12 @@ namespace lab {
 namespace {
 
 rt::Goroutine caller(int rounds, rt::WaitGroup* wg, std::atomic<int64_t>* calls) {
-  uint64_t x = 1;
   for (int r = 0; r < rounds; r++) {
-    for (int i = 0; i < 20000; i++) x = x * 6364136223846793005ULL + 1;  // ~20 µs of work
-    // A real blocking call: this thread sleeps in the kernel for 1 ms.
-    co_await rt::syscall([] { std::this_thread::sleep_for(std::chrono::milliseconds(1)); });
+    co_await rt::cpu(20 * 1000);
+    // A blocking call: on real threads, this thread sleeps in the kernel for 1 ms.
+    co_await rt::syscallFor{1000 * 1000};
     calls->fetch_add(1, std::memory_order_relaxed);
   }
-  if (x == 42) calls->fetch_add(0);  // keep the work observable
   wg->Done();
 }
 

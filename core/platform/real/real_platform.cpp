@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "runtime/throw.hpp"
+#include "sched/g.hpp"
 #include "sched/m.hpp"
 
 namespace rt {
@@ -21,14 +23,30 @@ bool RealPlatform::threadsAvailable() {
 #endif
 }
 
-bool RealPlatform::newosproc(M* mp, void (*fn)(M*)) {
-  if (!threadsAvailable()) return false;
+bool RealPlatform::newosproc(M* mp, MTask body) {
+  if (!threadsAvailable()) {
+    body.h.destroy();
+    return false;
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  threads_.emplace_back([mp, fn] {
+  threads_.emplace_back([mp, h = body.h] {
     setm(mp);
-    fn(mp);
+    h.resume();  // runs the whole body: no wait ever suspends it here
+    if (!h.done()) throwFatal("real platform: an M's coroutine suspended");
+    h.destroy();
   });
   return true;
+}
+
+std::string RealPlatform::runUntil(Note* done, const std::function<void()>& wakeAll) {
+  // Sleep in short slices rather than one long wait: under wasm this thread
+  // is the one that services requests from the workers, and the runtime's
+  // own waits let it do so.
+  while (!notetsleep(done, 50 * 1000 * 1000)) {
+  }
+  wakeAll();
+  joinThreads();
+  return {};
 }
 
 void RealPlatform::joinThreads() {
@@ -38,6 +56,39 @@ void RealPlatform::joinThreads() {
     threads.swap(threads_);
   }
   for (auto& t : threads) t.join();
+}
+
+bool RealPlatform::waitNow(MWait& w) {
+  switch (w.kind) {
+    case WaitKind::Note:
+      notesleep(w.note);
+      w.result = 1;
+      break;
+    case WaitKind::NoteTimeout:
+      w.result = notetsleep(w.note, w.ns) ? 1 : 0;
+      break;
+    case WaitKind::Compute: {
+      // Really compute: spin on the clock. A preemption request is honoured
+      // at the end of the burst, the next safe point.
+      const int64_t end = nanotime() + w.ns;
+      while (nanotime() < end) {
+      }
+      w.result = 0;
+      break;
+    }
+    case WaitKind::Syscall:
+      // The thread really blocks here, outside the scheduler's control.
+      if (w.gp->call.fn) w.gp->call.fn(w.gp->call.arg);
+      else if (w.gp->call.ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(w.gp->call.ns));
+      break;
+    case WaitKind::Overhead:
+      break;  // the real cost is whatever the CPU took
+  }
+  return true;
+}
+
+void RealPlatform::waitLater(MWait&, coro::coroutine_handle<>) {
+  throwFatal("real platform: waits never suspend");
 }
 
 // A note's key is 0 (clear) or 1 (woken). The sleeper waits while it is 0.

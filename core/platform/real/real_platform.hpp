@@ -1,6 +1,7 @@
 // The real platform: goroutines run on OS threads (Web Workers under the wasm
 // pthreads build), time is the steady clock, and Ms sleep on futexes
-// (Atomics.wait under wasm, through the C++20 atomic wait).
+// (Atomics.wait under wasm, through the C++20 atomic wait). Every MWait is
+// performed on the spot, so an M's coroutine never suspends.
 #pragma once
 
 #include <mutex>
@@ -15,13 +16,19 @@ class RealPlatform final : public Platform {
  public:
   ~RealPlatform() override;
   const char* name() const override { return "real"; }
+  bool parallel() const override { return true; }
   int64_t nanotime() override;
-  bool newosproc(M* mp, void (*fn)(M*)) override;
-  void joinThreads() override;
-  void notesleep(Note* n) override;
-  bool notetsleep(Note* n, int64_t ns) override;
+  bool newosproc(M* mp, MTask body) override;
+  std::string runUntil(Note* done, const std::function<void()>& wakeAll) override;
+  bool waitNow(MWait& w) override;
+  void waitLater(MWait& w, coro::coroutine_handle<> h) override;
   void notewakeup(Note* n) override;
   void noteclear(Note* n) override;
+  void preemptM(M*) override {}
+  bool backoffForVictim(int64_t us) override {
+    usleep(us);
+    return false;
+  }
   void usleep(int64_t us) override;
   void osyield() override;
 
@@ -30,6 +37,10 @@ class RealPlatform final : public Platform {
   static bool threadsAvailable();
 
  private:
+  void notesleep(Note* n);
+  bool notetsleep(Note* n, int64_t ns);
+  void joinThreads();
+
   std::mutex mu_;
   std::vector<std::thread> threads_;
 };
