@@ -14,6 +14,7 @@
 
 #include "compat/coroutine.hpp"
 #include "sched/gstatus.hpp"
+#include "trace/event.hpp"
 #include "util/relaxed.hpp"
 
 namespace rt {
@@ -85,7 +86,8 @@ struct G {
 
 // Go: runtime/proc.go casgstatus. The lab has no _Gscan bit, so this is a
 // checked store: the old status must be what the caller believes it is.
-void casgstatus(G* gp, Gstatus oldval, Gstatus newval);
+// why: for the trace, why a running G stops running.
+void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why = trace::GoReason::None);
 inline Gstatus readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
 
 // Go: runtime/runtime2.go gList — a stack of Gs linked through schedlink.

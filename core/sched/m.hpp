@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "sched/g.hpp"
+#include "trace/event.hpp"
 #include "util/relaxed.hpp"
 
 namespace rt {
@@ -65,6 +67,7 @@ struct M {
   uint64_t cheaprand = 0;
 
   void* osThread = nullptr;  // the platform's thread handle
+  std::vector<trace::Event> traceBuf;  // this M's trace events (when traced)
 };
 
 // The M this thread is, or nullptr (Go: getg().m).

@@ -40,6 +40,7 @@
 #include "sched/stw.hpp"
 #include "sched/syscall.hpp"
 #include "sched/timers.hpp"
+#include "sched/traceev.hpp"
 
 namespace rt {
 
@@ -69,7 +70,7 @@ uint32_t cheaprand(M* mp) {
 // scan may hold the _Gscan bit; the lab has no scan bit and a G's status is
 // only changed by whoever owns the G at that moment (its M, or the waker
 // holding the lock the G parked under), so a checked store is enough.
-void casgstatus(G* gp, Gstatus oldval, Gstatus newval) {
+void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
   Gstatus cur = gp->atomicstatus.load(std::memory_order_relaxed);
   if (cur != oldval) {
     std::string msg = "casgstatus: bad incoming values: goid " + std::to_string(gp->goid) + " from " +
@@ -80,6 +81,9 @@ void casgstatus(G* gp, Gstatus oldval, Gstatus newval) {
   // release: whoever next acquire-reads the status (checkdead, sysmon,
   // NumGoroutine) sees the G's fields as they were when it changed.
   gp->atomicstatus.store(newval, std::memory_order_release);
+  if (M* mp = getm(); mp && mp->rt->tracer)
+    traceEvent(mp->rt, mp, trace::EvType::GoStatus, gp->goid, pid(mp->p), -1, 0, static_cast<int32_t>(why), oldval,
+               newval);
 }
 
 // --------------------------------------------------------------- goroutines
@@ -132,6 +136,9 @@ G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid
     pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
   }
   newg->goid = pp->goidcache++;
+  if (rt->tracer)
+    traceEvent(rt, getm(), trace::EvType::GoCreate, newg->goid, pp->id, -1, static_cast<int32_t>(parentGoid),
+               rt->tracer->internName(name));
   casgstatus(newg, Gstatus::Dead, Gstatus::Runnable);
   rt->stats.goroutinesCreated.fetch_add(1, std::memory_order_relaxed);
   return newg;
@@ -237,6 +244,7 @@ void newm(Runtime* rt, P* pp, bool spinning) {
 }
 
 void becomeSpinning(M* mp) {
+  traceEvent(mp->rt, mp, trace::EvType::SpinStart, 0, pid(mp->p));
   mp->spinning = true;
   mp->rt->sched.nmspinning.fetch_add(1);
   mp->rt->sched.needspinning.store(0);
@@ -252,6 +260,7 @@ void acquirep(M* mp, P* pp) {
   mp->p = pp;
   pp->m.store(mp, std::memory_order_release);
   pp->status.store(Pstatus::Running, std::memory_order_release);
+  traceEvent(mp->rt, mp, trace::EvType::ProcStart, 0, pp->id);
 }
 
 // Go: runtime/proc.go releasep
@@ -263,6 +272,7 @@ P* releasep(M* mp) {
   mp->p = nullptr;
   pp->m.store(nullptr, std::memory_order_release);
   pp->status.store(Pstatus::Idle, std::memory_order_release);
+  traceEvent(mp->rt, mp, trace::EvType::ProcStop, 0, pp->id);
   return pp;
 }
 
@@ -338,6 +348,7 @@ void handoffp(Runtime* rt, P* pp) {
   // If it has local work, start it straight away.
   if (!runqempty(pp) || rt->sched.runqsize.load() != 0) {
     rt->stats.handoffs.fetch_add(1, std::memory_order_relaxed);
+    traceEvent(rt, getm(), trace::EvType::Handoff, 0, pp->id);
     startm(rt, pp, false);
     return;
   }
@@ -412,6 +423,7 @@ void stopmEnd(M* mp) {
 // Go: runtime/proc.go resetspinning
 void resetspinning(M* mp) {
   if (!mp->spinning) throwFatal("resetspinning: not a spinning m");
+  traceEvent(mp->rt, mp, trace::EvType::SpinStop, 0, pid(mp->p));
   mp->spinning = false;
   if (mp->rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("findrunnable: negative nmspinning");
   // M wakeup policy is deliberately somewhat conservative, so check if we
@@ -460,8 +472,10 @@ G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
       // Don't bother to attempt to steal if p2 is idle.
       if (p2->status.load(std::memory_order_acquire) == Pstatus::Idle) continue;
       if (G* gp = runqsteal(pp, p2, stealTimersOrRunNextG)) {
+        const uint32_t n = runqlen(pp) + 1;
         rt->stats.steals.fetch_add(1, std::memory_order_relaxed);
-        rt->stats.stolenGs.fetch_add(runqlen(pp) + 1, std::memory_order_relaxed);
+        rt->stats.stolenGs.fetch_add(n, std::memory_order_relaxed);
+        traceEvent(rt, mp, trace::EvType::Steal, gp->goid, pp->id, p2->id, static_cast<int32_t>(n));
         return gp;
       }
     }
@@ -563,6 +577,7 @@ top:
     // checked all sources but before we drop nmspinning; as a result nobody
     // would unpark a thread to run the work.
     if (mp->spinning) {
+      traceEvent(rt, mp, trace::EvType::SpinStop, 0, -1);
       mp->spinning = false;
       if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("findrunnable: negative nmspinning");
 
@@ -603,6 +618,9 @@ static void execute(M* mp, G* gp, bool inheritTime) {
     P* pp = mp->p;  // only the owner writes schedtick: no read-modify-write needed
     pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
+  if (mp->rt->tracer)
+    traceEvent(mp->rt, mp, trace::EvType::RunqSizes, 0, mp->p->id, -1, static_cast<int32_t>(runqlen(mp->p)),
+               mp->rt->sched.runqsize.load(std::memory_order_relaxed));
 }
 
 // Go: runtime/proc.go dropg
@@ -624,7 +642,7 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
 // Go: runtime/proc.go park_m. Returns true if the G must be resumed at once
 // (its unlock function said the wait is over before it began).
 static bool park_m(M* mp, G* gp) {
-  casgstatus(gp, Gstatus::Running, Gstatus::Waiting);
+  casgstatus(gp, Gstatus::Running, Gstatus::Waiting, trace::GoReason::Block);
   // Go does not read the clock here either: waitsince is filled in lazily
   // (by the GC's root marking) for tracebacks' "N minutes" only.
   dropg(mp);
@@ -650,9 +668,9 @@ void goready(G* gp) {
 }
 
 // Go: runtime/proc.go goschedImpl (Gosched and preemption).
-static void goschedImpl(M* mp, G* gp, bool preempted) {
+static void goschedImpl(M* mp, G* gp, bool preempted, trace::GoReason why) {
   Runtime* rt = mp->rt;
-  casgstatus(gp, Gstatus::Running, Gstatus::Runnable);
+  casgstatus(gp, Gstatus::Running, Gstatus::Runnable, why);
   dropg(mp);
   if (preempted && rt->sched.gcwaiting.load()) {
     // The world is stopping: keep gp on this P, it will run first after.
@@ -686,11 +704,11 @@ static void goexit0(M* mp, G* gp) {
   if (gp == rt->mainG) {
     // The run is over (see goroutineReturning). The frame is left for
     // ~Runtime, and the G is not put up for reuse.
-    casgstatus(gp, Gstatus::Running, Gstatus::Dead);
+    casgstatus(gp, Gstatus::Running, Gstatus::Dead, trace::GoReason::Exit);
     dropg(mp);
     return;
   }
-  casgstatus(gp, Gstatus::Running, Gstatus::Dead);
+  casgstatus(gp, Gstatus::Running, Gstatus::Dead, trace::GoReason::Exit);
   gp->root.destroy();  // the goroutine's frame (and so its locals) go away
   gp->root = {};
   gp->top = {};
@@ -731,6 +749,8 @@ MTask mstart(M* mp) {
   // loads below and in goroutineReturning (a Dekker pair): either main's
   // return sees this M counted, or this M sees `exiting` and runs nothing.
   rt->runningMs.fetch_add(1);
+  traceEvent(rt, mp, trace::EvType::MStart, 0, pid(mp->nextp));
+  if (mp->spinning) traceEvent(rt, mp, trace::EvType::SpinStart, 0, pid(mp->nextp));  // set by newm
   if (mp->nextp) {
     acquirep(mp, mp->nextp);
     mp->nextp = nullptr;
@@ -740,6 +760,7 @@ MTask mstart(M* mp) {
       // Go: stopm. findRunnable gave the P up (nothing to do, or the world
       // is stopping), or a syscall's exit found none: sleep until handed one.
       if (!stopmBegin(mp)) break;
+      traceEvent(rt, mp, trace::EvType::MPark, 0, -1);
       mp->blocked = true;
       bool leaveTimersToOthers = false;
       for (;;) {
@@ -760,6 +781,8 @@ MTask mstart(M* mp) {
         }
       }
       mp->blocked = false;
+      traceEvent(rt, mp, trace::EvType::MUnpark, 0, pid(mp->nextp));
+      if (mp->spinning) traceEvent(rt, mp, trace::EvType::SpinStart, 0, pid(mp->nextp));  // set by startm
       stopmEnd(mp);
       continue;
     }
@@ -772,6 +795,10 @@ MTask mstart(M* mp) {
       }
       continue;
     }
+    // The simulator's price of a trip through the scheduler, paid while gp
+    // is already _Grunning on this P (so its stretch on the timeline has a
+    // width, and what it does happens at the end of it). Free on real threads.
+    co_await MWait{pl, mp, WaitKind::Overhead};
 
     // Go: gogo, then whatever the G asks for when it gives the M back.
     for (bool running = true; running;) {
@@ -791,12 +818,12 @@ MTask mstart(M* mp) {
           running = park_m(mp, gp);
           break;
         case Handoff::Gosched:
-          goschedImpl(mp, gp, false);
+          goschedImpl(mp, gp, false, trace::GoReason::Gosched);
           running = false;
           break;
         case Handoff::Preempt:
           rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
-          goschedImpl(mp, gp, true);
+          goschedImpl(mp, gp, true, trace::GoReason::Preempt);
           running = false;
           break;
         case Handoff::Exit:
@@ -820,7 +847,7 @@ MTask mstart(M* mp) {
             // asyncPreempt -> gopreempt_m): the rest waits for its next turn.
             gp->cpuLeft = left;
             rt->stats.preemptions.fetch_add(1, std::memory_order_relaxed);
-            goschedImpl(mp, gp, true);
+            goschedImpl(mp, gp, true, trace::GoReason::AsyncPreempt);
             running = false;
           }
           break;
@@ -849,8 +876,6 @@ MTask mstart(M* mp) {
           throwFatal("goroutine suspended without telling its M why");
       }
     }
-    // The simulator's price of a trip through the scheduler.
-    co_await MWait{pl, mp, WaitKind::Overhead};
   }
   // The run is over: give the P back so the runtime can tear it down.
   if (mp->p) releasep(mp);

@@ -60,6 +60,7 @@ M* Runtime::allocm() {
   mp->cheaprand = cfg.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(mp->id) * 0xBF58476D1CE4E5B9ULL + 1;
   mp->alllink = allm;
   allm = mp.get();
+  if (tracer) tracer->addBuffer(&mp->traceBuf);
   M* raw = mp.get();
   ownedMs_.push_back(std::move(mp));
   int32_t n = static_cast<int32_t>(ownedMs_.size());

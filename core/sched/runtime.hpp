@@ -23,6 +23,7 @@
 #include "sched/m.hpp"
 #include "sched/p.hpp"
 #include "sched/randomorder.hpp"
+#include "trace/tracer.hpp"
 
 namespace rt {
 
@@ -139,6 +140,8 @@ class Runtime {
   Config cfg;
   Platform* platform = nullptr;
   SchedStats stats;
+  // Set before run() to record trace events (not owned).
+  trace::Tracer* tracer = nullptr;
   int64_t starttime = 0;                    // Go: runtimeInitTime
 
   std::mutex allmLock;                      // guards allm (Ms are only added)

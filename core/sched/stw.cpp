@@ -4,6 +4,7 @@
 #include "sched/proc.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
+#include "sched/traceev.hpp"
 
 namespace rt {
 
@@ -21,6 +22,7 @@ bool preemptone(Runtime* rt, P* pp) {
   gp->preempt.store(true, std::memory_order_relaxed);
   pp->preempt.store(true, std::memory_order_relaxed);
   rt->stats.preemptRequests.fetch_add(1, std::memory_order_relaxed);
+  traceEvent(rt, getm(), trace::EvType::PreemptRequest, gp->goid, pp->id);
   // Go: preemptM — a signal stops the G wherever it is. Only the simulator
   // can do that to a coroutine (it cuts an rt::cpu burst short).
   rt->platform->preemptM(mp);
@@ -38,6 +40,7 @@ void gcstopm(M* mp) {
   Runtime* rt = mp->rt;
   if (!rt->sched.gcwaiting.load()) throwFatal("gcstopm: not waiting for gc");
   if (mp->spinning) {
+    traceEvent(rt, mp, trace::EvType::SpinStop, 0, pid(mp->p));
     mp->spinning = false;
     // OK to just drop nmspinning here: startTheWorld unparks threads as necessary.
     if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("gcstopm: negative nmspinning");
@@ -184,6 +187,7 @@ P* procresize(Runtime* rt, M* mp, int32_t nprocs) {
   }
   rt->stealOrder.reset(static_cast<uint32_t>(nprocs));
   rt->gomaxprocs.store(nprocs);
+  if (old != nprocs) traceEvent(rt, mp, trace::EvType::Gomaxprocs, 0, pid(mp ? mp->p.load() : nullptr), -1, nprocs, old);
   return runnablePs;
 }
 

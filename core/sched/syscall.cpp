@@ -4,13 +4,14 @@
 #include "sched/proc.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
+#include "sched/traceev.hpp"
 
 namespace rt {
 
 // Go: runtime/proc.go reentersyscall (entersyscall)
 void entersyscall(M* mp, G* gp) {
   Runtime* rt = mp->rt;
-  casgstatus(gp, Gstatus::Running, Gstatus::Syscall);
+  casgstatus(gp, Gstatus::Running, Gstatus::Syscall, trace::GoReason::Syscall);
   P* pp = mp->p;
   mp->syscalltick = pp->syscalltick.load(std::memory_order_relaxed);
   pp->m.store(nullptr, std::memory_order_relaxed);
@@ -37,7 +38,7 @@ void entersyscallblock(M* mp, G* gp) {
   P* pp = mp->p;
   mp->syscalltick = pp->syscalltick.load(std::memory_order_relaxed);
   pp->syscalltick.fetch_add(1, std::memory_order_relaxed);
-  casgstatus(gp, Gstatus::Running, Gstatus::Syscall);
+  casgstatus(gp, Gstatus::Running, Gstatus::Syscall, trace::GoReason::Syscall);
   mp->oldp = nullptr;
   handoffp(mp->rt, releasep(mp));
 }

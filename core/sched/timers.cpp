@@ -4,6 +4,7 @@
 
 #include "sched/proc.hpp"
 #include "sched/runtime.hpp"
+#include "sched/traceev.hpp"
 
 namespace rt {
 
@@ -41,7 +42,10 @@ bool runDue(M* mp, P* from) {
       std::lock_guard<std::mutex> lock(from->timersLock);
       n = takeDue(from, now, due, 16);
     }
-    for (int i = 0; i < n; i++) goready(due[i].g);
+    for (int i = 0; i < n; i++) {
+      traceEvent(mp->rt, mp, trace::EvType::TimerFire, due[i].g->goid, pid(mp->p));
+      goready(due[i].g);
+    }
     ran = ran || n > 0;
     if (n < 16) return ran;
   }

@@ -2,6 +2,9 @@
 // scheduler did (the counters learners ask about: goroutines created, steals,
 // handoffs, preemptions, threads). GODEBUG output (schedtrace, scheddetail)
 // comes first, as it would on a Go program's stderr.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 
 #include "lab/commands/commands.hpp"
@@ -11,6 +14,8 @@
 #include "platform/real/real_platform.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
+#include "trace/chrome.hpp"
+#include "trace/tracer.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
 
@@ -34,7 +39,16 @@ struct RunSetup {
   rt::DebugVars debug;
   std::string engine;
   uint64_t seed = 1;
+  std::string tracePath;  // --trace: where the Chrome trace JSON goes
 };
+
+// Opens (creating or truncating) the trace file, so a bad path is reported
+// before the run rather than after it.
+std::string openTraceFile(const std::string& path, std::ofstream* out) {
+  out->open(path, std::ios::binary | std::ios::trunc);
+  if (!*out) return "run: cannot write the trace to \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
+  return "";
+}
 
 // Validates everything before anything runs, so a bad flag changes nothing.
 std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
@@ -64,6 +78,11 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   if (sc.fixedProcs > 0) setup->params.procs = sc.fixedProcs;
   setup->params.size = inv.flagGiven("size") ? inv.intFlag("size") : sc.defaultSize;
   if (std::string problem = checkSize(sc, setup->params.size); !problem.empty()) return problem;
+
+  if (inv.flagGiven("trace")) {
+    setup->tracePath = inv.stringFlag("trace");
+    if (setup->tracePath.empty()) return "run: --trace needs a file name, e.g. --trace out.json";
+  }
 
   setup->debug = lab.env().debug;
   if (inv.flagGiven("godebug")) {
@@ -127,11 +146,31 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
     cfg.seed = setup.seed;
     cfg.maxThreads = 10000;  // simulated threads cost no worker
   }
+  std::ofstream traceFile;
+  std::unique_ptr<trace::Tracer> tracer;
+  if (!setup.tracePath.empty()) {
+    if (std::string err = openTraceFile(setup.tracePath, &traceFile); !err.empty()) return Reply::error(err);
+    tracer = std::make_unique<trace::Tracer>();
+  }
   auto owned = std::make_unique<rt::Runtime>(cfg, std::move(simOwned));
   rt::Runtime& runtime = *owned;
+  runtime.tracer = tracer.get();
   ScenarioResult result;
   rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
   runtime.cfg.output = nullptr;  // it captured this function's locals
+  std::string traceNote;
+  if (tracer) {
+    runtime.tracer = nullptr;
+    std::vector<trace::Event> events = tracer->collect();
+    trace::ChromeTraceInfo info{sc.name, setup.engine, setup.params.procs, setup.seed, tracer->truncated(),
+                                tracer->names()};
+    traceFile << trace::chromeTraceJson(events, info);
+    traceFile.close();
+    traceNote = "\ntrace: " + std::to_string(events.size()) + " events written to " + setup.tracePath +
+                (tracer->truncated() ? " (truncated: the run recorded more than the limit)" : "") +
+                " (open it in ui.perfetto.dev)";
+    if (!traceFile) traceNote = "\ntrace: writing " + setup.tracePath + " failed";
+  }
 
   JsonWriter j;
   j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
@@ -161,7 +200,7 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   }
   std::string text = output + sc.name + ": " + result.text + "\n" + statsText(*lab.lastRun()) + "\nwall " +
                      std::to_string(result.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup.params.procs) +
-                     ", engine " + setup.engine + ")";
+                     ", engine " + setup.engine + ")" + traceNote;
   return Reply{true, text, j.str()};
 }
 
@@ -208,6 +247,12 @@ CommandSpec runCommand() {
                          .help = {"the scenario's size (leaves, workers, round trips...)", "场景规模（叶子数、worker 数、往返次数……）"},
                          .min = 0,
                          .max = 100000000},
+                FlagSpec{.name = "trace",
+                         .type = FlagType::String,
+                         .valueName = "FILE",
+                         .defaultValue = "",
+                         .help = {"write the run's trace as Chrome trace JSON (opens in ui.perfetto.dev)",
+                                  "把本次运行的 trace 写成 Chrome trace JSON（可在 ui.perfetto.dev 打开）"}},
                 FlagSpec{.name = "godebug",
                          .type = FlagType::String,
                          .valueName = "k=v,...",

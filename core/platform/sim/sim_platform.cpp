@@ -1,7 +1,6 @@
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include "platform/sim/sim_platform.hpp"
+
+#include <algorithm>
 
 #include "runtime/throw.hpp"
 #include "sched/g.hpp"
@@ -64,7 +63,6 @@ std::string SimPlatform::runUntil(Note* done, const std::function<void()>&) {
     }
     now_ = ev.when;
     events_++;
-    if (getenv("SIMDBG") && events_ % 100000 < 6) fprintf(stderr, "ev %lu t=%ld m=%ld kind=%d\n", (unsigned long)events_, (long)now_, (long)t->mp->id, t->wait ? (int)t->wait->kind : -1);
     t->gen++;
     if (t->wait) {
       t->wait->result = ev.result;

@@ -1,0 +1,88 @@
+#include "trace/tracer.hpp"
+
+#include <algorithm>
+
+namespace trace {
+
+std::string_view evTypeName(EvType t) {
+  switch (t) {
+    case EvType::GoCreate: return "GoCreate";
+    case EvType::GoStatus: return "GoStatus";
+    case EvType::ProcStart: return "ProcStart";
+    case EvType::ProcStop: return "ProcStop";
+    case EvType::Steal: return "Steal";
+    case EvType::MStart: return "MStart";
+    case EvType::MPark: return "MPark";
+    case EvType::MUnpark: return "MUnpark";
+    case EvType::SpinStart: return "SpinStart";
+    case EvType::SpinStop: return "SpinStop";
+    case EvType::Handoff: return "Handoff";
+    case EvType::PreemptRequest: return "PreemptRequest";
+    case EvType::Gomaxprocs: return "Gomaxprocs";
+    case EvType::TimerFire: return "TimerFire";
+    case EvType::RunqSizes: return "RunqSizes";
+  }
+  return "?";
+}
+
+std::string_view goReasonName(GoReason r) {
+  switch (r) {
+    case GoReason::None: return "";
+    case GoReason::Block: return "block";
+    case GoReason::Gosched: return "gosched";
+    case GoReason::Preempt: return "preempt";
+    case GoReason::AsyncPreempt: return "async preempt";
+    case GoReason::Syscall: return "syscall";
+    case GoReason::Exit: return "exit";
+  }
+  return "?";
+}
+
+void Tracer::emit(std::vector<Event>* buf, Event e) {
+  // relaxed: a budget, not a synchronization point.
+  if (count_.fetch_add(1, std::memory_order_relaxed) >= maxEvents_) {
+    truncated_.store(true, std::memory_order_relaxed);
+    return;
+  }
+  // relaxed: only the order of the numbers matters, and on the simulator
+  // (where ties are common) there is a single thread.
+  e.seq = seq_.fetch_add(1, std::memory_order_relaxed);
+  if (buf) {
+    buf->push_back(e);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  shared_.push_back(e);
+}
+
+int32_t Tracer::internName(const char* name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, added] = nameIndex_.try_emplace(name, static_cast<int32_t>(names_.size()));
+  if (added) names_.emplace_back(name ? name : "");
+  return it->second;
+}
+
+std::vector<std::string> Tracer::names() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return names_;
+}
+
+void Tracer::addBuffer(std::vector<Event>* buf) {
+  std::lock_guard<std::mutex> lock(mu_);
+  buffers_.push_back(buf);
+}
+
+std::vector<Event> Tracer::collect() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Event> all = std::move(shared_);
+  shared_.clear();
+  for (auto* b : buffers_) {
+    all.insert(all.end(), b->begin(), b->end());
+    b->clear();
+  }
+  std::sort(all.begin(), all.end(),
+            [](const Event& x, const Event& y) { return x.ts != y.ts ? x.ts < y.ts : x.seq < y.seq; });
+  return all;
+}
+
+}  // namespace trace

@@ -1,0 +1,58 @@
+// Tracer: collects a run's events (event.hpp) while it runs.
+//
+// Each M appends to its own buffer, so recording takes no lock on the real
+// engine; the buffers are merged, ordered by time and then by sequence
+// number, when the run is over. On the simulator only one M runs at a time,
+// so the sequence numbers (and so the merged order) are deterministic.
+//
+// The runtime records only when a tracer is attached (Runtime::tracer): the
+// scheduler checks one pointer per event site, as Go checks trace.enabled.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "trace/event.hpp"
+
+namespace trace {
+
+class Tracer {
+ public:
+  // maxEvents bounds memory (40 bytes per event): beyond it, recording
+  // stops and truncated() says so.
+  explicit Tracer(size_t maxEvents = 4'000'000) : maxEvents_(maxEvents) {}
+
+  // Appends e to buf (the M's own buffer, or nullptr for events recorded
+  // off any M, which go to a shared buffer under a lock).
+  void emit(std::vector<Event>* buf, Event e);
+
+  // Registers an M's buffer, to be merged at the end.
+  void addBuffer(std::vector<Event>* buf);
+
+  // Merges every buffer into one list ordered by (ts, seq), and clears them.
+  std::vector<Event> collect();
+
+  bool truncated() const { return truncated_.load(std::memory_order_relaxed); }
+
+  // Goroutine names ("main.worker") are static strings; GoCreate carries
+  // the index of its name in this table (b), so events stay fixed-size.
+  int32_t internName(const char* name);
+  std::vector<std::string> names() const;
+
+ private:
+  size_t maxEvents_;
+  std::atomic<size_t> count_{0};
+  std::atomic<uint32_t> seq_{0};
+  std::atomic<bool> truncated_{false};
+  mutable std::mutex mu_;  // guards buffers_, shared_ and the name table
+  std::unordered_map<const char*, int32_t> nameIndex_;
+  std::vector<std::string> names_;
+  std::vector<std::vector<Event>*> buffers_;
+  std::vector<Event> shared_;
+};
+
+}  // namespace trace
