@@ -77,31 +77,15 @@ const ENTRIES = [
       },
     ],
   },
-  {
-    // The same engine compiled to WebAssembly (wasm-threads preset, pthreads
-    // on node's worker threads) against the native build: the cost of wasm.
-    name: 'skynet 1M wasm-threads under node vs native (GOMAXPROCS=2)',
-    procs: 2,
-    metrics: [{ label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 2.0 }],
-    lab: {
-      kind: 'json-process',
-      bin: process.execPath,
-      args: ['--no-experimental-fetch', '{root}/build/wasm-threads/core/cli/rtlab.js', 'run', 'skynet', '--engine',
-             'real', '--procs', '2', '--json'],
-      expect: { result: SKYNET_RESULT },
-      timeoutMs: 300_000,
-    },
-    peers: [
-      {
-        name: 'native',
-        kind: 'json-process',
-        bin: '{build}/core/cli/rtlab',
-        args: ['run', 'skynet', '--engine', 'real', '--procs', '2', '--json'],
-        expect: { result: SKYNET_RESULT },
-        timeoutMs: 300_000,
-      },
-    ],
-  },
+  // The same engine compiled to WebAssembly (wasm-threads preset, pthreads
+  // on node's worker threads) against the native build: the cost of wasm.
+  wasmVsNative('skynet 1M wasm-threads under node vs native (GOMAXPROCS=2)', 'real', 2,
+    { label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 2.0 }),
+  // The simulator's speed: host time per simulated event, skynet 1M on the
+  // simulator (2.2 M events). Targets: >= 5 M events/s native, >= 2.5 M/s
+  // wasm, hence ratio <= 2.
+  wasmVsNative('simulator skynet 1M, time per event: wasm vs native (GOMAXPROCS=4)', 'sim', 4,
+    { label: '', unit: 'ns/event', pick: (s) => s.hostNs / s.simEvents, target: 2.0 }),
   schedPair('ChainedSpawn vs CreateGoroutines', 2, 'BM_ChainedSpawn', 'BenchmarkCreateGoroutines', 0.5),
   schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
   schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
@@ -120,6 +104,28 @@ const ENTRIES = [
     peers: [{ name: 'Go', kind: 'gotest', build: 'alloc.test', benchmark: 'BenchmarkNew/32', benchtime: '1s', timeoutMs: 300_000 }],
   },
 ];
+
+// skynet 1M on one engine, the wasm-threads build under node against the
+// native build.
+function wasmVsNative(name, engine, procs, metric) {
+  const args = ['run', 'skynet', '--engine', engine, '--procs', String(procs), '--json'];
+  return {
+    name,
+    procs,
+    metrics: [metric],
+    lab: {
+      kind: 'json-process',
+      bin: process.execPath,
+      args: ['--no-experimental-fetch', '{root}/build/wasm-threads/core/cli/rtlab.js', ...args],
+      expect: { result: SKYNET_RESULT },
+      timeoutMs: 300_000,
+    },
+    peers: [
+      { name: 'native', kind: 'json-process', bin: '{build}/core/cli/rtlab', args, expect: { result: SKYNET_RESULT },
+        timeoutMs: 300_000 },
+    ],
+  };
+}
 
 // An allocator pair: the lab's 32 B pair against a C allocator's, both from
 // alloc_bench binaries (mimalloc replaces malloc in a binary of its own).
@@ -539,6 +545,7 @@ function fmtValue(v, unit) {
     const mib = v / 1024;
     return mib >= 1 ? `${num(mib)} MiB` : `${v} kB`;
   }
+  if (unit === 'ns/event') return `${num(v)} ns (${num(1e3 / v)} M events/s)`;
   const suffix = unit === 'ns/op' ? '/op' : '';
   if (v < 1e3) return `${num(v)} ns${suffix}`;
   if (v < 1e6) return `${num(v / 1e3)} µs${suffix}`;

@@ -54,7 +54,9 @@ struct G {
   // whoever readies it while holding the lock it parked under); read racily
   // by sysmon, schedtrace and NumGoroutine, hence atomic.
   std::atomic<Gstatus> atomicstatus{Gstatus::Idle};
-  uint64_t goid = 0;
+  // Go: g.goid. Relaxed: sysmon's trace of a preemption request reads it
+  // while the G may be exiting and being reused by newproc1.
+  util::Relaxed<uint64_t> goid = 0;
   uint64_t parentGoid = 0;
   util::Relaxed<M*> m = nullptr;  // Go: g.m — the M running this G (read by schedtrace)
   G* schedlink = nullptr;    // Go: g.schedlink — next G in a gList/gQueue

@@ -475,7 +475,8 @@ G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
         const uint32_t n = runqlen(pp) + 1;
         rt->stats.steals.fetch_add(1, std::memory_order_relaxed);
         rt->stats.stolenGs.fetch_add(n, std::memory_order_relaxed);
-        traceEvent(rt, mp, trace::EvType::Steal, gp->goid, pp->id, p2->id, static_cast<int32_t>(n));
+        traceEvent(rt, mp, trace::EvType::Steal, gp->goid, pp->id, p2->id, static_cast<int32_t>(n),
+                   static_cast<int32_t>(runqlen(p2)));
         return gp;
       }
     }

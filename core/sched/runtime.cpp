@@ -29,6 +29,9 @@ Runtime::Runtime(Config c, std::unique_ptr<Platform> owned) : cfg(std::move(c)),
 
 Runtime::~Runtime() {
   // run() has waited for every thread; a Runtime that never ran has none.
+  // The tracer may outlive us: hand it the Ms' events.
+  if (tracer)
+    for (auto& mp : ownedMs_) tracer->releaseBuffer(&mp->traceBuf);
   // Goroutines still alive when the run ended (main returned, or a fatal
   // error) never finish: destroy their frames, as process exit would.
   for (G* gp = allgs; gp; gp = gp->alllink) {

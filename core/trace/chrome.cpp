@@ -166,7 +166,9 @@ class Exporter {
     if (src.bindId != 0) return;  // one arrow end per slice (flow v2)
     src.bindId = ++nextFlow_;
     src.flowOut = true;
+    if (auto old = pendingFlowIn_.find(e.p); old != pendingFlowIn_.end()) dropFlow(old->second);
     pendingFlowIn_[e.p] = nextFlow_;
+    flowSource_[nextFlow_] = it->second;
   }
 
   void openM(const Event& e, const char* what) {
@@ -209,8 +211,17 @@ class Exporter {
                 ",\"syscall\":" + std::to_string(counts_[kSyscall]) + "}");
   }
 
+  // An arrow whose thief never ran another slice has no end: remove it.
+  void dropFlow(uint64_t id) {
+    Slice& src = slices_[flowSource_[id]];
+    src.bindId = 0;
+    src.flowOut = false;
+  }
+
   // Whatever is still open when the trace ends ends there.
   void closeOpen() {
+    for (auto& [p, id] : pendingFlowIn_) dropFlow(id);
+    pendingFlowIn_.clear();
     for (auto& s : slices_)
       if (s.end < 0) s.end = endTs_;
     std::vector<std::pair<uint64_t, std::pair<int64_t, int>>> sys(syscalls_.begin(), syscalls_.end());
@@ -282,6 +293,7 @@ class Exporter {
   std::unordered_map<uint64_t, size_t> running_;  // goid -> its open slice
   std::unordered_map<int, size_t> current_;       // P -> its latest slice
   std::unordered_map<int, uint64_t> pendingFlowIn_;  // thief P -> arrow id for its next slice
+  std::unordered_map<uint64_t, size_t> flowSource_;  // arrow id -> the victim's slice
   std::unordered_map<uint64_t, int32_t> names_;   // goid -> name index
   std::unordered_map<uint64_t, std::pair<int64_t, int>> syscalls_;  // goid -> (start, M)
   std::map<std::pair<int, std::string>, int64_t> mOpen_;  // (M, what) -> start

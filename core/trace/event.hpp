@@ -19,7 +19,7 @@ enum class EvType : uint8_t {
   GoStatus,        // g changed status from -> to on P p by M m (b: why, see GoReason)
   ProcStart,       // M m acquired P p (Go: acquirep)
   ProcStop,        // M m released P p (Go: releasep)
-  Steal,           // P p stole a Gs from P p2 (b = 1 if runnext was taken)
+  Steal,           // P p stole a Gs from P p2, which had b left (g: the G it runs first)
   MStart,          // a new M m started (Go: newm)
   MPark,           // M m went to sleep with no P (Go: stopm)
   MUnpark,         // M m woke up

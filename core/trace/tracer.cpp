@@ -72,6 +72,13 @@ void Tracer::addBuffer(std::vector<Event>* buf) {
   buffers_.push_back(buf);
 }
 
+void Tracer::releaseBuffer(std::vector<Event>* buf) {
+  std::lock_guard<std::mutex> lock(mu_);
+  shared_.insert(shared_.end(), buf->begin(), buf->end());
+  buf->clear();
+  buffers_.erase(std::remove(buffers_.begin(), buffers_.end(), buf), buffers_.end());
+}
+
 std::vector<Event> Tracer::collect() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<Event> all = std::move(shared_);

@@ -30,8 +30,10 @@ class Tracer {
   // off any M, which go to a shared buffer under a lock).
   void emit(std::vector<Event>* buf, Event e);
 
-  // Registers an M's buffer, to be merged at the end.
+  // Registers an M's buffer, to be merged at the end; releaseBuffer takes
+  // its events over when the M goes away (the runtime's end).
   void addBuffer(std::vector<Event>* buf);
+  void releaseBuffer(std::vector<Event>* buf);
 
   // Merges every buffer into one list ordered by (ts, seq), and clears them.
   std::vector<Event> collect();

@@ -3,6 +3,7 @@
 // the xterm.js buffer. Needs the real wasm build and the built page in dist/.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -137,11 +138,27 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         });
       } else {
         it('the real engine explains in one line that it needs threads', async () => {
-          const out = await run(page(), 'run skynet --size 100');
+          const out = await run(page(), 'run skynet --size 100 --engine real');
           assert.equal(out.length, 1, out.join('\n'));
           assert.match(out[0], /needs threads/);
         });
       }
+
+      it('the simulator replays a seed exactly as the native build does', async () => {
+        const p = page();
+        const cmd = 'run fanout --engine sim --procs 4 --seed 7 --size 300';
+        const first = (await run(p, cmd, { timeoutMs: 60_000 })).join('\n');
+        assert.match(first, /fanout: 300 workers, sum of ids 44850\b/, first);
+        const again = (await run(p, cmd, { timeoutMs: 60_000 })).join('\n');
+        assert.equal(again, first, 'the same seed gives the same run');
+        const other = (await run(p, cmd.replace('--seed 7', '--seed 8'), { timeoutMs: 60_000 })).join('\n');
+        assert.notEqual(other, first, 'another seed, another interleaving');
+        const native = path.join(ROOT, 'build/native/core/cli/rtlab');
+        if (existsSync(native)) {
+          const r = spawnSync(native, cmd.split(' '), { encoding: 'utf8' });
+          assert.equal(first, r.stdout.trimEnd(), 'the page and the native CLI agree');
+        }
+      });
 
       it('env GOMAXPROCS=4 is shown by env', async () => {
         const p = page();

@@ -3,6 +3,7 @@
 // handoffs, preemptions, threads). GODEBUG output (schedtrace, scheddetail)
 // comes first, as it would on a Go program's stderr.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -156,7 +157,10 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   rt::Runtime& runtime = *owned;
   runtime.tracer = tracer.get();
   ScenarioResult result;
+  const auto hostStart = std::chrono::steady_clock::now();
   rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
+  const int64_t hostNs =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - hostStart).count();
   runtime.cfg.output = nullptr;  // it captured this function's locals
   std::string traceNote;
   if (tracer) {
@@ -175,7 +179,7 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
   JsonWriter j;
   j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
   j.field("size", setup.params.size).field("godebug", setup.debug.str());
-  if (sim) j.field("seed", setup.seed).field("simEvents", sim->eventsProcessed());
+  if (sim) j.field("seed", setup.seed).field("simEvents", sim->eventsProcessed()).field("hostNs", hostNs);
   j.field("status", rr.status == rt::RunStatus::Ok ? "ok" : "fatal");
   if (rr.status == rt::RunStatus::Ok) {
     j.field("result", result.result).field("passed", result.passed).field("wallNs", result.wallNs);
@@ -198,9 +202,14 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
     std::string text = output + (isPanic ? "" : "fatal error: ") + rr.fatal + "\n\n" + dump + "exit status 2";
     return Reply::programFailure(text, j.str());
   }
-  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(*lab.lastRun()) + "\nwall " +
+  // On the simulator the time is virtual, and the run is named by its seed.
+  std::string when = sim ? "virtual time " : "wall ";
+  std::string how = sim ? ", seed " + std::to_string(setup.seed) + ", " + std::to_string(sim->eventsProcessed()) +
+                              " events"
+                        : "";
+  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(*lab.lastRun()) + "\n" + when +
                      std::to_string(result.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup.params.procs) +
-                     ", engine " + setup.engine + ")" + traceNote;
+                     ", engine " + setup.engine + how + ")" + traceNote;
   return Reply{true, text, j.str()};
 }
 

@@ -15,7 +15,7 @@ rt::Goroutine caller(int rounds, rt::WaitGroup* wg, std::atomic<int64_t>* calls)
   for (int r = 0; r < rounds; r++) {
     co_await rt::cpu(20 * 1000);
     // A blocking call: on real threads, this thread sleeps in the kernel for 1 ms.
-    co_await rt::syscallFor{1000 * 1000};
+    co_await rt::syscallFor(1000 * 1000);
     calls->fetch_add(1, std::memory_order_relaxed);
   }
   wg->Done();

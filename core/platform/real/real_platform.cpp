@@ -29,7 +29,7 @@ bool RealPlatform::newosproc(M* mp, MTask body) {
     return false;
   }
   std::lock_guard<std::mutex> lock(mu_);
-  threads_.emplace_back([mp, h = body.h] {
+  threads_.emplace_back([mp, h = body.h]() mutable {
     setm(mp);
     h.resume();  // runs the whole body: no wait ever suspends it here
     if (!h.done()) throwFatal("real platform: an M's coroutine suspended");
