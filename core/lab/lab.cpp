@@ -1,5 +1,7 @@
 #include "lab/lab.hpp"
 
+#include "lab/run_session.hpp"
+
 #include <thread>
 
 #include "lab/heap_session.hpp"
@@ -40,10 +42,9 @@ Lab::Lab(HostInfo host) : host_(std::move(host)), env_(), shell_(*this) {
 
 Lab::~Lab() = default;
 
-void Lab::keepLastRun(std::unique_ptr<rt::Runtime> r, std::string name) {
-  lastRun_.reset();  // the previous run's goroutine frames go first
-  lastRun_ = std::move(r);
-  lastRunName_ = std::move(name);
+void Lab::setSession(std::unique_ptr<RunSession> s) {
+  session_.reset();  // the previous run's goroutine frames go first
+  session_ = std::move(s);
 }
 
 HeapSession& Lab::heapSession() {

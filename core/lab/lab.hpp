@@ -29,6 +29,7 @@ struct HostInfo {
 HostInfo nativeHostInfo();
 
 class HeapSession;
+class RunSession;
 
 class Lab {
  public:
@@ -53,19 +54,18 @@ class Lab {
   // The heap of the memory commands (alloc, mstats, spans), created on first use.
   HeapSession& heapSession();
 
-  // The runtime of the most recent `run`, kept after it ended so that gs,
-  // ps, ms and runq can show its final state (nullptr before any run).
-  rt::Runtime* lastRun() const { return lastRun_.get(); }
-  const std::string& lastRunName() const { return lastRunName_; }
-  void keepLastRun(std::unique_ptr<rt::Runtime> r, std::string name);
+  // The most recent `run` (paused on the simulator, or ended), kept so that
+  // gs, ps, ms and runq can inspect it and step/back can move it (nullptr
+  // before any run).
+  RunSession* session() const { return session_.get(); }
+  void setSession(std::unique_ptr<RunSession> s);
 
  private:
   HostInfo host_;
   rt::Env env_;
   Language language_ = Language::En;
   std::unique_ptr<HeapSession> heapSession_;
-  std::unique_ptr<rt::Runtime> lastRun_;
-  std::string lastRunName_;  // lazily: most sessions never allocate
+  std::unique_ptr<RunSession> session_;
   Shell shell_;  // last: it registers commands that refer to the members above
 };
 

@@ -81,7 +81,9 @@ void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
   // release: whoever next acquire-reads the status (checkdead, sysmon,
   // NumGoroutine) sees the G's fields as they were when it changed.
   gp->atomicstatus.store(newval, std::memory_order_release);
-  if (M* mp = getm(); mp && mp->rt->tracer)
+  // Traced from the first real state on: allocation (_Gidle -> _Gdead) is
+  // internal, and creation (_Gdead -> _Grunnable) is the GoCreate event.
+  if (M* mp = getm(); mp && mp->rt->tracer && oldval != Gstatus::Idle && oldval != Gstatus::Dead)
     traceEvent(mp->rt, mp, trace::EvType::GoStatus, gp->goid, pid(mp->p), -1, 0, static_cast<int32_t>(why), oldval,
                newval);
 }

@@ -129,6 +129,20 @@ void Runtime::requestExit(RunStatus status, std::string fatal) {
 }
 
 RunResult Runtime::run(Goroutine main, const char* name) {
+  start(std::move(main), name);
+  // Wait for the end (on the simulator: run the event loop until then).
+  // Then wake every idle M and sysmon so they see `exiting` and return. Idle
+  // Ms are in sched.midle (stopmBegin checks `exiting` under sched.lock
+  // before joining it, so none can slip in after this loop).
+  std::string cutShort = platform->runUntil(&done_, [this] {
+    std::lock_guard lock(sched.lock);
+    for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
+    platform->notewakeup(&sched.sysmonnote);
+  });
+  return finish(cutShort);
+}
+
+void Runtime::start(Goroutine main, const char* name) {
   if (mainG) throwFatal("Runtime::run called twice");
   starttime = platform->nanotime();
   sched.lastpoll.store(starttime);
@@ -154,28 +168,20 @@ RunResult Runtime::run(Goroutine main, const char* name) {
   }
   if (!ok) {
     requestExit(RunStatus::Fatal, "thread exhaustion");
-  } else {
-    M* sysmonM = allocm();
-    sysmonM->isSysmon = true;
-    if (!platform->newosproc(sysmonM, sysmon(sysmonM))) {
-      requestExit(RunStatus::Fatal, "newosproc: no thread available (this build cannot start threads)");
-    } else {
-      M* m0 = allocm();
-      m0->nextp = p0;
-      if (!platform->newosproc(m0, mstart(m0)))
-        requestExit(RunStatus::Fatal, "newosproc: no thread available");
-    }
+    return;
   }
+  M* sysmonM = allocm();
+  sysmonM->isSysmon = true;
+  if (!platform->newosproc(sysmonM, sysmon(sysmonM))) {
+    requestExit(RunStatus::Fatal, "newosproc: no thread available (this build cannot start threads)");
+    return;
+  }
+  M* m0 = allocm();
+  m0->nextp = p0;
+  if (!platform->newosproc(m0, mstart(m0))) requestExit(RunStatus::Fatal, "newosproc: no thread available");
+}
 
-  // Wait for the end (on the simulator: run the event loop until then).
-  // Then wake every idle M and sysmon so they see `exiting` and return. Idle
-  // Ms are in sched.midle (stopmBegin checks `exiting` under sched.lock
-  // before joining it, so none can slip in after this loop).
-  std::string cutShort = platform->runUntil(&done_, [this] {
-    std::lock_guard lock(sched.lock);
-    for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
-    platform->notewakeup(&sched.sysmonnote);
-  });
+RunResult Runtime::finish(const std::string& cutShort) {
   if (!cutShort.empty()) requestExit(RunStatus::Fatal, cutShort);
   result_.wallNs = platform->nanotime() - starttime;
   return result_;

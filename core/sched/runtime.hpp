@@ -127,6 +127,14 @@ class Runtime {
   // other goroutines are still alive, as in Go) or a fatal error stops it.
   RunResult run(Goroutine main, const char* name = "main.main");
 
+  // run() in parts, for a driver that advances the simulator itself (the
+  // lab's stepping): start creates goroutine 1 and the first Ms; the driver
+  // runs the platform until done() is woken (or it gives up: cutShort says
+  // why); finish gives the result.
+  void start(Goroutine main, const char* name = "main.main");
+  Note* done() { return &done_; }
+  RunResult finish(const std::string& cutShort = "");
+
   // --- State shared with the scheduler code (Go's globals). ---
   Sched sched;
   std::vector<P*> allp;                     // Go: allp, len == gomaxprocs

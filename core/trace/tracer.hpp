@@ -9,6 +9,7 @@
 // scheduler checks one pointer per event site, as Go checks trace.enabled.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -39,6 +40,8 @@ class Tracer {
   std::vector<Event> collect();
 
   bool truncated() const { return truncated_.load(std::memory_order_relaxed); }
+  // How many events were recorded so far (collected or not).
+  size_t emitted() const { return std::min(count_.load(std::memory_order_relaxed), maxEvents_); }
 
   // Goroutine names ("main.worker") are static strings; GoCreate carries
   // the index of its name in this table (b), so events stay fixed-size.

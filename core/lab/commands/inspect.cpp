@@ -1,12 +1,13 @@
 // gs, ps, ms, runq: the goroutines, processors, machines and run queues of
-// the most recent run, as it was when the run ended (after a deadlock: who
-// waits on what). The columns follow GODEBUG=scheddetail=1; the simulator
-// chapter makes these show the state at the current step instead.
+// the most recent run — at the current step of a paused simulator run, else
+// as it was when the run ended (after a deadlock: who waits on what). The
+// columns follow GODEBUG=scheddetail=1.
 #include <algorithm>
 
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
+#include "lab/run_session.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
 
@@ -34,11 +35,16 @@ std::string pad(std::string s, size_t w) {
   return s;
 }
 
-std::string header(const Lab& lab) { return "state at the end of `run " + lab.lastRunName() + "`\n"; }
+rt::Runtime* inspected(const Lab& lab) { return lab.session() ? &lab.session()->runtime() : nullptr; }
+std::string runName(const Lab& lab) { return lab.session()->setup().scenario->name; }
+
+std::string header(const Lab& lab) {
+  return "state at " + lab.session()->position() + " of `run " + runName(lab) + "`\n";
+}
 
 // Go: runtime/traceback.go goroutineheader, one line per goroutine.
 Reply gs(Lab& lab, const Invocation& inv) {
-  rt::Runtime* r = lab.lastRun();
+  rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   const bool all = inv.boolFlag("all");
   std::vector<rt::G*> list;
@@ -47,7 +53,7 @@ Reply gs(Lab& lab, const Invocation& inv) {
   std::sort(list.begin(), list.end(), [](rt::G* a, rt::G* b) { return a->goid < b->goid; });
   std::string text = header(lab) + "goid  status      wait reason        m  function\n";
   JsonWriter j;
-  j.beginObject().field("run", lab.lastRunName()).key("goroutines").beginArray();
+  j.beginObject().field("run", runName(lab)).key("goroutines").beginArray();
   for (rt::G* gp : list) {
     rt::Gstatus s = rt::readgstatus(gp);
     std::string reason(s == rt::Gstatus::Waiting ? rt::waitReasonString(gp->waitreason) : "");
@@ -64,11 +70,11 @@ Reply gs(Lab& lab, const Invocation& inv) {
 }
 
 Reply ps(Lab& lab, const Invocation&) {
-  rt::Runtime* r = lab.lastRun();
+  rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   std::string text = header(lab) + "P   status     schedtick  syscalltick  m  runqsize  runnext  gfreecnt  timers\n";
   JsonWriter j;
-  j.beginObject().field("run", lab.lastRunName()).key("ps").beginArray();
+  j.beginObject().field("run", runName(lab)).key("ps").beginArray();
   for (rt::P* pp : r->allp) {
     rt::M* mp = pp->m.load();
     rt::G* next = pp->runnext.load();
@@ -90,14 +96,14 @@ Reply ps(Lab& lab, const Invocation&) {
 }
 
 Reply ms(Lab& lab, const Invocation&) {
-  rt::Runtime* r = lab.lastRun();
+  rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   std::vector<rt::M*> list;
   for (rt::M* mp = r->allm; mp; mp = mp->alllink) list.push_back(mp);
   std::sort(list.begin(), list.end(), [](rt::M* a, rt::M* b) { return a->id < b->id; });
   std::string text = header(lab) + "M   p  curg  spinning  blocked  role\n";
   JsonWriter j;
-  j.beginObject().field("run", lab.lastRunName()).key("ms").beginArray();
+  j.beginObject().field("run", runName(lab)).key("ms").beginArray();
   for (rt::M* mp : list) {
     rt::P* pp = mp->p;
     rt::G* gp = mp->curg.load();
@@ -114,7 +120,7 @@ Reply ms(Lab& lab, const Invocation&) {
 }
 
 Reply runq(Lab& lab, const Invocation& inv) {
-  rt::Runtime* r = lab.lastRun();
+  rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   int64_t only = -1;
   if (!inv.args.empty()) {
@@ -127,7 +133,7 @@ Reply runq(Lab& lab, const Invocation& inv) {
   }
   std::string text = header(lab);
   JsonWriter j;
-  j.beginObject().field("run", lab.lastRunName()).key("ps").beginArray();
+  j.beginObject().field("run", runName(lab)).key("ps").beginArray();
   for (rt::P* pp : r->allp) {
     if (only >= 0 && pp->id != only) continue;
     uint32_t h = pp->runqhead.load(), t = pp->runqtail.load();

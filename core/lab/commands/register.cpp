@@ -7,6 +7,10 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(versionCommand());
   registry.add(envCommand());
   registry.add(runCommand());
+  registry.add(stepCommand());
+  registry.add(untilCommand());
+  registry.add(continueCommand());
+  registry.add(backCommand());
   registry.add(gsCommand());
   registry.add(psCommand());
   registry.add(msCommand());

@@ -3,20 +3,15 @@
 // handoffs, preemptions, threads). GODEBUG output (schedtrace, scheddetail)
 // comes first, as it would on a Go program's stderr.
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
+#include "lab/run_session.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "platform/real/real_platform.hpp"
-#include "platform/sim/sim_platform.hpp"
-#include "sched/runtime.hpp"
-#include "trace/chrome.hpp"
-#include "trace/tracer.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
 
@@ -34,20 +29,11 @@ std::string checkSize(const Scenario& sc, int64_t size) {
   return "";
 }
 
-struct RunSetup {
-  const Scenario* scenario = nullptr;
-  ScenarioParams params;
-  rt::DebugVars debug;
-  std::string engine;
-  uint64_t seed = 1;
-  std::string tracePath;  // --trace: where the Chrome trace JSON goes
-};
-
-// Opens (creating or truncating) the trace file, so a bad path is reported
-// before the run rather than after it.
-std::string openTraceFile(const std::string& path, std::ofstream* out) {
-  out->open(path, std::ios::binary | std::ios::trunc);
-  if (!*out) return "run: cannot write the trace to \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
+// Creates (or truncates) the trace file, so a bad path is reported before
+// the run rather than after it.
+std::string checkTraceFile(const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return "run: cannot write the trace to \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
   return "";
 }
 
@@ -83,7 +69,17 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   if (inv.flagGiven("trace")) {
     setup->tracePath = inv.stringFlag("trace");
     if (setup->tracePath.empty()) return "run: --trace needs a file name, e.g. --trace out.json";
+    if (std::string err = checkTraceFile(setup->tracePath); !err.empty()) return err;
   }
+  if (inv.boolFlag("step")) {
+    if (setup->engine != "sim") return "run: --step needs --engine sim (real threads cannot be paused)";
+    setup->traced = true;
+  }
+  // In a web page every thread must come from the pre-started worker pool
+  // (workers > 0): the runtime may not ask for more (Go's maxmcount plays
+  // that role). Natively, under node, and on the simulator, threads start
+  // on demand.
+  setup->maxThreads = setup->engine == "real" && lab.host().workers > 0 ? std::max(2, lab.host().workers) : 10000;
 
   setup->debug = lab.env().debug;
   if (inv.flagGiven("godebug")) {
@@ -95,122 +91,26 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   return "";
 }
 
-void statsJson(JsonWriter& j, rt::Runtime& r) {
-  const rt::SchedStats& s = r.stats;
-  j.field("goroutines", static_cast<uint64_t>(s.goroutinesCreated.load()));
-  j.field("steals", static_cast<uint64_t>(s.steals.load()));
-  j.field("stolenGs", static_cast<uint64_t>(s.stolenGs.load()));
-  j.field("handoffs", static_cast<uint64_t>(s.handoffs.load()));
-  j.field("preemptRequests", static_cast<uint64_t>(s.preemptRequests.load()));
-  j.field("preemptions", static_cast<uint64_t>(s.preemptions.load()));
-  j.field("syscalls", static_cast<uint64_t>(s.syscalls.load()));
-  j.field("syscallRetakes", static_cast<uint64_t>(s.syscallRetakes.load()));
-  j.field("globalQueueSpills", static_cast<uint64_t>(s.globalQueueSpills.load()));
-  j.field("maxMs", static_cast<int64_t>(s.maxMs.load()));
-}
-
-std::string statsText(rt::Runtime& r) {
-  const rt::SchedStats& s = r.stats;
-  return "goroutines=" + std::to_string(s.goroutinesCreated.load()) + " steals=" + std::to_string(s.steals.load()) +
-         " (" + std::to_string(s.stolenGs.load()) + " Gs) handoffs=" + std::to_string(s.handoffs.load()) +
-         " preemptions=" + std::to_string(s.preemptions.load()) + "/" + std::to_string(s.preemptRequests.load()) +
-         " syscalls=" + std::to_string(s.syscalls.load()) + " retakes=" + std::to_string(s.syscallRetakes.load()) +
-         " threads=" + std::to_string(s.maxMs.load());
-}
-
 Reply runScenario(Lab& lab, const Invocation& inv) {
   RunSetup setup;
   if (std::string err = prepare(lab, inv, &setup); !err.empty()) return Reply::error(err);
-  const Scenario& sc = *setup.scenario;
-
-  std::mutex outMu;
-  std::string output;  // what the runtime printed (schedtrace...), in order
-  rt::Runtime::Config cfg;
-  cfg.gomaxprocs = setup.params.procs;
-  cfg.debug = setup.debug;
-  // In a web page every thread must come from the pre-started worker pool
-  // (workers > 0): the runtime may not ask for more (Go's maxmcount plays
-  // that role). Natively, and under node, threads start on demand.
-  cfg.maxThreads = lab.host().workers > 0 ? std::max(2, lab.host().workers) : 10000;
-  cfg.output = [&](std::string_view text) {
-    std::lock_guard<std::mutex> lock(outMu);
-    output += text;
-  };
-  // The last run is kept (after the scenario's own frames are gone) so the
-  // inspection commands can show its final state; free the previous one first.
-  lab.keepLastRun(nullptr, "");
-  std::unique_ptr<rt::SimPlatform> simOwned;
-  rt::SimPlatform* sim = nullptr;
-  if (setup.engine == "sim") {
-    simOwned = std::make_unique<rt::SimPlatform>(setup.seed);
-    sim = simOwned.get();
-    cfg.seed = setup.seed;
-    cfg.maxThreads = 10000;  // simulated threads cost no worker
+  lab.setSession(nullptr);  // the previous run's frames go before the new run's
+  auto session = std::make_unique<RunSession>(setup);
+  RunSession& s = *session;
+  lab.setSession(std::move(session));
+  if (inv.boolFlag("step")) {
+    JsonWriter j;
+    j.beginObject().field("scenario", setup.scenario->name).field("engine", setup.engine);
+    j.field("procs", setup.params.procs).field("size", setup.params.size).field("seed", setup.seed);
+    j.field("paused", true).field("position", 0).endObject();
+    return Reply{true,
+                 setup.scenario->name + ": paused before its first event on the simulator (seed " +
+                     std::to_string(setup.seed) + "); `step [N]`, `until <time>`, `continue`, `back [N]`, and gs, ps, "
+                     "ms, runq to look around",
+                 j.str()};
   }
-  std::ofstream traceFile;
-  std::unique_ptr<trace::Tracer> tracer;
-  if (!setup.tracePath.empty()) {
-    if (std::string err = openTraceFile(setup.tracePath, &traceFile); !err.empty()) return Reply::error(err);
-    tracer = std::make_unique<trace::Tracer>();
-  }
-  auto owned = std::make_unique<rt::Runtime>(cfg, std::move(simOwned));
-  rt::Runtime& runtime = *owned;
-  runtime.tracer = tracer.get();
-  ScenarioResult result;
-  const auto hostStart = std::chrono::steady_clock::now();
-  rt::RunResult rr = runtime.run(sc.main(setup.params, &result), "main.main");
-  const int64_t hostNs =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - hostStart).count();
-  runtime.cfg.output = nullptr;  // it captured this function's locals
-  std::string traceNote;
-  if (tracer) {
-    runtime.tracer = nullptr;
-    std::vector<trace::Event> events = tracer->collect();
-    trace::ChromeTraceInfo info{sc.name, setup.engine, setup.params.procs, setup.seed, tracer->truncated(),
-                                tracer->names()};
-    traceFile << trace::chromeTraceJson(events, info);
-    traceFile.close();
-    traceNote = "\ntrace: " + std::to_string(events.size()) + " events written to " + setup.tracePath +
-                (tracer->truncated() ? " (truncated: the run recorded more than the limit)" : "") +
-                " (open it in ui.perfetto.dev)";
-    if (!traceFile) traceNote = "\ntrace: writing " + setup.tracePath + " failed";
-  }
-
-  JsonWriter j;
-  j.beginObject().field("scenario", sc.name).field("engine", setup.engine).field("procs", setup.params.procs);
-  j.field("size", setup.params.size).field("godebug", setup.debug.str());
-  if (sim) j.field("seed", setup.seed).field("simEvents", sim->eventsProcessed()).field("hostNs", hostNs);
-  j.field("status", rr.status == rt::RunStatus::Ok ? "ok" : "fatal");
-  if (rr.status == rt::RunStatus::Ok) {
-    j.field("result", result.result).field("passed", result.passed).field("wallNs", result.wallNs);
-  } else {
-    j.field("fatal", rr.fatal).field("exitStatus", 2);
-  }
-  j.field("runNs", rr.wallNs);
-  statsJson(j, runtime);
-  j.key("metrics").beginObject();
-  for (const auto& [k, v] : result.metrics) j.field(k, v);
-  j.endObject();
-  j.field("output", output).endObject();
-
-  std::string dump = rr.status == rt::RunStatus::Ok ? "" : runtime.goroutineDump();
-  lab.keepLastRun(std::move(owned), sc.name);
-  if (rr.status != rt::RunStatus::Ok) {
-    // What `go run` shows for a program that dies: the runtime's message, the
-    // goroutines, and the exit status.
-    bool isPanic = rr.fatal.rfind("panic: ", 0) == 0;
-    std::string text = output + (isPanic ? "" : "fatal error: ") + rr.fatal + "\n\n" + dump + "exit status 2";
-    return Reply::programFailure(text, j.str());
-  }
-  // On the simulator the time is virtual, and the run is named by its seed.
-  std::string when = sim ? "virtual time " : "wall ";
-  std::string how = sim ? ", seed " + std::to_string(setup.seed) + ", " + std::to_string(sim->eventsProcessed()) +
-                              " events"
-                        : "";
-  std::string text = output + sc.name + ": " + result.text + "\n" + statsText(*lab.lastRun()) + "\n" + when +
-                     std::to_string(result.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup.params.procs) +
-                     ", engine " + setup.engine + how + ")" + traceNote;
-  return Reply{true, text, j.str()};
+  s.runToEnd();
+  return s.report();
 }
 
 }  // namespace
@@ -256,6 +156,12 @@ CommandSpec runCommand() {
                          .help = {"the scenario's size (leaves, workers, round trips...)", "场景规模（叶子数、worker 数、往返次数……）"},
                          .min = 0,
                          .max = 100000000},
+                FlagSpec{.name = "step",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"start paused on the simulator, then step / until / continue / back",
+                                  "在模拟器上以暂停状态开始，然后用 step / until / continue / back 推进"}},
                 FlagSpec{.name = "trace",
                          .type = FlagType::String,
                          .valueName = "FILE",

@@ -46,21 +46,36 @@ bool SimPlatform::newosproc(M* mp, MTask body) {
 }
 
 std::string SimPlatform::runUntil(Note* done, const std::function<void()>&) {
+  std::string cutShort;
+  while (!runSome(done, UINT64_MAX, INT64_MAX, &cutShort)) {
+  }
+  return cutShort;
+}
+
+bool SimPlatform::runSome(Note* done, uint64_t maxEvents, int64_t until, std::string* cutShort) {
   M* caller = getm();
-  std::string stopReason;
-  while (done->key.load(std::memory_order_relaxed) == 0) {
-    if (queue_.empty()) {
-      stopReason = "simulator: every M is blocked and no event is pending (a lost wakeup)";
+  bool over = false;
+  for (uint64_t n = 0; n < maxEvents; n++) {
+    if (done->key.load(std::memory_order_relaxed) != 0) {
+      over = true;
       break;
     }
-    Event ev = queue_.top();
+    // Drop events whose wait already ended another way.
+    while (!queue_.empty() && (queue_.top().gen != queue_.top().t->gen || !queue_.top().t->h)) queue_.pop();
+    if (queue_.empty()) {
+      *cutShort = "simulator: every M is blocked and no event is pending (a lost wakeup)";
+      over = true;
+      break;
+    }
+    const Event ev = queue_.top();
+    if (ev.when > timeLimit_) {
+      *cutShort = "simulator: time limit reached";
+      over = true;
+      break;
+    }
+    if (ev.when > until) break;
     queue_.pop();
     Thread* t = ev.t;
-    if (ev.gen != t->gen || !t->h) continue;  // its wait already ended another way
-    if (ev.when > timeLimit_) {
-      stopReason = "simulator: time limit reached";
-      break;
-    }
     now_ = ev.when;
     events_++;
     t->gen++;
@@ -76,8 +91,9 @@ std::string SimPlatform::runUntil(Note* done, const std::function<void()>&) {
       t->h = {};
     }
   }
+  if (done->key.load(std::memory_order_relaxed) != 0) over = true;
   setm(caller);
-  return stopReason;
+  return over;
 }
 
 bool SimPlatform::waitNow(MWait& w) {

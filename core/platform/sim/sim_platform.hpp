@@ -59,6 +59,13 @@ class SimPlatform final : public Platform {
   // runUntil stops early, and says why, when virtual time would pass this,
   // or when no event is left while the runtime still waits (a lost wakeup).
   void setTimeLimit(int64_t ns) { timeLimit_ = ns; }
+
+  // Stepping: processes at most maxEvents events, none due after `until`,
+  // stopping early if done is woken. True when the run is over — done woken,
+  // or cut short (then *cutShort says why).
+  bool runSome(Note* done, uint64_t maxEvents, int64_t until, std::string* cutShort);
+  // When the next event is due (INT64_MAX if none).
+  int64_t nextEventTime() const { return queue_.empty() ? INT64_MAX : queue_.top().when; }
   uint64_t eventsProcessed() const { return events_; }
 
   // Virtual time starts here, not at 0: Go's clocks never read 0, and the

@@ -4,16 +4,12 @@
 
 #include "lab/lab.hpp"
 #include "support/json_value.hpp"
+#include "support/test_host.hpp"
 
 namespace lab {
 namespace {
 
-HostInfo fixedHost() {
-  HostInfo h;
-  h.platform = "test";
-  h.ncpu = 2;
-  return h;
-}
+HostInfo fixedHost() { return testhost::fixed(2); }
 
 void expectOneErrorLine(const Reply& r) {
   EXPECT_FALSE(r.ok);
@@ -76,9 +72,10 @@ TEST(Shell, JsonFlagMakesTheTextTheJson) {
 
 TEST(Shell, EveryCommandAnswersWellFormedJson) {
   Lab lab(fixedHost());
-  // gs, ps, ms and runq show the last run: make one first.
-  ASSERT_TRUE(lab.exec("run pingpong --size 100").ok);
   for (const auto* spec : lab.registry().all()) {
+    // gs, ps, ms and runq show the last run, step/until/continue/back move
+    // a paused one: start one before each command.
+    ASSERT_TRUE(lab.exec("run pingpong --size 100 --engine sim --step").ok);
     std::string line = (spec->example.empty() ? spec->name : spec->example) + " --json";
     Reply r = lab.exec(line);
     ASSERT_TRUE(r.ok) << line << ": " << r.text;

@@ -1,0 +1,257 @@
+// step, until, continue, back: moving a paused simulator run (`run ...
+// --engine sim --step`) through its events.
+//
+//   step [N]       forward N trace events (default 1), printing them
+//   until <time>   forward to a virtual time since the start ("2ms", "150us")
+//   continue       to the end, then the run's report, as `run` prints it
+//   back [N]       backward N events: the same run is replayed from its
+//                  start to that point (a simulator run depends only on its
+//                  inputs, so the replay arrives at exactly the same state)
+//
+// Between moves, gs, ps, ms and runq show the state at the current point.
+#include <algorithm>
+
+#include "lab/commands/commands.hpp"
+#include "lab/json.hpp"
+#include "lab/lab.hpp"
+#include "lab/run_session.hpp"
+#include "runtime/env.hpp"
+#include "sched/gstatus.hpp"
+#include "util/duration.hpp"
+
+namespace lab {
+
+namespace {
+
+constexpr size_t kMaxShown = 40;  // event lines printed per move; the rest are counted
+
+std::string goName(uint64_t g, const std::vector<std::string>& names, const std::vector<int32_t>& nameOf) {
+  std::string s = "G" + std::to_string(g);
+  if (g < nameOf.size() && nameOf[g] >= 0 && nameOf[g] < static_cast<int32_t>(names.size()) && !names[nameOf[g]].empty())
+    s += " " + names[nameOf[g]];
+  return s;
+}
+
+std::string where(const trace::Event& e) {
+  std::string s = e.m >= 0 ? "M" + std::to_string(e.m) : "  ";
+  s += e.p >= 0 ? " P" + std::to_string(e.p) : "   ";
+  return s;
+}
+
+// One event as a line a learner can read next to Go's source.
+std::string describe(const trace::Event& e, const std::vector<std::string>& names,
+                     const std::vector<int32_t>& nameOf) {
+  using trace::EvType;
+  const std::string g = goName(e.g, names, nameOf);
+  const std::string p = "P" + std::to_string(e.p), m = "M" + std::to_string(e.m);
+  switch (e.type) {
+    case EvType::GoCreate:
+      return g + " created by G" + std::to_string(e.a) + " (newproc, into " + p + "'s runnext)";
+    case EvType::GoStatus: {
+      std::string s = g + ": " + std::string(rt::gstatusName(static_cast<rt::Gstatus>(e.from))) + " -> " +
+                      std::string(rt::gstatusName(static_cast<rt::Gstatus>(e.to)));
+      const auto why = static_cast<trace::GoReason>(e.b);
+      if (why != trace::GoReason::None) s += " (" + std::string(trace::goReasonName(why)) + ")";
+      return s;
+    }
+    case EvType::ProcStart: return m + " acquires " + p;
+    case EvType::ProcStop: return m + " releases " + p;
+    case EvType::Steal:
+      return p + " steals " + std::to_string(e.a) + " G" + (e.a == 1 ? "" : "s") + " from P" + std::to_string(e.p2) +
+             " (" + std::to_string(e.b) + " left there; runs " + g + " first)";
+    case EvType::MStart: return m + " starts (newm)";
+    case EvType::MPark: return m + " parks: no work (stopm)";
+    case EvType::MUnpark: return m + " wakes up" + (e.p >= 0 ? " with " + p : "");
+    case EvType::SpinStart: return m + " spins: looking for work to steal";
+    case EvType::SpinStop: return m + " stops spinning";
+    case EvType::Handoff: return p + " handed off to another M (handoffp)";
+    case EvType::PreemptRequest: return "sysmon asks " + g + " on " + p + " to yield (preemptone)";
+    case EvType::Gomaxprocs: return "GOMAXPROCS " + std::to_string(e.b) + " -> " + std::to_string(e.a);
+    case EvType::TimerFire: return "timer fires: " + g + " is ready";
+    case EvType::RunqSizes:
+      return p + " run queue: " + std::to_string(e.a) + " local, " + std::to_string(e.b) + " global";
+  }
+  return "?";
+}
+
+// The lines for events [from, to) of the session, and their JSON.
+Reply showEvents(RunSession& s, size_t from, const std::string& headline) {
+  const std::vector<trace::Event>& evs = s.events();
+  const std::vector<std::string> names = s.names();
+  std::vector<int32_t> nameOf;
+  for (const trace::Event& e : evs)
+    if (e.type == trace::EvType::GoCreate) {
+      if (e.g >= nameOf.size()) nameOf.resize(e.g + 1, -1);
+      nameOf[e.g] = e.b;
+    }
+  std::string text = headline;
+  JsonWriter j;
+  j.beginObject().field("position", static_cast<uint64_t>(evs.size())).field("timeNs", s.now());
+  j.field("over", s.over()).key("events").beginArray();
+  const size_t shownEnd = std::min(evs.size(), from + kMaxShown);
+  for (size_t i = from; i < evs.size(); i++) {
+    const trace::Event& e = evs[i];
+    if (i < shownEnd)
+      text += "\n" + RunSession::formatNs(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf);
+    j.beginObject().field("i", static_cast<uint64_t>(i)).field("ts", e.ts).field("type", trace::evTypeName(e.type));
+    j.field("g", static_cast<uint64_t>(e.g)).field("p", static_cast<int>(e.p)).field("m", e.m);
+    j.field("text", describe(e, names, nameOf)).endObject();
+  }
+  if (evs.size() > shownEnd) text += "\n… and " + std::to_string(evs.size() - shownEnd) + " more events";
+  j.endArray().endObject();
+  return Reply{true, text, j.str()};
+}
+
+bool parseCount(const Invocation& inv, const char* cmd, size_t* n, std::string* err);
+
+// The session these commands move, or the one error line explaining why not.
+RunSession* pausedSession(Lab& lab, const char* cmd, std::string* err) {
+  RunSession* s = lab.session();
+  if (!s || !s->simulated()) {
+    *err = std::string(cmd) + ": no simulator run to move; start one with `run fanout --engine sim --step`";
+    return nullptr;
+  }
+  return s;
+}
+
+// When a move reaches the end: the events, then the report `run` prints.
+Reply withReportIfOver(RunSession& s, Reply moved) {
+  if (!s.over()) return moved;
+  Reply report = s.report();
+  report.text = moved.text + "\n" + report.text;
+  return report;
+}
+
+std::string positionLine(RunSession& s) {
+  return "at event " + std::to_string(s.events().size()) + ", " + RunSession::formatNs(s.now()) +
+         (s.over() ? " (the run is over)" : "");
+}
+
+Reply step(Lab& lab, const Invocation& inv) {
+  std::string err;
+  RunSession* s = pausedSession(lab, "step", &err);
+  if (!s) return Reply::error(err);
+  size_t n;
+  if (!parseCount(inv, "step", &n, &err)) return Reply::error(err);
+  if (s->over()) return Reply::error("step: the run is over; `back [N]` to go back, or start a new one");
+  const size_t from = s->events().size();
+  s->stepEvents(n);
+  return withReportIfOver(*s, showEvents(*s, from, positionLine(*s)));
+}
+
+Reply until(Lab& lab, const Invocation& inv) {
+  std::string err;
+  RunSession* s = pausedSession(lab, "until", &err);
+  if (!s) return Reply::error(err);
+  auto ns = util::parseDuration(inv.args[0]);
+  if (!ns || *ns < 0) return Reply::error("until: \"" + inv.args[0] + "\" is not a time; write it like 150us, 2ms or 1.5s");
+  if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
+  if (*ns < s->now())
+    return Reply::error("until: " + inv.args[0] + " is behind the current point (" + RunSession::formatNs(s->now()) +
+                        "); use `back [N]`");
+  const size_t from = s->events().size();
+  s->stepUntil(*ns);
+  return withReportIfOver(*s, showEvents(*s, from, positionLine(*s)));
+}
+
+Reply continueRun(Lab& lab, const Invocation&) {
+  std::string err;
+  RunSession* s = pausedSession(lab, "continue", &err);
+  if (!s) return Reply::error(err);
+  if (s->over()) return Reply::error("continue: the run is over; `back [N]` to go back, or start a new one");
+  s->runToEnd();
+  return s->report();
+}
+
+Reply back(Lab& lab, const Invocation& inv) {
+  std::string err;
+  RunSession* s = pausedSession(lab, "back", &err);
+  if (!s) return Reply::error(err);
+  size_t n;
+  if (!parseCount(inv, "back", &n, &err)) return Reply::error(err);
+  const size_t here = s->events().size();
+  const size_t target = here > n ? here - n : 0;
+  lab.setSession(s->replayTo(target));
+  RunSession& now = *lab.session();
+  const size_t shownFrom = std::max(now.events().size(), size_t{1}) - 1;
+  return showEvents(now, shownFrom, positionLine(now) + " (replayed from the start)");
+}
+
+// [N]: a count of events, 1 by default.
+bool parseCount(const Invocation& inv, const char* cmd, size_t* n, std::string* err) {
+  *n = 1;
+  if (inv.args.empty()) return true;
+  const std::string& a = inv.args[0];
+  size_t v = 0;
+  bool ok = !a.empty() && a.size() <= 10;
+  for (char c : a) {
+    if (c < '0' || c > '9') ok = false;
+    else v = v * 10 + static_cast<size_t>(c - '0');
+  }
+  if (!ok || v < 1 || v > 1000000000) {
+    *err = std::string(cmd) + ": N must be a whole number from 1 to 1000000000, not \"" + a.substr(0, 40) + "\"";
+    return false;
+  }
+  *n = v;
+  return true;
+}
+
+ArgSpec countArg() {
+  return ArgSpec{.name = "N", .optional = true, .variadic = false, .complete = {}};
+}
+
+}  // namespace
+
+CommandSpec stepCommand() {
+  return CommandSpec{
+      .name = "step",
+      .summary = {"move a paused simulator run forward by N events", "把暂停的模拟器运行向前推进 N 个事件"},
+      .details = {"Prints each event: goroutine state changes, steals, Ms parking and waking, handoffs, preemption. "
+                  "The simulator moves one M step at a time (an M runs until it blocks, and may record many events "
+                  "on the way), so a step can show more than N. "
+                  "Start a paused run with `run <scenario> --engine sim --step`.",
+                  "逐条打印事件：goroutine 状态变化、窃取、M 的休眠与唤醒、P 的转交、抢占。"
+                  "模拟器每次推进一个 M 的一步（M 一直运行到阻塞，途中可能记录多个事件），所以一次 step 可能显示多于 N 个事件。"
+                  "用 `run <场景> --engine sim --step` 启动一个暂停的运行。"},
+      .args = {countArg()},
+      .run = step,
+      .example = "step 10",
+  };
+}
+
+CommandSpec untilCommand() {
+  return CommandSpec{
+      .name = "until",
+      .summary = {"move a paused simulator run forward to a virtual time", "把暂停的模拟器运行推进到某个虚拟时间"},
+      .details = {"The time is counted from the start of the run, written as Go writes durations: 150us, 2ms, 1.5s.",
+                  "时间从运行开始算起，按 Go 的时长写法：150us、2ms、1.5s。"},
+      .args = {ArgSpec{.name = "time", .optional = false, .variadic = false, .complete = {}}},
+      .run = until,
+      .example = "until 2ms",
+  };
+}
+
+CommandSpec continueCommand() {
+  return CommandSpec{
+      .name = "continue",
+      .summary = {"run a paused simulator run to its end", "把暂停的模拟器运行执行到结束"},
+      .details = {"Then prints the run's report, as `run` does.", "随后打印运行报告，与 `run` 相同。"},
+      .run = continueRun,
+      .example = "continue",
+  };
+}
+
+CommandSpec backCommand() {
+  return CommandSpec{
+      .name = "back",
+      .summary = {"move a simulator run back by N events", "把模拟器运行后退 N 个事件"},
+      .details = {"Replays the same run from its start to that point: the same seed gives the same events, so the "
+                  "state is exactly what it was. Works on a finished run too.",
+                  "从头重放同一次运行到该位置：相同种子产生相同事件，所以状态与当时完全一致。对已结束的运行同样有效。"},
+      .args = {countArg()},
+      .run = back,
+      .example = "back 5",
+  };
+}
+
+}  // namespace lab

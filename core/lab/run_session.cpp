@@ -1,0 +1,226 @@
+#include "lab/run_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "lab/json.hpp"
+#include "platform/sim/sim_platform.hpp"
+#include "sched/runtime.hpp"
+#include "trace/chrome.hpp"
+
+namespace lab {
+
+namespace {
+
+int64_t hostNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void statsJson(JsonWriter& j, rt::Runtime& r) {
+  const rt::SchedStats& s = r.stats;
+  j.field("goroutines", static_cast<uint64_t>(s.goroutinesCreated.load()));
+  j.field("steals", static_cast<uint64_t>(s.steals.load()));
+  j.field("stolenGs", static_cast<uint64_t>(s.stolenGs.load()));
+  j.field("handoffs", static_cast<uint64_t>(s.handoffs.load()));
+  j.field("preemptRequests", static_cast<uint64_t>(s.preemptRequests.load()));
+  j.field("preemptions", static_cast<uint64_t>(s.preemptions.load()));
+  j.field("syscalls", static_cast<uint64_t>(s.syscalls.load()));
+  j.field("syscallRetakes", static_cast<uint64_t>(s.syscallRetakes.load()));
+  j.field("globalQueueSpills", static_cast<uint64_t>(s.globalQueueSpills.load()));
+  j.field("maxMs", static_cast<int64_t>(s.maxMs.load()));
+}
+
+std::string statsText(rt::Runtime& r) {
+  const rt::SchedStats& s = r.stats;
+  return "goroutines=" + std::to_string(s.goroutinesCreated.load()) + " steals=" + std::to_string(s.steals.load()) +
+         " (" + std::to_string(s.stolenGs.load()) + " Gs) handoffs=" + std::to_string(s.handoffs.load()) +
+         " preemptions=" + std::to_string(s.preemptions.load()) + "/" + std::to_string(s.preemptRequests.load()) +
+         " syscalls=" + std::to_string(s.syscalls.load()) + " retakes=" + std::to_string(s.syscallRetakes.load()) +
+         " threads=" + std::to_string(s.maxMs.load());
+}
+
+}  // namespace
+
+RunSession::RunSession(RunSetup setup) : setup_(std::move(setup)) {
+  rt::Runtime::Config cfg;
+  cfg.gomaxprocs = setup_.params.procs;
+  cfg.debug = setup_.debug;
+  cfg.maxThreads = setup_.maxThreads;
+  cfg.output = [this](std::string_view text) {
+    std::lock_guard<std::mutex> lock(outMu_);
+    output_ += text;
+  };
+  std::unique_ptr<rt::SimPlatform> sim;
+  if (setup_.engine == "sim") {
+    sim = std::make_unique<rt::SimPlatform>(setup_.seed);
+    sim_ = sim.get();
+    cfg.seed = setup_.seed;
+  }
+  if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>();
+  runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
+  runtime_->tracer = tracer_.get();
+  runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");
+}
+
+RunSession::~RunSession() = default;
+
+void RunSession::runToEnd() {
+  if (over_) return;
+  if (sim_) {
+    advance(UINT64_MAX, INT64_MAX);
+    return;
+  }
+  // The real engine: the rest of Runtime::run.
+  const int64_t t0 = hostNanos();
+  rt::Runtime& r = *runtime_;
+  std::string cutShort = r.platform->runUntil(r.done(), [&r] {
+    std::lock_guard lock(r.sched.lock);
+    for (rt::M* mp = r.sched.midle; mp; mp = mp->schedlink) r.platform->notewakeup(&mp->park);
+    r.platform->notewakeup(&r.sched.sysmonnote);
+  });
+  hostNs_ += hostNanos() - t0;
+  end(cutShort);
+}
+
+bool RunSession::advance(uint64_t maxEvents, int64_t until) {
+  if (over_) return false;
+  const int64_t t0 = hostNanos();
+  std::string cutShort;
+  const bool finished = sim_->runSome(runtime_->done(), maxEvents, until, &cutShort);
+  hostNs_ += hostNanos() - t0;
+  if (finished) end(cutShort);
+  return true;
+}
+
+bool RunSession::stepEvents(size_t n) {
+  if (over_) return false;
+  const size_t target = events().size() + n;
+  // One platform event at a time: an event records zero or more trace events.
+  if (!tracer_) return advance(UINT64_MAX, INT64_MAX);
+  while (!over_ && tracer_->emitted() < target) advance(1, INT64_MAX);
+  return true;
+}
+
+bool RunSession::stepUntil(int64_t ns) {
+  if (over_) return false;
+  advance(UINT64_MAX, runtime_->starttime + ns);
+  return true;
+}
+
+std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) const {
+  // The platform moves by whole M steps, each recording any number of trace
+  // events: find the first step that reaches the target, and if it went past
+  // it, replay again and stop one step earlier.
+  auto s = std::make_unique<RunSession>(setup_);
+  uint64_t steps = 0;
+  while (!s->over_ && s->tracer_ && s->tracer_->emitted() < traceEvents) {
+    s->advance(1, INT64_MAX);
+    steps++;
+  }
+  if (!s->tracer_ || s->tracer_->emitted() <= traceEvents || steps == 0) return s;
+  s = std::make_unique<RunSession>(setup_);
+  for (uint64_t i = 0; i + 1 < steps; i++) s->advance(1, INT64_MAX);
+  return s;
+}
+
+void RunSession::end(const std::string& cutShort) {
+  rt::RunResult rr = runtime_->finish(cutShort);
+  over_ = true;
+  status_ = rr.status == rt::RunStatus::Ok ? "ok" : "fatal";
+  fatal_ = rr.fatal;
+}
+
+const std::vector<trace::Event>& RunSession::events() {
+  if (tracer_) {
+    // On the simulator every new event comes after every older one, so the
+    // increments of collect() append in order.
+    std::vector<trace::Event> more = tracer_->collect();
+    events_.insert(events_.end(), more.begin(), more.end());
+  }
+  return events_;
+}
+
+std::vector<std::string> RunSession::names() const { return tracer_ ? tracer_->names() : std::vector<std::string>{}; }
+
+int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtime_->starttime; }
+
+std::string RunSession::position() {
+  if (over_) return "the end";
+  return "event " + std::to_string(events().size()) + " at " + formatNs(now());
+}
+
+std::string RunSession::formatNs(int64_t ns) {
+  // "15.3µs"-style, with up to three decimals, as the page's timeline shows.
+  if (ns < 1000) return std::to_string(ns) + "ns";
+  const char* unit = ns < 1000000 ? "µs" : ns < 1000000000 ? "ms" : "s";
+  const int64_t div = ns < 1000000 ? 1000 : ns < 1000000000 ? 1000000 : 1000000000;
+  std::string s = std::to_string(ns / div);
+  int64_t frac = (ns % div) * 1000 / div;
+  if (frac != 0) {
+    std::string f = std::to_string(frac);
+    f.insert(0, 3 - f.size(), '0');
+    while (f.back() == '0') f.pop_back();
+    s += "." + f;
+  }
+  return s + unit;
+}
+
+std::string RunSession::writeTrace() {
+  if (setup_.tracePath.empty() || !tracer_) return "";
+  const std::vector<trace::Event>& evs = events();
+  trace::ChromeTraceInfo info{setup_.scenario->name, setup_.engine, setup_.params.procs, setup_.seed,
+                              tracer_->truncated(), names()};
+  std::ofstream out(setup_.tracePath, std::ios::binary | std::ios::trunc);
+  out << trace::chromeTraceJson(evs, info);
+  out.close();
+  if (!out) return "\ntrace: writing " + setup_.tracePath + " failed";
+  return "\ntrace: " + std::to_string(evs.size()) + " events written to " + setup_.tracePath +
+         (tracer_->truncated() ? " (truncated: the run recorded more than the limit)" : "") +
+         " (open it in ui.perfetto.dev)";
+}
+
+Reply RunSession::report() {
+  const Scenario& sc = *setup_.scenario;
+  rt::Runtime& r = *runtime_;
+  r.cfg.output = nullptr;  // nothing more will be printed
+  const std::string traceNote = writeTrace();
+  const bool ok = status_ == "ok";
+
+  JsonWriter j;
+  j.beginObject().field("scenario", sc.name).field("engine", setup_.engine).field("procs", setup_.params.procs);
+  j.field("size", setup_.params.size).field("godebug", setup_.debug.str());
+  if (sim_) j.field("seed", setup_.seed).field("simEvents", sim_->eventsProcessed()).field("hostNs", hostNs_);
+  j.field("status", status_);
+  if (ok) {
+    j.field("result", result_.result).field("passed", result_.passed).field("wallNs", result_.wallNs);
+  } else {
+    j.field("fatal", fatal_).field("exitStatus", 2);
+  }
+  j.field("runNs", now());
+  statsJson(j, r);
+  j.key("metrics").beginObject();
+  for (const auto& [k, v] : result_.metrics) j.field(k, v);
+  j.endObject();
+  j.field("output", output_).endObject();
+
+  if (!ok) {
+    // What `go run` shows for a program that dies: the runtime's message, the
+    // goroutines, and the exit status.
+    const bool isPanic = fatal_.rfind("panic: ", 0) == 0;
+    std::string text = output_ + (isPanic ? "" : "fatal error: ") + fatal_ + "\n\n" + r.goroutineDump() +
+                       "exit status 2" + traceNote;
+    return Reply::programFailure(text, j.str());
+  }
+  // On the simulator the time is virtual, and the run is named by its seed.
+  const std::string when = sim_ ? "virtual time " : "wall ";
+  const std::string how =
+      sim_ ? ", seed " + std::to_string(setup_.seed) + ", " + std::to_string(sim_->eventsProcessed()) + " events" : "";
+  std::string text = output_ + sc.name + ": " + result_.text + "\n" + statsText(r) + "\n" + when +
+                     std::to_string(result_.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup_.params.procs) +
+                     ", engine " + setup_.engine + how + ")" + traceNote;
+  return Reply{true, text, j.str()};
+}
+
+}  // namespace lab

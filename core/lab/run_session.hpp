@@ -1,0 +1,101 @@
+// RunSession: one run of a scenario — its runtime, platform and tracer, what
+// the program printed, and its report.
+//
+// `run` makes a session and runs it to the end. On the simulator a session
+// can also stay paused (`run ... --step`) and be moved through its events:
+// step, until and continue go forward; back goes backward by replaying the
+// same run from the start (a simulator run is a pure function of its
+// inputs, so the replay reaches exactly the same state). The lab keeps the
+// latest session, so gs, ps, ms and runq can inspect it, paused or ended.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lab/scenarios/scenario.hpp"
+#include "lab/shell/command.hpp"
+#include "runtime/env.hpp"
+#include "trace/tracer.hpp"
+
+namespace rt {
+class Runtime;
+class SimPlatform;
+}  // namespace rt
+
+namespace lab {
+
+// Everything a run depends on, validated by `run` before anything runs.
+struct RunSetup {
+  const Scenario* scenario = nullptr;
+  ScenarioParams params;
+  rt::DebugVars debug;
+  std::string engine;       // "real" or "sim"
+  uint64_t seed = 1;        // the simulator's seed
+  int maxThreads = 10000;   // Go's maxmcount: the page's worker pool on the real engine
+  bool traced = false;      // record trace events (always when paused or exporting)
+  std::string tracePath;    // --trace: where the Chrome trace JSON goes
+};
+
+class RunSession {
+ public:
+  // Creates the runtime and starts goroutine 1. On the simulator nothing
+  // has run yet: the session is paused at its first event.
+  explicit RunSession(RunSetup setup);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  const RunSetup& setup() const { return setup_; }
+  bool simulated() const { return sim_ != nullptr; }
+  bool over() const { return over_; }
+  rt::Runtime& runtime() { return *runtime_; }
+
+  // Runs to the end (the real engine can only do this).
+  void runToEnd();
+  // Simulator: forward until at least n more trace events were recorded
+  // (the simulator moves by whole M steps, and one step may record many),
+  // or until virtual time `ns` after the start; false if the run was
+  // already over.
+  bool stepEvents(size_t n);
+  bool stepUntil(int64_t ns);
+
+  // Simulator: a session at the same inputs, replayed to the last point at
+  // which at most `traceEvents` events had been recorded.
+  std::unique_ptr<RunSession> replayTo(size_t traceEvents) const;
+
+  // The trace events recorded so far, in order, and the goroutine names.
+  const std::vector<trace::Event>& events();
+  std::vector<std::string> names() const;
+  // Virtual nanoseconds since the start (simulator), or the run's wall time.
+  int64_t now() const;
+
+  // The report of a run that is over: what `run` prints (text and JSON). A
+  // program that died is a programFailure reply, like `go run`'s.
+  Reply report();
+
+  // "event 41 at 15.3µs" (paused) or "the end" — for the inspectors' headers.
+  std::string position();
+  static std::string formatNs(int64_t ns);  // "15.3µs"
+
+ private:
+  bool advance(uint64_t maxEvents, int64_t until);
+  void end(const std::string& cutShort);
+  std::string writeTrace();
+
+  RunSetup setup_;
+  std::unique_ptr<trace::Tracer> tracer_;
+  std::unique_ptr<rt::Runtime> runtime_;
+  rt::SimPlatform* sim_ = nullptr;
+  ScenarioResult result_;
+  std::mutex outMu_;
+  std::string output_;  // what the runtime printed (schedtrace...), in order
+  std::vector<trace::Event> events_;
+  bool over_ = false;
+  int64_t hostNs_ = 0;  // host time spent running (for the simulator's speed)
+  std::string status_, fatal_;
+};
+
+}  // namespace lab

@@ -1,0 +1,89 @@
+// Stepping a simulator run: step, until, continue and back move a paused
+// run, gs/ps/ms/runq show the state where it stands, and going back then
+// forward again arrives at exactly the same state.
+#include <gtest/gtest.h>
+
+#include "lab/lab.hpp"
+#include "support/json_value.hpp"
+#include "support/test_host.hpp"
+
+namespace lab {
+namespace {
+
+HostInfo simHost() { return testhost::fixed(4); }
+
+uint64_t position(const Reply& r) {
+  auto j = testjson::parse(r.json);
+  EXPECT_TRUE(j.has_value()) << r.json;
+  return j ? static_cast<uint64_t>((*j)["position"].number) : 0;
+}
+
+TEST(Stepping, StepMovesForwardAndPrintsTheEvents) {
+  Lab lab(simHost());
+  ASSERT_TRUE(lab.exec("run fanout --engine sim --procs 2 --size 20 --seed 3 --step").ok);
+  Reply r = lab.exec("step 5");
+  ASSERT_TRUE(r.ok) << r.text;
+  EXPECT_NE(r.text.find("M1 starts (newm)"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("G1 main.main: _Grunnable -> _Grunning"), std::string::npos) << r.text;
+  Reply j = lab.exec("step 5 --json");
+  ASSERT_TRUE(j.ok);
+  EXPECT_GE(position(j), 10u);
+  Reply ps = lab.exec("ps");
+  EXPECT_NE(ps.text.find("state at event"), std::string::npos) << ps.text;
+}
+
+TEST(Stepping, BackThenForwardAgainGivesTheSameState) {
+  Lab lab(simHost());
+  ASSERT_TRUE(lab.exec("run fanout --engine sim --procs 3 --size 40 --seed 9 --step").ok);
+  const uint64_t p1 = position(lab.exec("step 60 --json"));
+  const std::string gs1 = lab.exec("gs --json").json, ps1 = lab.exec("ps --json").json;
+  const uint64_t p2 = position(lab.exec("step 80 --json"));
+  ASSERT_GT(p2, p1);
+  EXPECT_NE(lab.exec("gs --json").json, gs1) << "the run moved";
+  Reply back = lab.exec("back " + std::to_string(p2 - p1) + " --json");
+  ASSERT_TRUE(back.ok) << back.text;
+  EXPECT_EQ(position(back), p1);
+  EXPECT_EQ(lab.exec("gs --json").json, gs1);
+  EXPECT_EQ(lab.exec("ps --json").json, ps1);
+  EXPECT_EQ(position(lab.exec("step 80 --json")), p2) << "forward again: the same steps";
+}
+
+TEST(Stepping, ContinueEndsAsAPlainRunDoes) {
+  Lab lab(simHost());
+  const std::string run = "run skynet --engine sim --procs 4 --size 1000 --seed 5";
+  Reply plain = lab.exec(run);
+  ASSERT_TRUE(plain.ok) << plain.text;
+  ASSERT_TRUE(lab.exec(run + " --step").ok);
+  ASSERT_TRUE(lab.exec("until 50us").ok);
+  Reply cont = lab.exec("continue");
+  ASSERT_TRUE(cont.ok) << cont.text;
+  EXPECT_EQ(cont.text, plain.text);
+  // The end is a point like any other: back from it, then forward to it.
+  Reply back = lab.exec("back 10");
+  ASSERT_TRUE(back.ok) << back.text;
+  Reply again = lab.exec("continue");
+  EXPECT_EQ(again.text, plain.text);
+}
+
+TEST(Stepping, BadMovesGetOneErrorLine) {
+  Lab lab(simHost());
+  for (const char* line : {"step", "back", "continue", "until 1ms"}) {
+    Reply r = lab.exec(line);
+    EXPECT_FALSE(r.ok) << line;
+    EXPECT_NE(r.text.find("no simulator run"), std::string::npos) << r.text;
+  }
+  ASSERT_TRUE(lab.exec("run pingpong --engine sim --size 10 --step").ok);
+  for (const char* line : {"step 0", "step -3", "step 1e9", "back x", "until soon", "until -1ms"}) {
+    Reply r = lab.exec(line);
+    EXPECT_FALSE(r.ok) << line;
+    EXPECT_EQ(r.text.find('\n'), std::string::npos) << line << ": " << r.text;
+  }
+  Reply real = lab.exec("run pingpong --engine real --size 10 --step");
+  EXPECT_FALSE(real.ok);
+  EXPECT_NE(real.text.find("--step needs --engine sim"), std::string::npos) << real.text;
+  Reply seed = lab.exec("run pingpong --engine real --seed 3");
+  EXPECT_FALSE(seed.ok);
+}
+
+}  // namespace
+}  // namespace lab
