@@ -6,6 +6,9 @@
 //   lab.exec("help")            -> { ok, text, json }
 //   lab.complete("hel")         -> { token: "hel", candidates: ["help"] }
 //   lab.setLanguage("zh")
+//   lab.trace(from)             -> { session, from, events: Int32Array view of
+//                                    wasm memory (10 ints per event, see
+//                                    core/trace/event.hpp), names, procs, ... }
 //   Module.buildInfo()          -> { version, threads, workers }
 #include <emscripten.h>
 #include <emscripten/bind.h>
@@ -15,6 +18,7 @@
 #include <string>
 
 #include "lab/lab.hpp"
+#include "lab/run_session.hpp"
 
 namespace {
 
@@ -41,6 +45,7 @@ lab::HostInfo wasmHost() {
   lab::HostInfo h = lab::nativeHostInfo();  // platform and threads from the build
   h.workers = poolWorkers();
   h.ncpu = hostCpus();
+  h.traceRuns = 1'000'000;  // the page's views draw every run (40 MB at most)
   return h;
 }
 
@@ -64,6 +69,37 @@ class WasmLab {
     val out = val::object();
     out.set("token", c.token);
     out.set("candidates", candidates);
+    return out;
+  }
+
+  // The current run's trace events from index `from` on, as a typed-array
+  // view straight onto wasm memory: the caller copies it (slice) before the
+  // lab runs again. One call per batch, never one per event.
+  val trace(double fromD) {
+    val out = val::object();
+    lab::RunSession* s = lab_->session();
+    out.set("session", static_cast<double>(lab_->sessionSerial()));
+    if (!s) {
+      out.set("from", 0);
+      out.set("events", val::null());
+      return out;
+    }
+    const std::vector<trace::Event>& evs = s->events();
+    const size_t from = std::min(static_cast<size_t>(fromD < 0 ? 0 : fromD), evs.size());
+    const size_t ints = (evs.size() - from) * (sizeof(trace::Event) / sizeof(int32_t));
+    const auto* base = reinterpret_cast<const int32_t*>(evs.data() + from);
+    out.set("from", static_cast<double>(from));
+    out.set("events", val(emscripten::typed_memory_view(ints, base)));
+    val names = val::array();
+    std::vector<std::string> n = s->names();
+    for (size_t i = 0; i < n.size(); i++) names.set(i, n[i]);
+    out.set("names", names);
+    out.set("scenario", s->setup().scenario->name);
+    out.set("engine", s->setup().engine);
+    out.set("procs", s->setup().params.procs);
+    out.set("seed", static_cast<double>(s->setup().seed));
+    out.set("nowNs", static_cast<double>(s->now()));
+    out.set("over", s->over());
     return out;
   }
 
@@ -91,6 +127,7 @@ EMSCRIPTEN_BINDINGS(rtlab) {
       .constructor<>()
       .function("exec", &WasmLab::exec)
       .function("complete", &WasmLab::complete)
-      .function("setLanguage", &WasmLab::setLanguage);
+      .function("setLanguage", &WasmLab::setLanguage)
+      .function("trace", &WasmLab::trace);
   emscripten::function("buildInfo", &buildInfo);
 }

@@ -45,6 +45,7 @@ Lab::~Lab() = default;
 void Lab::setSession(std::unique_ptr<RunSession> s) {
   session_.reset();  // the previous run's goroutine frames go first
   session_ = std::move(s);
+  sessionSerial_++;
 }
 
 HeapSession& Lab::heapSession() {

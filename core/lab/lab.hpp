@@ -24,6 +24,9 @@ struct HostInfo {
   bool threads = true;   // false in the single-threaded wasm build
   int workers = 0;       // wasm: pre-spawned pthread workers
   int ncpu = 1;          // what GOMAXPROCS defaults to
+  // Record every run's trace (up to this many events) for views that draw
+  // it — the web page does; 0 records only for --trace and --step.
+  size_t traceRuns = 0;
 };
 
 HostInfo nativeHostInfo();
@@ -59,6 +62,9 @@ class Lab {
   // before any run).
   RunSession* session() const { return session_.get(); }
   void setSession(std::unique_ptr<RunSession> s);
+  // Changes whenever the session is replaced (a new run, or back): views
+  // that follow the trace start over then.
+  uint64_t sessionSerial() const { return sessionSerial_; }
 
  private:
   HostInfo host_;
@@ -66,6 +72,7 @@ class Lab {
   Language language_ = Language::En;
   std::unique_ptr<HeapSession> heapSession_;
   std::unique_ptr<RunSession> session_;
+  uint64_t sessionSerial_ = 0;
   Shell shell_;  // last: it registers commands that refer to the members above
 };
 

@@ -58,7 +58,7 @@ RunSession::RunSession(RunSetup setup) : setup_(std::move(setup)) {
     sim_ = sim.get();
     cfg.seed = setup_.seed;
   }
-  if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>();
+  if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
   runtime_->tracer = tracer_.get();
   runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");

@@ -36,6 +36,7 @@ struct RunSetup {
   uint64_t seed = 1;        // the simulator's seed
   int maxThreads = 10000;   // Go's maxmcount: the page's worker pool on the real engine
   bool traced = false;      // record trace events (always when paused or exporting)
+  size_t traceLimit = 4'000'000;  // events recorded at most
   std::string tracePath;    // --trace: where the Chrome trace JSON goes
 };
 

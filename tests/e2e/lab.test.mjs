@@ -183,6 +183,75 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         await waitIdle(p);
       });
 
+      it('the scheduling views follow the simulator from the terminal and from the buttons', async () => {
+        const p = page();
+        const status = () => p.textContent('#sched-status');
+        const events = async () => Number((await status()).match(/(\d+) events/)?.[1] ?? -1);
+        // From the terminal: a paused run, then steps.
+        await run(p, 'run fanout --engine sim --procs 4 --seed 7 --size 300 --step', { timeoutMs: 60_000 });
+        await run(p, 'step 5', { timeoutMs: 60_000 });
+        const out = (await run(p, 'until 1ms', { timeoutMs: 60_000 })).join('\n');
+        assert.match(out, /^at event \d+, [\d.]+(µs|ms)$/m, out);
+        assert.match(out, /M\d P\d {2}G\d+ main\.worker: _Grunnable -> _Grunning/, out);
+        await p.waitForFunction(() => document.querySelectorAll('#timeline .slice').length > 0);
+        assert.match(await status(), /fanout · seed 7 · sim/);
+        assert.equal(await p.locator('#gmp .proc').count(), 4, 'one box per P');
+        assert.ok((await p.locator('#timeline .steal').count()) > 0, 'steal arrows are drawn');
+        assert.match(await p.textContent('#gmp .sr-only'), /GOMAXPROCS 4/);
+        const atStep = await events();
+        assert.ok(atStep > 300, `status counts the events: ${await status()}`);
+
+        // From the buttons: each one types its command into the terminal.
+        await p.click('#sim-controls [data-action="step"]');
+        await waitIdle(p);
+        const afterStep = await events();
+        assert.ok(afterStep > atStep, `Step moves forward: ${atStep} -> ${afterStep}`);
+        assert.match((await readLines(p)).join('\n'), /rtlab> step 10$/m);
+        await p.click('#sim-controls [data-action="back"]');
+        await waitIdle(p);
+        await p.waitForFunction((n) => Number(document.querySelector('#sched-status').textContent.match(/(\d+) events/)?.[1]) < n, afterStep);
+        assert.match((await readLines(p)).join('\n'), /rtlab> back 10$/m);
+        await p.screenshot({ path: path.join(SCREENSHOTS, `views-${mode.name}.png`), fullPage: true });
+
+        // Another seed from the controls: a different run, reproducible.
+        await p.fill('#sim-controls input[name="seed"]', '8');
+        await p.click('#sim-controls button[type="submit"]');
+        await waitIdle(p);
+        await p.click('#sim-controls [data-action="continue"]');
+        await waitIdle(p);
+        await p.waitForFunction(() => /seed 8 .* over/.test(document.querySelector('#sched-status').textContent));
+        const seed8 = await p.locator('#timeline .slice').count();
+        assert.ok(seed8 > 0);
+      });
+
+      it('playing a 10^4-goroutine scenario keeps drawing (frame rate printed, not asserted)', async () => {
+        const p = page();
+        await p.bringToFront(); // a background tab gets one animation frame a second
+        await p.selectOption('#sim-controls select[name="scenario"]', 'fanout');
+        await p.fill('#sim-controls input[name="size"]', '10000');
+        await p.selectOption('#sim-controls select[name="speed"]', '1000');
+        await p.click('#sim-controls button[type="submit"]');
+        await waitIdle(p);
+        const fps = await p.evaluate(async () => {
+          const stamps = [];
+          let on = true;
+          const frame = (t) => {
+            stamps.push(t);
+            if (on) requestAnimationFrame(frame);
+          };
+          requestAnimationFrame(frame);
+          window.__rtlab.views.togglePlay();
+          await new Promise((r) => setTimeout(r, 3000));
+          if (window.__rtlab.views.isPlaying) window.__rtlab.views.togglePlay();
+          on = false;
+          const span = (stamps.at(-1) - stamps[0]) / 1000;
+          return { fps: (stamps.length - 1) / span, steps: window.__rtlab.views.frames.length / 3 };
+        });
+        console.log(`# ${mode.name}: ${fps.fps.toFixed(1)} frames/s while playing, ${fps.steps.toFixed(1)} steps/s`);
+        await waitIdle(p);
+        assert.ok((await p.locator('#timeline .slice, #timeline .merged').count()) > 0);
+      });
+
       it('the page shows no error line from loading', async () => {
         const lines = await readLines(page());
         assert.ok(!lines.some((l) => l.includes('could not be loaded')), lines.join('\n'));

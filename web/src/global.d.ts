@@ -3,6 +3,7 @@ import type { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import type { LineEditor } from './terminal/lineEditor';
 import type { LabShell } from './terminal/shell';
+import type { SchedViews } from './views/schedViews';
 
 declare global {
   interface Window {
@@ -13,6 +14,7 @@ declare global {
       ready: Promise<BuildInfo>;
       shell: LabShell;
       editor: LineEditor;
+      views: SchedViews | undefined;
     };
   }
 }

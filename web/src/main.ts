@@ -7,6 +7,8 @@ import { selectBuild } from './lab/buildSelect';
 import { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
+import { SchedViews } from './views/schedViews';
+import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
 
 function readStored(key: string): string | null {
@@ -95,7 +97,58 @@ const lab = LabClient.inWorker({
   poolSize: build.poolSize,
   lang,
 });
-const shell = new LabShell(view.term, lab, (reason) => t(lang, 'labFailed', { reason }));
+// After every command, typed or clicked, the views fetch what the run recorded.
+let views: SchedViews | undefined;
+const shellLab = {
+  exec: async (line: string) => {
+    const result = await lab.exec(line);
+    await views?.refresh();
+    return result;
+  },
+  complete: (line: string) => lab.complete(line),
+};
+const shell = new LabShell(view.term, shellLab, (reason) => t(lang, 'labFailed', { reason }));
+
+/** Runs a command as if typed at the prompt: it shows in the terminal and the history. */
+async function typeCommand(line: string): Promise<void> {
+  await shell.editor.whenIdle();
+  shell.editor.handle('\x15' + line + '\r'); // Ctrl-U clears a half-typed line first
+  await shell.editor.whenIdle();
+}
+
+const st = (key: MessageKey) => t(lang, key);
+views = new SchedViews({
+  timelineHost: document.getElementById('timeline')!,
+  gmpHost: document.getElementById('gmp')!,
+  controls: document.getElementById('sim-controls') as HTMLFormElement,
+  status: document.getElementById('sched-status')!,
+  trace: (from) => lab.trace(from),
+  type: typeCommand,
+  text: {
+    timeline: () => ({ merged: (n) => t(lang, 'viewMerged', { n }), idle: st('viewIdle') }),
+    gmp: () => ({
+      global: st('gmpGlobal'),
+      idleMs: st('gmpLooseMs'),
+      state: {
+        running: st('stRunning'), idle: st('stIdle'), syscall: st('stSyscall'), spinning: st('stSpinning'),
+        parked: st('stParked'), runnable: st('stRunnable'), waiting: st('stWaiting'),
+      },
+      summary: (s) => {
+        const count = (state: string) => s.procs.filter((p) => p.state === state).length;
+        return t(lang, 'gmpSummary', {
+          time: formatNs(s.t), procs: s.gomaxprocs, running: count('running'), idle: count('idle'),
+          syscall: count('syscall'), global: s.global, grunning: s.counts.running,
+          grunnable: s.counts.runnable, gwaiting: s.counts.waiting,
+        });
+      },
+    }),
+    status: (info, events) =>
+      t(lang, 'viewStatus', {
+        scenario: info.scenario, seed: info.seed, engine: info.engine, events,
+        time: formatNs(info.nowNs), over: info.over ? st('viewOver') : '',
+      }),
+  },
+});
 shell.status(t(lang, 'loading'));
 
 const ready: Promise<BuildInfo> = lab.ready.then(
@@ -128,11 +181,12 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
       history.replaceState(null, '', url);
     }
     applyLanguage();
+    views?.render();
     lab.setLanguage(lang).catch(() => {}); // before ready this waits; on failure nothing to do
     view.term.focus();
   });
 }
 
 // For tests and for poking around from the console; harmless in production.
-window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor };
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views };
 view.term.focus();

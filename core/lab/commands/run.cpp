@@ -75,6 +75,10 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     if (setup->engine != "sim") return "run: --step needs --engine sim (real threads cannot be paused)";
     setup->traced = true;
   }
+  if (lab.host().traceRuns > 0 && setup->tracePath.empty()) {
+    setup->traced = true;
+    setup->traceLimit = lab.host().traceRuns;
+  }
   // In a web page every thread must come from the pre-started worker pool
   // (workers > 0): the runtime may not ask for more (Go's maxmcount plays
   // that role). Natively, under node, and on the simulator, threads start

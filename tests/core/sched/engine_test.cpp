@@ -195,7 +195,6 @@ Goroutine setFlag(std::atomic<bool>* flag, int64_t* ranAt) {
 
 Goroutine preemptLatencyMain(int64_t* latency, std::atomic<bool>* gaveUp) {
   std::atomic<bool> flag{false};
-  WaitGroup wg;
   int64_t ranAt = 0;
   int64_t t0 = nanotime();
   go(hogUntilFlag(&flag, gaveUp));

@@ -1,6 +1,6 @@
 // The page side of the protocol: a promise-based handle on the lab running in the worker.
 
-import type { Endpoint, BuildInfo, Completion, ExecResult, Lang, Request, Response } from './protocol';
+import type { Endpoint, BuildInfo, Completion, ExecResult, Lang, Request, Response, TraceBatch } from './protocol';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -59,6 +59,13 @@ export class LabClient {
     const response = await this.request({ type: 'complete', line: lineUpToCursor });
     if (response.type !== 'completion') throw new Error(`unexpected answer ${response.type}`);
     return response.completion;
+  }
+
+  /** The current run's trace events from index `from` on. */
+  async trace(from: number): Promise<TraceBatch> {
+    const response = await this.request({ type: 'trace', from });
+    if (response.type !== 'trace') throw new Error(`unexpected answer ${response.type} to trace`);
+    return response.trace;
   }
 
   async setLanguage(lang: Lang): Promise<void> {

@@ -3,7 +3,7 @@
 // module.
 
 import {
-  errorMessage, toBuildInfo, toCompletion, toExecResult,
+  errorMessage, toBuildInfo, toCompletion, toExecResult, toTraceBatch,
   type BuildInfo, type Request, type Response,
 } from './protocol';
 
@@ -12,6 +12,7 @@ export interface EmbindLab {
   exec(line: string): unknown;
   complete(lineUpToCursor: string): unknown;
   setLanguage(lang: string): void;
+  trace(from: number): unknown;
 }
 
 export interface LabModule {
@@ -74,6 +75,10 @@ export class LabHost {
           } catch {
             return { type: 'completion', id, completion: { token: '', candidates: [] } };
           }
+        }
+        case 'trace': {
+          const { lab } = await this.lab();
+          return { type: 'trace', id, trace: toTraceBatch(lab.trace(request.from)) };
         }
         case 'setLanguage': {
           const { lab } = await this.lab();

@@ -22,9 +22,27 @@ export interface Completion {
   candidates: string[];
 }
 
+/** A batch of the current run's trace events (views/trace.ts decodes them). */
+export interface TraceBatch {
+  /** Changes when the run is replaced (a new run, or `back`). */
+  session: number;
+  /** Index of the first event in `events`. */
+  from: number;
+  /** 10 ints per event (core/trace/event.hpp); null when there is no run. */
+  events: Int32Array | null;
+  names: string[];
+  scenario: string;
+  engine: string;
+  procs: number;
+  seed: number;
+  nowNs: number;
+  over: boolean;
+}
+
 export type Request =
   | { type: 'init'; id: number; url: string; poolSize: number; lang: Lang }
   | { type: 'exec'; id: number; line: string }
+  | { type: 'trace'; id: number; from: number }
   | { type: 'complete'; id: number; line: string }
   | { type: 'setLanguage'; id: number; lang: Lang };
 
@@ -32,6 +50,7 @@ export type Response =
   | { type: 'ready'; id: number; info: BuildInfo }
   | { type: 'result'; id: number; result: ExecResult }
   | { type: 'completion'; id: number; completion: Completion }
+  | { type: 'trace'; id: number; trace: TraceBatch }
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; message: string };
 
@@ -112,4 +131,26 @@ export function errorMessage(error: unknown): string {
     return String((error as { message: unknown }).message);
   }
   return String(error);
+}
+
+/** What lab.trace(from) returned, with the events copied out of wasm memory. */
+export function toTraceBatch(raw: unknown): TraceBatch {
+  const num = (name: string) => {
+    const v = Number(field(raw, name));
+    return Number.isFinite(v) ? v : 0;
+  };
+  const events = field(raw, 'events');
+  return {
+    session: num('session'),
+    from: num('from'),
+    // slice(): a copy, since the view onto wasm memory dies with the next command.
+    events: events instanceof Int32Array ? events.slice() : null,
+    names: toStringArray(field(raw, 'names')),
+    scenario: String(field(raw, 'scenario') ?? ''),
+    engine: String(field(raw, 'engine') ?? ''),
+    procs: num('procs'),
+    seed: num('seed'),
+    nowNs: num('nowNs'),
+    over: field(raw, 'over') === true,
+  };
 }

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { mergeNarrow, niceStep } from '../../web/src/views/timeline';
+import { Ev, Gs, INTS_PER_EVENT, TraceModel, decodeEvents, formatNs, type TraceEvent, type TraceInfo } from '../../web/src/views/trace';
+
+/** Encodes events the way core/trace/event.hpp lays them out (40 bytes, little-endian). */
+function encode(events: Partial<TraceEvent>[]): Int32Array {
+  const ints = new Int32Array(events.length * INTS_PER_EVENT);
+  events.forEach((e, i) => {
+    const o = i * INTS_PER_EVENT;
+    const ts = e.ts ?? 0;
+    const g = e.g ?? 0;
+    ints[o] = ts % 4294967296;
+    ints[o + 1] = Math.floor(ts / 4294967296);
+    ints[o + 2] = g % 4294967296;
+    ints[o + 3] = Math.floor(g / 4294967296);
+    ints[o + 4] = i; // seq
+    ints[o + 5] = e.a ?? 0;
+    ints[o + 6] = e.b ?? 0;
+    ints[o + 7] = ((e.p ?? -1) & 0xffff) | ((e.p2 ?? -1) << 16);
+    ints[o + 8] = e.m ?? -1;
+    ints[o + 9] = (e.type ?? 0) | ((e.from ?? 0) << 8) | ((e.to ?? 0) << 16);
+  });
+  return ints;
+}
+
+const info = (over = false, nowNs = 100_000): TraceInfo => ({
+  session: 1, scenario: 'fanout', engine: 'sim', procs: 2, seed: 7, nowNs, over, names: ['main.main', 'main.worker'],
+});
+
+// G1 runs on P0; it creates G2; P1 steals G2, which runs there; G1 blocks; G2 enters a syscall.
+const story: Partial<TraceEvent>[] = [
+  { ts: 1000, type: Ev.MStart, m: 1, p: 0 },
+  { ts: 1000, type: Ev.ProcStart, m: 1, p: 0 },
+  { ts: 1000, type: Ev.GoCreate, g: 1, p: 0, b: 0 },
+  { ts: 1000, type: Ev.GoStatus, g: 1, p: 0, m: 1, from: Gs.Runnable, to: Gs.Running },
+  { ts: 1200, type: Ev.GoCreate, g: 2, p: 0, a: 1, b: 1 },
+  { ts: 1300, type: Ev.RunqSizes, p: 0, m: 1, a: 5, b: 3 },
+  { ts: 6000, type: Ev.ProcStart, m: 2, p: 1 },
+  { ts: 6000, type: Ev.Steal, g: 2, p: 1, p2: 0, m: 2, a: 1, b: 0 },
+  { ts: 6000, type: Ev.GoStatus, g: 2, p: 1, m: 2, from: Gs.Runnable, to: Gs.Running },
+  { ts: 7000, type: Ev.GoStatus, g: 1, p: 0, m: 1, from: Gs.Running, to: Gs.Waiting, b: 1 },
+  { ts: 9000, type: Ev.GoStatus, g: 2, p: 1, m: 2, from: Gs.Running, to: Gs.Syscall, b: 5 },
+  { ts: 9000, type: Ev.MPark, m: 1 },
+];
+
+describe('trace events', () => {
+  it('decode what the C++ side lays out, including large times and negative ids', () => {
+    const ints = encode([{ ts: 2 ** 40 + 5, g: 2 ** 33 + 1, a: -7, b: 9, p: 3, p2: -1, m: 12, type: Ev.Steal, from: 2, to: 4 }]);
+    const [e] = decodeEvents(ints);
+    expect(e).toEqual({ ts: 2 ** 40 + 5, g: 2 ** 33 + 1, a: -7, b: 9, p: 3, p2: -1, m: 12, type: Ev.Steal, from: 2, to: 4 });
+  });
+
+  it('build slices, steal arrows and M bands incrementally', () => {
+    const m = new TraceModel();
+    m.reset(info());
+    const all = decodeEvents(encode(story));
+    m.append(all.slice(0, 7), info());
+    m.append(all.slice(7), info());
+    expect(m.slices).toEqual([
+      { p: 0, g: 1, m: 1, start: 1000, end: 7000, why: 1 },
+      { p: 1, g: 2, m: 2, start: 6000, end: 9000, why: 5 },
+    ]);
+    expect(m.arrows).toEqual([{ ts: 6000, from: 0, to: 1, g: 2, n: 1 }]);
+    expect(m.bands.map((b) => [b.kind, b.m, b.start, b.end])).toEqual([
+      ['syscall', 2, 9000, -1],
+      ['parked', 1, 9000, -1],
+    ]);
+    expect(m.goName(2)).toBe('G2 main.worker');
+  });
+
+  it('give the GMP state at any time', () => {
+    const m = new TraceModel();
+    m.reset(info());
+    m.append(decodeEvents(encode(story)), info());
+    const early = m.stateAt(1500);
+    expect(early.procs.map((p) => [p.id, p.state, p.m, p.g, p.runq])).toEqual([
+      [0, 'running', 1, 1, 5],
+      [1, 'idle', -1, -1, 0],
+    ]);
+    expect(early.global).toBe(3);
+    expect(early.counts).toEqual({ running: 1, runnable: 1, waiting: 0, syscall: 0 });
+    const late = m.stateAt(10_000);
+    expect(late.procs[1]).toMatchObject({ state: 'syscall', m: 2 });
+    expect(late.ms.find((x) => x.id === 1)?.state).toBe('parked');
+    expect(late.counts).toEqual({ running: 0, runnable: 0, waiting: 1, syscall: 1 });
+  });
+});
+
+describe('timeline helpers', () => {
+  it('merge runs of slices narrower than a pixel, keep wide ones', () => {
+    const items = [
+      { start: 0, end: 1 }, { start: 1, end: 2 }, { start: 2, end: 3 }, // three narrow, adjacent
+      { start: 10, end: 50 }, // wide
+      { start: 60, end: 61 }, // narrow, alone
+    ];
+    const out = mergeNarrow(items, 5);
+    expect(out).toEqual([{ merged: 3, start: 0, end: 3 }, { start: 10, end: 50 }, { merged: 1, start: 60, end: 61 }]);
+  });
+
+  it('pick round tick steps and readable times', () => {
+    expect(niceStep(3)).toBe(5);
+    expect(niceStep(120)).toBe(200);
+    expect(niceStep(1000)).toBe(1000);
+    expect(formatNs(950)).toBe('950ns');
+    expect(formatNs(15_300)).toBe('15.3µs');
+    expect(formatNs(100_000)).toBe('100µs');
+    expect(formatNs(2_250_000)).toBe('2.25ms');
+  });
+});

@@ -1,0 +1,145 @@
+// The scheduling views and their controls, kept in step with the terminal.
+//
+// Every control is a terminal command: the buttons type it into the terminal
+// (so it shows there, goes into the history, and is exactly what a learner
+// could have typed), and after every command — typed or clicked — the views
+// fetch the run's new trace events from the lab in one batch and redraw.
+
+import type { TraceBatch } from '../lab/protocol';
+import { GmpView, type GmpText } from './gmp';
+import { TimelineView, type TimelineText } from './timeline';
+import { decodeEvents, TraceModel, type TraceInfo } from './trace';
+
+export interface SchedViewsText {
+  timeline: () => TimelineText;
+  gmp: () => GmpText;
+  status: (info: TraceInfo, events: number) => string;
+}
+
+export interface SchedViewsOptions {
+  timelineHost: HTMLElement;
+  gmpHost: HTMLElement;
+  controls: HTMLFormElement;
+  status: HTMLElement;
+  /** Fetches trace events of the current run from `from` on. */
+  trace: (from: number) => Promise<TraceBatch>;
+  /** Runs a command as if typed at the prompt (and waits for it). */
+  type: (line: string) => Promise<void>;
+  text: SchedViewsText;
+}
+
+export class SchedViews {
+  readonly model = new TraceModel();
+  private readonly timeline: TimelineView;
+  private readonly gmp: GmpView;
+  private playing: ReturnType<typeof setTimeout> | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  /** Frame timestamps while playing, for the frame-rate figure the browser test prints. */
+  readonly frames: number[] = [];
+
+  constructor(private readonly opts: SchedViewsOptions) {
+    this.timeline = new TimelineView(opts.timelineHost, this.model, opts.text.timeline);
+    this.gmp = new GmpView(opts.gmpHost, this.model, opts.text.gmp);
+    this.wireControls();
+    new ResizeObserver(() => this.render()).observe(opts.timelineHost);
+  }
+
+  /** Fetches what the last command recorded and redraws. Calls never overlap. */
+  refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.fetch()).catch(() => {});
+    return this.refreshing;
+  }
+
+  private async fetch(): Promise<void> {
+    const from = this.model.events.length;
+    let batch = await this.opts.trace(from);
+    if (batch.events === null) return; // no run yet
+    if (batch.session !== this.model.session || batch.from !== from) {
+      // A new run, or `back` replaced this one: start over.
+      batch = batch.from === 0 ? batch : await this.opts.trace(0);
+      if (batch.events === null) return;
+      this.model.reset(infoOf(batch));
+    }
+    this.model.append(decodeEvents(batch.events), infoOf(batch));
+    this.render();
+  }
+
+  render(): void {
+    const info = this.model.info;
+    const live = info !== undefined && this.model.events.length > 0;
+    for (const host of [this.opts.timelineHost, this.opts.gmpHost]) host.closest('.card')?.classList.toggle('live', live);
+    if (!live) return;
+    this.timeline.render();
+    this.gmp.render();
+    this.opts.status.textContent = this.opts.text.status(info, this.model.events.length);
+    const form = this.opts.controls;
+    form.classList.toggle('over', info.over);
+    form.classList.toggle('sim', info.engine === 'sim');
+  }
+
+  private field(name: string): HTMLInputElement | HTMLSelectElement {
+    return this.opts.controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+  }
+
+  private wireControls(): void {
+    const form = this.opts.controls;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.command(this.runLine());
+    });
+    const on = (action: string, fn: () => void) =>
+      form.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)?.addEventListener('click', fn);
+    on('step', () => void this.command(`step ${this.speed()}`));
+    on('back', () => void this.command(`back ${this.speed()}`));
+    on('continue', () => void this.command('continue'));
+    on('play', () => this.togglePlay());
+  }
+
+  /** The `run` command the controls describe: paused on the simulator, ready to step. */
+  runLine(): string {
+    const scenario = this.field('scenario').value;
+    const procs = Number(this.field('procs').value) || 2;
+    const seed = Number(this.field('seed').value) || 1;
+    const size = this.field('size').value.trim();
+    return `run ${scenario} --engine sim --procs ${procs} --seed ${seed}${size ? ` --size ${Number(size) || 1}` : ''} --step`;
+  }
+
+  private speed(): number {
+    return Number(this.field('speed').value) || 10;
+  }
+
+  private async command(line: string): Promise<void> {
+    await this.opts.type(line);
+  }
+
+  get isPlaying(): boolean {
+    return this.playing !== undefined;
+  }
+
+  togglePlay(): void {
+    const button = this.opts.controls.querySelector<HTMLButtonElement>('[data-action="play"]');
+    if (this.playing !== undefined) {
+      clearTimeout(this.playing);
+      this.playing = undefined;
+      button?.setAttribute('aria-pressed', 'false');
+      return;
+    }
+    button?.setAttribute('aria-pressed', 'true');
+    const tick = async () => {
+      if (this.model.info?.over) {
+        this.playing = undefined;
+        button?.setAttribute('aria-pressed', 'false');
+        return;
+      }
+      await this.command(`step ${this.speed()}`);
+      this.frames.push(performance.now());
+      if (this.playing !== undefined) this.playing = setTimeout(() => void tick(), 30);
+    };
+    this.playing = setTimeout(() => void tick(), 0);
+  }
+}
+
+function infoOf(batch: TraceBatch): TraceInfo {
+  const { from: _from, events: _events, ...info } = batch;
+  return info;
+}
