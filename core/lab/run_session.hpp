@@ -28,8 +28,16 @@ class SimPlatform;
 namespace lab {
 
 // Everything a run depends on, validated by `run` before anything runs.
+namespace script {
+struct Script;
+}
+
 struct RunSetup {
   const Scenario* scenario = nullptr;
+  // A script's scenario (run --file), kept alive with the setup (a replay
+  // copies the setup).
+  std::shared_ptr<const script::Script> script;
+  std::shared_ptr<const Scenario> ownedScenario;
   ScenarioParams params;
   rt::DebugVars debug;
   std::string engine;       // "real" or "sim"

@@ -11,6 +11,7 @@
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
 #include "lab/scenarios/scenario.hpp"
+#include "lab/scenarios/script.hpp"
 #include "platform/real/real_platform.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -38,9 +39,31 @@ std::string checkTraceFile(const std::string& path) {
 }
 
 // Validates everything before anything runs, so a bad flag changes nothing.
+// A scenario script (--file): read and parsed, or the one error line.
+std::string loadScript(const std::string& path, RunSetup* setup) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "run: cannot read \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string err;
+  std::shared_ptr<const script::Script> parsed = script::parse(text, path, &err);
+  if (!parsed) return "run: " + err;
+  setup->script = parsed;
+  setup->ownedScenario = std::make_shared<Scenario>(script::toScenario(parsed));
+  setup->scenario = setup->ownedScenario.get();
+  return "";
+}
+
 std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
-  const std::string& name = inv.args[0];
-  setup->scenario = findScenario(name);
+  const bool fromFile = inv.flagGiven("file");
+  if (fromFile == !inv.args.empty())
+    return fromFile ? "run: give a scenario name or --file, not both"
+                    : "run: name a scenario (e.g. run fanout) or give a script with --file x.scn";
+  const std::string name = fromFile ? "" : inv.args[0];
+  if (fromFile) {
+    if (std::string err = loadScript(inv.stringFlag("file"), setup); !err.empty()) return err;
+  } else {
+    setup->scenario = findScenario(name);
+  }
   if (!setup->scenario) {
     std::string msg = "run: no scenario \"" + util::truncateForDisplay(name) + "\"";
     if (auto guess = util::suggest(name, scenarioNames()); !guess.empty()) msg += "; did you mean \"" + guess + "\"?";
@@ -62,6 +85,7 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   }
 
   setup->params.procs = inv.flagGiven("procs") ? static_cast<int>(inv.intFlag("procs")) : lab.env().gomaxprocs;
+  if (setup->script && setup->script->procs > 0 && !inv.flagGiven("procs")) setup->params.procs = setup->script->procs;
   if (sc.fixedProcs > 0) setup->params.procs = sc.fixedProcs;
   setup->params.size = inv.flagGiven("size") ? inv.intFlag("size") : sc.defaultSize;
   if (std::string problem = checkSize(sc, setup->params.size); !problem.empty()) return problem;
@@ -124,11 +148,17 @@ CommandSpec runCommand() {
       .name = "run",
       .summary = {"run a built-in scenario on the runtime", "在运行时上运行一个内置场景"},
       .details = {"GOMAXPROCS and GODEBUG come from `env` unless --procs or --godebug is given. "
-                  "Each scenario's --size means something of its own (leaves, workers, round trips...).",
+                  "Each scenario's --size means something of its own (leaves, workers, round trips...). "
+                  "--file runs a scenario script of your own (format: core/lab/scenarios/script.hpp). "
+                  "On the simulator (--engine sim) a run depends only on its inputs and --seed; "
+                  "--step starts it paused for step, until, continue and back.",
                   "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"
-                  "每个场景的 --size 含义不同（叶子数、worker 数、往返次数……）。"},
+                  "每个场景的 --size 含义不同（叶子数、worker 数、往返次数……）。"
+                  "--file 运行你自己编写的场景脚本（格式见 core/lab/scenarios/script.hpp）。"
+                  "在模拟器上（--engine sim），一次运行只取决于输入与 --seed；--step 以暂停状态开始，"
+                  "之后用 step、until、continue、back 推进。"},
       .args = {ArgSpec{.name = "scenario",
-                       .optional = false,
+                       .optional = true,
                        .variadic = false,
                        .complete = [](const Lab&) { return scenarioNames(); }}},
       .flags = {FlagSpec{.name = "engine",
@@ -160,6 +190,12 @@ CommandSpec runCommand() {
                          .help = {"the scenario's size (leaves, workers, round trips...)", "场景规模（叶子数、worker 数、往返次数……）"},
                          .min = 0,
                          .max = 100000000},
+                FlagSpec{.name = "file",
+                         .type = FlagType::String,
+                         .valueName = "FILE",
+                         .defaultValue = "",
+                         .help = {"run a scenario script (.scn) instead of a built-in scenario",
+                                  "运行一个场景脚本（.scn），而不是内置场景"}},
                 FlagSpec{.name = "step",
                          .type = FlagType::Bool,
                          .valueName = "",
