@@ -6,6 +6,7 @@
 //   lab.exec("help")            -> { ok, text, json }
 //   lab.complete("hel")         -> { token: "hel", candidates: ["help"] }
 //   lab.setLanguage("zh")
+//   lab.writeFile(path, text)   -> "" or why not (run --file reads it)
 //   lab.trace(from)             -> { session, from, events: Int32Array view of
 //                                    wasm memory (10 ints per event, see
 //                                    core/trace/event.hpp), names, procs, ... }
@@ -14,6 +15,9 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -103,6 +107,19 @@ class WasmLab {
     return out;
   }
 
+  // Saves text as a file of the module's in-memory file system, where
+  // `run --file` reads it (a script pasted in the page). "" or the reason
+  // it could not be written.
+  std::string writeFile(const std::string& path, const std::string& text) {
+    if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos) return "not an absolute path";
+    const size_t slash = path.find_last_of('/');
+    if (slash > 0) mkdir(path.substr(0, slash).c_str(), 0755);  // one level: /scripts
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    return out ? "" : "cannot write " + path;
+  }
+
   void setLanguage(const std::string& lang) {
     lab_->setLanguage(lang.rfind("zh", 0) == 0 ? lab::Language::Zh : lab::Language::En);
   }
@@ -128,6 +145,7 @@ EMSCRIPTEN_BINDINGS(rtlab) {
       .function("exec", &WasmLab::exec)
       .function("complete", &WasmLab::complete)
       .function("setLanguage", &WasmLab::setLanguage)
-      .function("trace", &WasmLab::trace);
+      .function("trace", &WasmLab::trace)
+      .function("writeFile", &WasmLab::writeFile);
   emscripten::function("buildInfo", &buildInfo);
 }

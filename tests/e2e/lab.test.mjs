@@ -224,6 +224,25 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         assert.ok(seed8 > 0);
       });
 
+      it('a pasted scenario script runs on the simulator, and a broken one gets one error line', async () => {
+        const p = page();
+        await p.click('.script-box summary');
+        await p.click('#script-run');
+        await waitIdle(p);
+        let lines = (await readLines(p)).join('\n');
+        assert.match(lines, /rtlab> run --file \/scripts\/mine\.scn --engine sim --seed \d+ --step\nmine: paused before its first event/, lines);
+        await p.click('#sim-controls [data-action="continue"]');
+        await waitIdle(p);
+        lines = (await readLines(p)).join('\n');
+        assert.match(lines, /mine: main returned; 5 goroutines started/, lines);
+        await p.fill('#script-text', 'go main:\n  cpus 1ms\n');
+        await p.click('#script-run');
+        await waitIdle(p);
+        const tail = (await readLines(p)).filter((l) => l.trim() !== '').slice(-2);
+        assert.equal(tail[0], 'error: run: /scripts/mine.scn:2:3: unknown step "cpus"; did you mean "cpu"?');
+        await p.click('.script-box summary'); // fold it again for the screenshots that follow
+      });
+
       it('playing a 10^4-goroutine scenario keeps drawing (frame rate printed, not asserted)', async () => {
         const p = page();
         await p.bringToFront(); // a background tab gets one animation frame a second

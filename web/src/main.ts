@@ -187,6 +187,18 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
   });
 }
 
+// A pasted script goes into the lab's in-memory file system, then runs from there.
+document.getElementById('script-run')!.addEventListener('click', () => {
+  const text = (document.getElementById('script-text') as HTMLTextAreaElement).value;
+  const form = document.getElementById('sim-controls') as HTMLFormElement;
+  const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+  const path = '/scripts/mine.scn';
+  lab
+    .writeFile(path, text)
+    .then(() => typeCommand(`run --file ${path} --engine sim --seed ${Number(value('seed')) || 1} --step`))
+    .catch(() => {}); // the lab is gone: the terminal says so on the next command
+});
+
 // For tests and for poking around from the console; harmless in production.
 window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views };
 view.term.focus();

@@ -3,6 +3,7 @@
 // spawn each other in any order.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 #include "lab/scenarios/script.hpp"
@@ -27,11 +28,20 @@ struct Word {
   int col;  // 1-based
 };
 
-class ParseError {
- public:
-  ParseError(int line, int col, std::string msg) : line(line), col(col), msg(std::move(msg)) {}
+// The first error found. (No exceptions: the wasm builds compile without them.)
+struct ParseError {
   int line, col;
   std::string msg;
+};
+
+// What a parsing function returns when it fails: whatever it was going to
+// return, empty (false, nullptr, 0, -1, an empty Step).
+struct Failed {
+  operator bool() const { return false; }
+  operator Template*() const { return nullptr; }
+  operator int64_t() const { return 0; }
+  operator int() const { return -1; }
+  operator Step() const { return Step{}; }
 };
 
 bool isName(const std::string& s) {
@@ -50,7 +60,7 @@ class Parser {
  public:
   Parser(const std::string& text, Script* out) : text_(text), s_(out) {}
 
-  void run() {
+  bool run() {
     std::istringstream in(text_);
     std::string raw;
     int lineNo = 0;
@@ -62,47 +72,51 @@ class Parser {
       lineNo++;
       if (!raw.empty() && raw.back() == '\r') raw.pop_back();
       if (raw.find('\t') != std::string::npos)
-        throw ParseError(lineNo, static_cast<int>(raw.find('\t')) + 1, "tab character: indent with spaces");
+        return fail(lineNo, static_cast<int>(raw.find('\t')) + 1, "tab character: indent with spaces");
       std::string line = raw.substr(0, raw.find('#'));
       size_t indent = line.find_first_not_of(' ');
       if (indent == std::string::npos) continue;  // blank or comment
       std::vector<Word> words = split(line);
 
       if (indent == 0) {
-        if (pendingRepeatLine) throw ParseError(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
+        if (pendingRepeatLine) return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
         if (current && current->steps.empty())
-          throw ParseError(current->line, 1, "template \"" + current->name + "\" has no steps");
+          return fail(current->line, 1, "template \"" + current->name + "\" has no steps");
         blocks.clear();
         current = topLevel(words, lineNo);
+        if (err_) return false;
         if (current) blocks.push_back({-1, &current->steps});
         continue;
       }
       if (!current)
-        throw ParseError(lineNo, static_cast<int>(indent) + 1,
+        return fail(lineNo, static_cast<int>(indent) + 1,
                          "a step outside any template: start one with `go NAME:`");
       const int ind = static_cast<int>(indent);
       if (blocks.back().first < 0) blocks.back().first = ind;  // the template's first step sets its indent
       if (pendingRepeatLine) {
         if (ind <= blocks.back().first)
-          throw ParseError(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
+          return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
         Step& rep = blocks.back().second->back();
         blocks.push_back({ind, &rep.body});
         pendingRepeatLine = 0;
       }
       while (blocks.size() > 1 && ind < blocks.back().first) blocks.pop_back();
       if (ind != blocks.back().first)
-        throw ParseError(lineNo, ind + 1, "indentation does not match any open block (expected " +
+        return fail(lineNo, ind + 1, "indentation does not match any open block (expected " +
                                               std::to_string(blocks.back().first) + " spaces)");
       Step st = step(words, lineNo);
+      if (err_) return false;
       const bool isRepeat = st.op == Op::Repeat;
       blocks.back().second->push_back(std::move(st));
       if (isRepeat) pendingRepeatLine = lineNo;
     }
-    if (pendingRepeatLine) throw ParseError(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
+    if (pendingRepeatLine) return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
     if (current && current->steps.empty())
-      throw ParseError(current->line, 1, "template \"" + current->name + "\" has no steps");
-    resolve();
+      return fail(current->line, 1, "template \"" + current->name + "\" has no steps");
+    return resolve();
   }
+
+  const std::optional<ParseError>& error() const { return err_; }
 
  private:
   std::vector<Word> split(const std::string& line) {
@@ -125,45 +139,47 @@ class Parser {
     const std::string& kw = w[0].text;
     if (kw == "go") {
       if (w.size() != 2 || w[1].text.size() < 2 || w[1].text.back() != ':')
-        throw ParseError(line, w[0].col, "write a template as `go NAME:`");
+        return fail(line, w[0].col, "write a template as `go NAME:`");
       std::string name = w[1].text.substr(0, w[1].text.size() - 1);
-      if (!isName(name)) throw ParseError(line, w[1].col, "\"" + name + "\" is not a name");
+      if (!isName(name)) return fail(line, w[1].col, "\"" + name + "\" is not a name");
       for (const auto& t : s_->templates)
-        if (t.name == name) throw ParseError(line, w[1].col, "template \"" + name + "\" is defined twice");
+        if (t.name == name) return fail(line, w[1].col, "template \"" + name + "\" is defined twice");
       s_->templates.push_back(Template{name, line, {}});
       return &s_->templates.back();
     }
     if (kw == "chan") {
-      if (w.size() < 2 || w.size() > 3) throw ParseError(line, w[0].col, "write a channel as `chan NAME [CAPACITY]`");
-      declare(w[1], line);
+      if (w.size() < 2 || w.size() > 3) return fail(line, w[0].col, "write a channel as `chan NAME [CAPACITY]`");
+      if (!declare(w[1], line)) return nullptr;
       uint32_t cap = 0;
       if (w.size() == 3) cap = static_cast<uint32_t>(number(w[2], line, 0, 1 << 20, "a capacity"));
+      if (err_) return nullptr;
       s_->chans.push_back({w[1].text, cap});
       return nullptr;
     }
     if (kw == "mutex") {
-      if (w.size() != 2) throw ParseError(line, w[0].col, "write a mutex as `mutex NAME`");
-      declare(w[1], line);
+      if (w.size() != 2) return fail(line, w[0].col, "write a mutex as `mutex NAME`");
+      if (!declare(w[1], line)) return nullptr;
       s_->mutexes.push_back(w[1].text);
       return nullptr;
     }
     if (kw == "procs") {
-      if (w.size() != 2) throw ParseError(line, w[0].col, "write `procs N`");
+      if (w.size() != 2) return fail(line, w[0].col, "write `procs N`");
       s_->procs = static_cast<int>(number(w[1], line, 1, 256, "GOMAXPROCS"));
-      return nullptr;
+      return nullptr;  // (an error, if any, is in err_)
     }
     if (std::find(kSteps.begin(), kSteps.end(), kw) != kSteps.end())
-      throw ParseError(line, w[0].col, "a step must be indented under a `go NAME:` template");
-    throw ParseError(line, w[0].col, "unknown keyword \"" + util::truncateForDisplay(kw) + "\"" + didYouMean(kw, kTopLevel) +
+      return fail(line, w[0].col, "a step must be indented under a `go NAME:` template");
+    return fail(line, w[0].col, "unknown keyword \"" + util::truncateForDisplay(kw) + "\"" + didYouMean(kw, kTopLevel) +
                                          " (top level: go, chan, mutex, procs)");
   }
 
-  void declare(const Word& name, int line) {
-    if (!isName(name.text)) throw ParseError(line, name.col, "\"" + util::truncateForDisplay(name.text) + "\" is not a name");
+  bool declare(const Word& name, int line) {
+    if (!isName(name.text)) return fail(line, name.col, "\"" + util::truncateForDisplay(name.text) + "\" is not a name");
     for (const auto& c : s_->chans)
-      if (c.name == name.text) throw ParseError(line, name.col, "\"" + name.text + "\" is declared twice");
+      if (c.name == name.text) return fail(line, name.col, "\"" + name.text + "\" is declared twice");
     for (const auto& m : s_->mutexes)
-      if (m == name.text) throw ParseError(line, name.col, "\"" + name.text + "\" is declared twice");
+      if (m == name.text) return fail(line, name.col, "\"" + name.text + "\" is declared twice");
+    return true;
   }
 
   int64_t number(const Word& w, int line, int64_t lo, int64_t hi, const char* what) {
@@ -174,7 +190,7 @@ class Parser {
       else v = v * 10 + (c - '0');
     }
     if (!ok || v < lo || v > hi)
-      throw ParseError(line, w.col, std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
+      return fail(line, w.col, std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
                                         std::to_string(hi) + ", not \"" + util::truncateForDisplay(w.text) + "\"");
     return v;
   }
@@ -182,20 +198,22 @@ class Parser {
   int64_t duration(const Word& w, int line) {
     auto ns = util::parseDuration(w.text);
     if (!ns || *ns < 0 || *ns > 3600LL * 1000 * 1000 * 1000)
-      throw ParseError(line, w.col, "\"" + util::truncateForDisplay(w.text) +
+      return fail(line, w.col, "\"" + util::truncateForDisplay(w.text) +
                                         "\" is not a duration up to 1h; write it like 20us, 1.5ms or 2s");
     return *ns;
   }
 
   // Names are resolved once the whole script is read (resolve()).
-  void ref(Step* st, const Word& w, int line) {
-    if (!isName(w.text)) throw ParseError(line, w.col, "\"" + util::truncateForDisplay(w.text) + "\" is not a name");
+  bool ref(Step* st, const Word& w, int line) {
+    if (!isName(w.text)) return fail(line, w.col, "\"" + util::truncateForDisplay(w.text) + "\" is not a name");
     st->targetName = w.text;
     st->targetCol = w.col;
+    return true;
   }
 
-  void arity(const std::vector<Word>& w, size_t n, int line, const char* usage) {
-    if (w.size() != n) throw ParseError(line, w[0].col, std::string("write `") + usage + "`");
+  bool arity(const std::vector<Word>& w, size_t n, int line, const char* usage) {
+    if (w.size() != n) return fail(line, w[0].col, std::string("write `") + usage + "`");
+    return true;
   }
 
   Step step(const std::vector<Word>& w, int line) {
@@ -204,68 +222,69 @@ class Parser {
     st.col = w[0].col;
     const std::string& kw = w[0].text;
     if (kw == "cpu" || kw == "syscall" || kw == "sleep") {
-      arity(w, 2, line, (kw + " DURATION").c_str());
+      if (!arity(w, 2, line, (kw + " DURATION").c_str())) return st;
       st.op = kw == "cpu" ? Op::Cpu : kw == "syscall" ? Op::Syscall : Op::Sleep;
       st.ns = duration(w[1], line);
     } else if (kw == "send" || kw == "recv" || kw == "close") {
-      arity(w, 2, line, (kw + " CHANNEL").c_str());
+      if (!arity(w, 2, line, (kw + " CHANNEL").c_str())) return st;
       st.op = kw == "send" ? Op::Send : kw == "recv" ? Op::Recv : Op::Close;
       ref(&st, w[1], line);
     } else if (kw == "lock" || kw == "unlock") {
-      arity(w, 2, line, (kw + " MUTEX").c_str());
+      if (!arity(w, 2, line, (kw + " MUTEX").c_str())) return st;
       st.op = kw == "lock" ? Op::Lock : Op::Unlock;
       ref(&st, w[1], line);
     } else if (kw == "yield") {
-      arity(w, 1, line, "yield");
+      if (!arity(w, 1, line, "yield")) return st;
       st.op = Op::Yield;
     } else if (kw == "spawn") {
-      if (w.size() != 2 && w.size() != 3) throw ParseError(line, w[0].col, "write `spawn TEMPLATE [xN]`");
+      if (w.size() != 2 && w.size() != 3) return fail(line, w[0].col, "write `spawn TEMPLATE [xN]`");
       st.op = Op::Spawn;
-      ref(&st, w[1], line);
+      if (!ref(&st, w[1], line)) return st;
       if (w.size() == 3) {
         if (w[2].text.size() < 2 || w[2].text[0] != 'x')
-          throw ParseError(line, w[2].col, "a count is written xN, e.g. x10");
+          return fail(line, w[2].col, "a count is written xN, e.g. x10");
         st.count = number(Word{w[2].text.substr(1), w[2].col + 1}, line, 1, kMaxSpawn, "the count");
       }
     } else if (kw == "repeat") {
       if (w.size() != 2 || w[1].text.empty() || w[1].text.back() != ':')
-        throw ParseError(line, w[0].col, "write `repeat N:` with the block indented under it");
+        return fail(line, w[0].col, "write `repeat N:` with the block indented under it");
       st.op = Op::Repeat;
       st.count = number(Word{w[1].text.substr(0, w[1].text.size() - 1), w[1].col}, line, 1, kMaxRepeat, "N");
     } else if (kw == "select") {
       st.op = Op::Select;
       selectCases(w, line, &st);
     } else {
-      throw ParseError(line, w[0].col, "unknown step \"" + util::truncateForDisplay(kw) + "\"" + didYouMean(kw, kSteps));
+      return fail(line, w[0].col, "unknown step \"" + util::truncateForDisplay(kw) + "\"" + didYouMean(kw, kSteps));
     }
     return st;
   }
 
   // select recv a | send b | default
-  void selectCases(const std::vector<Word>& w, int line, Step* st) {
+  bool selectCases(const std::vector<Word>& w, int line, Step* st) {
     size_t i = 1;
     while (true) {
-      if (i >= w.size()) throw ParseError(line, w.back().col, "a select case is missing: recv C, send C or default");
+      if (i >= w.size()) return fail(line, w.back().col, "a select case is missing: recv C, send C or default");
       const Word& k = w[i];
       if (k.text == "default") {
-        if (st->hasDefault) throw ParseError(line, k.col, "select has two default cases");
+        if (st->hasDefault) return fail(line, k.col, "select has two default cases");
         st->hasDefault = true;
         i++;
       } else if (k.text == "recv" || k.text == "send") {
-        if (i + 1 >= w.size()) throw ParseError(line, k.col, "`" + k.text + "` needs a channel");
+        if (i + 1 >= w.size()) return fail(line, k.col, "`" + k.text + "` needs a channel");
         const Word& c = w[i + 1];
-        if (!isName(c.text)) throw ParseError(line, c.col, "\"" + util::truncateForDisplay(c.text) + "\" is not a name");
+        if (!isName(c.text)) return fail(line, c.col, "\"" + util::truncateForDisplay(c.text) + "\" is not a name");
         st->cases.push_back(SelectCase{k.text == "send", -1, c.text, c.col});
         i += 2;
       } else {
-        throw ParseError(line, k.col, "a select case is recv C, send C or default, not \"" +
+        return fail(line, k.col, "a select case is recv C, send C or default, not \"" +
                                           util::truncateForDisplay(k.text) + "\"");
       }
       if (i == w.size()) break;
-      if (w[i].text != "|") throw ParseError(line, w[i].col, "separate select cases with |");
+      if (w[i].text != "|") return fail(line, w[i].col, "separate select cases with |");
       i++;
     }
-    if (st->cases.size() > 64) throw ParseError(line, w[0].col, "select: at most 64 channel cases");
+    if (st->cases.size() > 64) return fail(line, w[0].col, "select: at most 64 channel cases");
+    return true;
   }
 
   int lookup(const std::string& name, const std::vector<std::string>& names, char kind, int line, int col) {
@@ -275,10 +294,10 @@ class Parser {
     std::string fix = kind == 't' ? " (define it with `go " + name + ":`)"
                                   : std::string(" (declare it with `") + (kind == 'c' ? "chan " : "mutex ") + name + "`)";
     std::string hint = didYouMean(name, names);
-    throw ParseError(line, col, std::string("no ") + what + " \"" + name + "\"" + (hint.empty() ? fix : hint));
+    return fail(line, col, std::string("no ") + what + " \"" + name + "\"" + (hint.empty() ? fix : hint));
   }
 
-  void resolveSteps(std::vector<Step>& steps) {
+  bool resolveSteps(std::vector<Step>& steps) {
     for (Step& st : steps) {
       switch (st.op) {
         case Op::Send:
@@ -302,20 +321,31 @@ class Parser {
         default:
           break;
       }
+      if (err_) return false;
     }
+    return true;
   }
 
-  void resolve() {
+  bool resolve() {
     for (const auto& c : s_->chans) chans_.push_back(c.name);
     for (const auto& t : s_->templates) templates_.push_back(t.name);
-    for (Template& t : s_->templates) resolveSteps(t.steps);
+    for (Template& t : s_->templates)
+      if (!resolveSteps(t.steps)) return false;
     for (size_t i = 0; i < s_->templates.size(); i++)
       if (s_->templates[i].name == "main") s_->main = static_cast<int>(i);
-    if (s_->main < 0) throw ParseError(1, 1, "no `go main:` template: a scenario starts in main");
+    if (s_->main < 0) return fail(1, 1, "no `go main:` template: a scenario starts in main");
+    return true;
+  }
+
+  // Records the first error; converts to the failing function's result.
+  Failed fail(int line, int col, std::string msg) {
+    if (!err_) err_ = ParseError{line, col, std::move(msg)};
+    return {};
   }
 
   const std::string& text_;
   Script* s_;
+  std::optional<ParseError> err_;
   std::vector<std::string> chans_, templates_;
 };
 
@@ -336,9 +366,9 @@ std::unique_ptr<Script> parse(const std::string& text, const std::string& fileNa
   }
   // Templates are kept by pointer while parsing: reserve so they never move.
   s->templates.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  try {
-    Parser(text, s.get()).run();
-  } catch (const ParseError& e) {
+  Parser parser(text, s.get());
+  if (!parser.run()) {
+    const ParseError& e = *parser.error();
     *err = fileName + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": " + e.msg;
     return nullptr;
   }

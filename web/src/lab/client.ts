@@ -68,6 +68,11 @@ export class LabClient {
     return response.trace;
   }
 
+  /** Saves a file where `run --file` finds it (the lab's in-memory file system). */
+  async writeFile(path: string, text: string): Promise<void> {
+    await this.request({ type: 'writeFile', path, text }); // an error answer rejects
+  }
+
   async setLanguage(lang: Lang): Promise<void> {
     await this.request({ type: 'setLanguage', lang });
   }

@@ -13,6 +13,7 @@ export interface EmbindLab {
   complete(lineUpToCursor: string): unknown;
   setLanguage(lang: string): void;
   trace(from: number): unknown;
+  writeFile(path: string, text: string): unknown;
 }
 
 export interface LabModule {
@@ -79,6 +80,11 @@ export class LabHost {
         case 'trace': {
           const { lab } = await this.lab();
           return { type: 'trace', id, trace: toTraceBatch(lab.trace(request.from)) };
+        }
+        case 'writeFile': {
+          const { lab } = await this.lab();
+          const problem = String(lab.writeFile(request.path, request.text) ?? '');
+          return problem ? { type: 'error', id, message: problem } : { type: 'done', id };
         }
         case 'setLanguage': {
           const { lab } = await this.lab();

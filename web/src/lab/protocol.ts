@@ -43,6 +43,7 @@ export type Request =
   | { type: 'init'; id: number; url: string; poolSize: number; lang: Lang }
   | { type: 'exec'; id: number; line: string }
   | { type: 'trace'; id: number; from: number }
+  | { type: 'writeFile'; id: number; path: string; text: string }
   | { type: 'complete'; id: number; line: string }
   | { type: 'setLanguage'; id: number; lang: Lang };
 
