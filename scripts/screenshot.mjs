@@ -1,5 +1,5 @@
 // Takes the README's screenshot: serves dist/, opens the threads page in
-// headless Chromium, runs a few lab commands and saves docs/screenshot.png.
+// headless Chromium, steps a simulator run and saves docs/screenshot.png.
 // Usage: node scripts/screenshot.mjs [out.png]   (after `npm start` built dist/)
 import path from 'node:path';
 
@@ -11,9 +11,12 @@ const browser = await launchBrowser();
 try {
   const page = await browser.context.newPage();
   await openLab(page, `http://127.0.0.1:${server.isolated}/?lang=en`);
-  await run(page, 'env GOMAXPROCS=2');
-  await run(page, 'run fanout --size 3000 --godebug schedtrace=10', { timeoutMs: 120_000 });
-  await run(page, 'run deadlock --size 1', { timeoutMs: 60_000 });
+  // A simulator run stepped to a point where stealing is under way: the
+  // timeline, the GMP diagram and the terminal's account of the same events.
+  await run(page, 'run fanout --engine sim --procs 4 --seed 7 --size 300 --step', { timeoutMs: 60_000 });
+  await run(page, 'until 640us', { timeoutMs: 60_000 });
+  await run(page, 'step 12', { timeoutMs: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#timeline .slice').length > 0);
   await page.screenshot({ path: out });
   console.log(`saved ${path.relative(ROOT, out)}`);
 } finally {

@@ -621,9 +621,13 @@ static void execute(M* mp, G* gp, bool inheritTime) {
     P* pp = mp->p;  // only the owner writes schedtick: no read-modify-write needed
     pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
-  if (mp->rt->tracer)
-    traceEvent(mp->rt, mp, trace::EvType::RunqSizes, 0, mp->p->id, -1, static_cast<int32_t>(runqlen(mp->p)),
-               mp->rt->sched.runqsize.load(std::memory_order_relaxed));
+  if (mp->rt->tracer) {
+    // The G waiting in runnext, if any (a racy peek on real threads: Gs are
+    // never freed during a run, and goid is read relaxed).
+    G* next = mp->p->runnext.load(std::memory_order_relaxed);
+    traceEvent(mp->rt, mp, trace::EvType::RunqSizes, next ? uint64_t(next->goid) : 0, mp->p->id, -1,
+               static_cast<int32_t>(runqlen(mp->p)), mp->rt->sched.runqsize.load(std::memory_order_relaxed));
+  }
 }
 
 // Go: runtime/proc.go dropg

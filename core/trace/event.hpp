@@ -29,7 +29,8 @@ enum class EvType : uint8_t {
   PreemptRequest,  // sysmon asked goroutine g on P p to yield (Go: preemptone)
   Gomaxprocs,      // GOMAXPROCS changed to a (b = the old value)
   TimerFire,       // goroutine g's timer fired; run by P p
-  RunqSizes,       // after a scheduling decision on P p: a = its local run queue, b = the global one
+  RunqSizes,       // after a scheduling decision on P p: a = its local run queue, b = the global
+                   // one, g = the G in its runnext (0: none)
 };
 
 // Why a running G stopped running (GoStatus from _Grunning), in b.

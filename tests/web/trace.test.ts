@@ -34,7 +34,7 @@ const story: Partial<TraceEvent>[] = [
   { ts: 1000, type: Ev.GoCreate, g: 1, p: 0, b: 0 },
   { ts: 1000, type: Ev.GoStatus, g: 1, p: 0, m: 1, from: Gs.Runnable, to: Gs.Running },
   { ts: 1200, type: Ev.GoCreate, g: 2, p: 0, a: 1, b: 1 },
-  { ts: 1300, type: Ev.RunqSizes, p: 0, m: 1, a: 5, b: 3 },
+  { ts: 1300, type: Ev.RunqSizes, p: 0, m: 1, a: 5, b: 3, g: 2 },
   { ts: 6000, type: Ev.ProcStart, m: 2, p: 1 },
   { ts: 6000, type: Ev.Steal, g: 2, p: 1, p2: 0, m: 2, a: 1, b: 0 },
   { ts: 6000, type: Ev.GoStatus, g: 2, p: 1, m: 2, from: Gs.Runnable, to: Gs.Running },
@@ -78,6 +78,7 @@ describe('trace events', () => {
       [1, 'idle', -1, -1, 0],
     ]);
     expect(early.global).toBe(3);
+    expect(early.procs[0]!.runnext).toBe(2);
     expect(early.counts).toEqual({ running: 1, runnable: 1, waiting: 0, syscall: 0 });
     const late = m.stateAt(10_000);
     expect(late.procs[1]).toMatchObject({ state: 'syscall', m: 2 });

@@ -39,7 +39,8 @@ export class GmpView {
     const s = this.model.stateAt(this.model.info?.nowNs ?? 0);
     const txt = this.text();
     const n = s.procs.length;
-    const boxW = 62;
+    const boxW = 84;
+    const boxH = 50;
     const gap = 8;
     const width = Math.max(340, n * (boxW + gap) + 10);
     const parts: string[] = [];
@@ -51,28 +52,32 @@ export class GmpView {
       const x = 6 + i * (boxW + gap);
       const y = 32;
       parts.push(`<g class="proc ${p.state}" data-p="${p.id}">`);
-      parts.push(`<rect class="pbox" x="${x}" y="${y}" width="${boxW}" height="40" rx="5"><title>P${p.id} ${txt.state[p.state] ?? p.state}</title></rect>`);
+      parts.push(`<rect class="pbox" x="${x}" y="${y}" width="${boxW}" height="${boxH}" rx="5"><title>P${p.id} ${txt.state[p.state] ?? p.state}</title></rect>`);
       parts.push(`<text class="ptitle" x="${x + 5}" y="${y + 12}">P${p.id}</text>`);
       parts.push(`<text class="pstate" x="${x + boxW - 4}" y="${y + 12}" text-anchor="end">${escapeXml(txt.state[p.state] ?? p.state)}</text>`);
       // The ring: how many of its 256 slots hold a G.
       const fill = Math.min(1, p.runq / RING);
-      parts.push(`<rect class="ring" x="${x + 5}" y="${y + 18}" width="${boxW - 10}" height="5"/>`);
-      parts.push(`<rect class="ring-fill" x="${x + 5}" y="${y + 18}" width="${(boxW - 10) * fill}" height="5"><title>runq ${p.runq}/${RING}</title></rect>`);
-      parts.push(`<text class="small" x="${x + 5}" y="${y + 35}">runq ${p.runq}</text>`);
+      parts.push(`<rect class="ring" x="${x + 5}" y="${y + 17}" width="${boxW - 10}" height="5"/>`);
+      parts.push(`<rect class="ring-fill" x="${x + 5}" y="${y + 17}" width="${(boxW - 10) * fill}" height="5"><title>runq ${p.runq}/${RING}</title></rect>`);
+      parts.push(`<text class="small" x="${x + 5}" y="${y + 33}">runq ${p.runq}</text>`);
+      if (p.runnext) {
+        parts.push(`<text class="small" x="${x + 5}" y="${y + 45}">next G${p.runnext}<title>runnext: ${escapeXml(this.model.goName(p.runnext))}</title></text>`);
+      }
       if (p.g >= 0) {
-        parts.push(`<circle class="g" cx="${x + boxW - 12}" cy="${y + 31}" r="6" fill="${goColor(p.g)}"><title>${escapeXml(this.model.goName(p.g))}</title></circle>`);
+        parts.push(`<circle class="g" cx="${x + boxW - 11}" cy="${y + 33}" r="6" fill="${goColor(p.g)}"><title>${escapeXml(this.model.goName(p.g))}</title></circle>`);
       }
       if (p.m >= 0) {
         const mm = byId.get(p.m);
-        parts.push(`<line class="link" x1="${x + boxW / 2}" y1="${y + 40}" x2="${x + boxW / 2}" y2="${y + 50}"/>`);
-        parts.push(`<circle class="m ${mm?.state ?? ''}" cx="${x + boxW / 2}" cy="${y + 59}" r="9"><title>M${p.m}</title></circle>`);
-        parts.push(`<text class="mlabel" x="${x + boxW / 2}" y="${y + 62}" text-anchor="middle">M${p.m}</text>`);
+        const cy = y + boxH + 19;
+        parts.push(`<line class="link" x1="${x + boxW / 2}" y1="${y + boxH}" x2="${x + boxW / 2}" y2="${cy - 9}"/>`);
+        parts.push(`<circle class="m ${mm?.state ?? ''}" cx="${x + boxW / 2}" cy="${cy}" r="9"><title>M${p.m}</title></circle>`);
+        parts.push(`<text class="mlabel" x="${x + boxW / 2}" y="${cy + 3}" text-anchor="middle">M${p.m}</text>`);
       }
       parts.push('</g>');
     });
     // Ms without a P.
     const loose = s.ms.filter((m) => m.p < 0);
-    const ly = 108;
+    const ly = 32 + boxH + 46;
     parts.push(`<text class="label" x="6" y="${ly + 4}">${escapeXml(txt.idleMs)}:</text>`);
     loose.slice(0, 24).forEach((m, i) => {
       const cx = 80 + i * 22;

@@ -113,7 +113,7 @@ export type MState = 'running' | 'spinning' | 'parked' | 'syscall';
 export interface GmpState {
   t: number;
   gomaxprocs: number;
-  procs: { id: number; state: PState; m: number; g: number; runq: number }[];
+  procs: { id: number; state: PState; m: number; g: number; runq: number; runnext: number }[];
   global: number;
   ms: { id: number; state: MState; p: number; g: number }[];
   counts: { running: number; runnable: number; waiting: number; syscall: number };
@@ -245,11 +245,11 @@ export class TraceModel {
   stateAt(t: number): GmpState {
     const nprocs = this.info?.procs ?? 1;
     let gomaxprocs = nprocs;
-    const procs = new Map<number, { id: number; state: PState; m: number; g: number; runq: number }>();
+    const procs = new Map<number, { id: number; state: PState; m: number; g: number; runq: number; runnext: number }>();
     const proc = (id: number) => {
       let p = procs.get(id);
       if (!p) {
-        p = { id, state: 'idle', m: -1, g: -1, runq: 0 };
+        p = { id, state: 'idle', m: -1, g: -1, runq: 0, runnext: 0 };
         procs.set(id, p);
       }
       return p;
@@ -321,7 +321,10 @@ export class TraceModel {
           mach(e.m).state = 'spinning';
           break;
         case Ev.RunqSizes:
-          if (e.p >= 0) proc(e.p).runq = e.a;
+          if (e.p >= 0) {
+            proc(e.p).runq = e.a;
+            proc(e.p).runnext = e.g;
+          }
           global = e.b;
           break;
         case Ev.Gomaxprocs:
