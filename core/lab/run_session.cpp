@@ -1,6 +1,7 @@
 #include "lab/run_session.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <chrono>
 #include <fstream>
 
@@ -43,7 +44,11 @@ std::string statsText(rt::Runtime& r) {
 
 }  // namespace
 
-RunSession::RunSession(RunSetup setup) : setup_(std::move(setup)) {
+RunSession::RunSession(RunSetup setup) : RunSession(std::move(setup), true) {}
+
+RunSession::RunSession(RunSetup setup, Untraced) : RunSession(std::move(setup), false) {}
+
+RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(setup)) {
   rt::Runtime::Config cfg;
   cfg.gomaxprocs = setup_.params.procs;
   cfg.debug = setup_.debug;
@@ -59,8 +64,9 @@ RunSession::RunSession(RunSetup setup) : setup_(std::move(setup)) {
     cfg.seed = setup_.seed;
   }
   if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
+  if (sim_ && tracer_) sim_->setEventHook([this](uint64_t) { traceAt_.push_back(tracer_->emitted()); });
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
-  runtime_->tracer = tracer_.get();
+  if (tracer_ && traceFromStart) runtime_->attachTracer(tracer_.get());
   runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");
 }
 
@@ -109,19 +115,21 @@ bool RunSession::stepUntil(int64_t ns) {
   return true;
 }
 
-std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) const {
-  // The platform moves by whole M steps, each recording any number of trace
-  // events: find the first step that reaches the target, and if it went past
-  // it, replay again and stop one step earlier.
-  auto s = std::make_unique<RunSession>(setup_);
-  uint64_t steps = 0;
-  while (!s->over_ && s->tracer_ && s->tracer_->emitted() < traceEvents) {
-    s->advance(1, INT64_MAX);
-    steps++;
+std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) {
+  events();  // collect, so events_ holds everything recorded so far
+  // The simulator events to replay: all those after which at most
+  // traceEvents trace events had been recorded.
+  const uint64_t steps = static_cast<uint64_t>(
+      std::upper_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents)) - traceAt_.begin());
+  const size_t kept = steps == 0 ? 0 : static_cast<size_t>(traceAt_[steps - 1]);
+  auto s = std::make_unique<RunSession>(setup_, Untraced{});
+  if (steps > 0) s->advance(steps, INT64_MAX);
+  s->traceAt_.assign(traceAt_.begin(), traceAt_.begin() + static_cast<std::ptrdiff_t>(steps));
+  if (tracer_) {
+    s->tracer_->continueFrom(*tracer_, kept);
+    s->events_.assign(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(std::min(kept, events_.size())));
   }
-  if (!s->tracer_ || s->tracer_->emitted() <= traceEvents || steps == 0) return s;
-  s = std::make_unique<RunSession>(setup_);
-  for (uint64_t i = 0; i + 1 < steps; i++) s->advance(1, INT64_MAX);
+  if (s->tracer_) s->runtime_->attachTracer(s->tracer_.get());
   return s;
 }
 

@@ -53,6 +53,8 @@ class RunSession {
   // Creates the runtime and starts goroutine 1. On the simulator nothing
   // has run yet: the session is paused at its first event.
   explicit RunSession(RunSetup setup);
+  struct Untraced {};
+  RunSession(RunSetup setup, Untraced);  // for replays: the tracer is attached later
   ~RunSession();
   RunSession(const RunSession&) = delete;
   RunSession& operator=(const RunSession&) = delete;
@@ -72,8 +74,10 @@ class RunSession {
   bool stepUntil(int64_t ns);
 
   // Simulator: a session at the same inputs, replayed to the last point at
-  // which at most `traceEvents` events had been recorded.
-  std::unique_ptr<RunSession> replayTo(size_t traceEvents) const;
+  // which at most `traceEvents` events had been recorded. The replay runs
+  // untraced (the events up to there are this session's, and the same) and
+  // stops at exactly the right simulator event, found in traceAt_.
+  std::unique_ptr<RunSession> replayTo(size_t traceEvents);
 
   // The trace events recorded so far, in order, and the goroutine names.
   const std::vector<trace::Event>& events();
@@ -90,6 +94,7 @@ class RunSession {
   static std::string formatNs(int64_t ns);  // "15.3µs"
 
  private:
+  RunSession(RunSetup setup, bool traceFromStart);
   bool advance(uint64_t maxEvents, int64_t until);
   void end(const std::string& cutShort);
   std::string writeTrace();
@@ -102,6 +107,9 @@ class RunSession {
   std::mutex outMu_;
   std::string output_;  // what the runtime printed (schedtrace...), in order
   std::vector<trace::Event> events_;
+  // Simulator: trace events recorded after each simulator event (index:
+  // simulator events processed - 1), for replaying to a trace position.
+  std::vector<uint64_t> traceAt_;
   bool over_ = false;
   int64_t hostNs_ = 0;  // host time spent running (for the simulator's speed)
   std::string status_, fatal_;

@@ -42,6 +42,12 @@ Runtime::~Runtime() {
   }
 }
 
+void Runtime::attachTracer(trace::Tracer* t) {
+  std::lock_guard<std::mutex> lock(allmLock);
+  for (auto& mp : ownedMs_) t->addBuffer(&mp->traceBuf);
+  tracer = t;
+}
+
 P* Runtime::pForId(int32_t id) {
   while (static_cast<int32_t>(ownedPs_.size()) <= id) {
     auto pp = std::make_unique<P>(&frameDepot);

@@ -148,8 +148,11 @@ class Runtime {
   Config cfg;
   Platform* platform = nullptr;
   SchedStats stats;
-  // Set before run() to record trace events (not owned).
+  // Records trace events when set (not owned). Set it before run(), or
+  // later with attachTracer.
   trace::Tracer* tracer = nullptr;
+  // Starts recording in the middle of a run: registers the Ms that exist.
+  void attachTracer(trace::Tracer* t);
   int64_t starttime = 0;                    // Go: runtimeInitTime
 
   std::mutex allmLock;                      // guards allm (Ms are only added)

@@ -67,6 +67,14 @@ std::vector<std::string> Tracer::names() const {
   return names_;
 }
 
+void Tracer::continueFrom(const Tracer& other, size_t count) {
+  std::scoped_lock lock(mu_, other.mu_);
+  nameIndex_ = other.nameIndex_;
+  names_ = other.names_;
+  count_.store(count, std::memory_order_relaxed);
+  seq_.store(static_cast<uint32_t>(count), std::memory_order_relaxed);
+}
+
 void Tracer::addBuffer(std::vector<Event>* buf) {
   std::lock_guard<std::mutex> lock(mu_);
   buffers_.push_back(buf);

@@ -48,6 +48,11 @@ class Tracer {
   int32_t internName(const char* name);
   std::vector<std::string> names() const;
 
+  // Continues where `other` was after `count` events of the same run (a
+  // replay that ran untraced up to there): the same name table, and the
+  // count and sequence numbers going on from there.
+  void continueFrom(const Tracer& other, size_t count);
+
  private:
   size_t maxEvents_;
   std::atomic<size_t> count_{0};

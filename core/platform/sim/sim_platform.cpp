@@ -90,6 +90,7 @@ bool SimPlatform::runSome(Note* done, uint64_t maxEvents, int64_t until, std::st
       t->h.destroy();
       t->h = {};
     }
+    if (eventHook_) eventHook_(events_);
   }
   if (done->key.load(std::memory_order_relaxed) != 0) over = true;
   setm(caller);

@@ -64,6 +64,9 @@ class SimPlatform final : public Platform {
   // stopping early if done is woken. True when the run is over — done woken,
   // or cut short (then *cutShort says why).
   bool runSome(Note* done, uint64_t maxEvents, int64_t until, std::string* cutShort);
+  // Called after every event with the number of events processed so far
+  // (the lab's stepping keeps a map from events to trace positions).
+  void setEventHook(std::function<void(uint64_t)> hook) { eventHook_ = std::move(hook); }
   // When the next event is due (INT64_MAX if none).
   int64_t nextEventTime() const { return queue_.empty() ? INT64_MAX : queue_.top().when; }
   uint64_t eventsProcessed() const { return events_; }
@@ -100,6 +103,7 @@ class SimPlatform final : public Platform {
   uint64_t seq_ = 0;
   uint64_t events_ = 0;
   int64_t timeLimit_ = INT64_MAX;
+  std::function<void(uint64_t)> eventHook_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
 };
