@@ -226,10 +226,18 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
 
       it('a pasted scenario script runs on the simulator, and a broken one gets one error line', async () => {
         const p = page();
+        // The button saves the file, then types the command: wait for its answer.
+        const until = async (re) => {
+          for (let i = 0; i < 300; i++) {
+            const text = (await readLines(p)).join('\n');
+            if (re.test(text)) return text;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return (await readLines(p)).join('\n');
+        };
         await p.click('.script-box summary');
         await p.click('#script-run');
-        await waitIdle(p);
-        let lines = (await readLines(p)).join('\n');
+        let lines = await until(/mine: paused before its first event/);
         assert.match(lines, /rtlab> run --file \/scripts\/mine\.scn --engine sim --seed \d+ --step\nmine: paused before its first event/, lines);
         await p.click('#sim-controls [data-action="continue"]');
         await waitIdle(p);
@@ -237,10 +245,25 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         assert.match(lines, /mine: main returned; 5 goroutines started/, lines);
         await p.fill('#script-text', 'go main:\n  cpus 1ms\n');
         await p.click('#script-run');
+        await until(/unknown step "cpus"/);
         await waitIdle(p);
         const tail = (await readLines(p)).filter((l) => l.trim() !== '').slice(-2);
         assert.equal(tail[0], 'error: run: /scripts/mine.scn:2:3: unknown step "cpus"; did you mean "cpu"?');
         await p.click('.script-box summary'); // fold it again for the screenshots that follow
+      });
+
+      it('the heap map follows alloc: spans by size class, fill, and the three levels', async () => {
+        const p = page();
+        await p.click('#terminal'); // the keyboard back to the terminal after the script box
+        await run(p, 'alloc 32 x1000');
+        await run(p, 'alloc 100000');
+        await p.waitForFunction(() => document.querySelectorAll('#heapmap .page').length > 0);
+        const titles = await p.locator('#heapmap .page title').allTextContents();
+        assert.ok(titles.some((t) => /class 4 \(32 B\) · \d+\/256 objects/.test(t)), titles.slice(0, 3).join('\n'));
+        assert.ok(titles.some((t) => /large object \(106496 B\)/.test(t)), 'the large object has its own span');
+        assert.match(await p.textContent('#heapmap svg'), /mcache: \d+ spans.*mcentral: \d+ partial · \d+ full.*mheap: inuse/);
+        assert.match(await p.textContent('#heapmap .sr-only'), /HeapInuse \d+ bytes/);
+        await p.screenshot({ path: path.join(SCREENSHOTS, `heap-${mode.name}.png`), fullPage: true });
       });
 
       it('playing a 10^4-goroutine scenario keeps drawing (frame rate printed, not asserted)', async () => {

@@ -108,3 +108,19 @@ describe('timeline helpers', () => {
     expect(formatNs(2_250_000)).toBe('2.25ms');
   });
 });
+
+describe('heap map', () => {
+  it('parses spans and mstats, and rejects what is not a heap', async () => {
+    const { parseHeap, classColor } = await import('../../web/src/views/heapMap');
+    const spans = JSON.stringify({
+      pageSize: 8192, arenaBytes: 67108864, arenas: [{ seq: 0, base: '0x1000' }],
+      spans: [{ base: '0x1000', npages: 1, sizeClass: 4, elemsize: 32, nelems: 256, allocCount: 10, sweepState: 'swept', where: 'mcache', noscan: false, arenaSeq: 0, pageInArena: 0 }],
+    });
+    const heap = parseHeap(spans, JSON.stringify({ HeapInuse: 8192, HeapSys: 4194304, Name: 'x' }));
+    expect(heap?.spans).toHaveLength(1);
+    expect(heap?.stats).toEqual({ HeapInuse: 8192, HeapSys: 4194304 });
+    expect(parseHeap('not json', '{}')).toBeNull();
+    expect(parseHeap('{"spans": 3}', '{}')).toBeNull();
+    expect(classColor(0)).not.toBe(classColor(4));
+  });
+});

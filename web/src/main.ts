@@ -7,6 +7,7 @@ import { selectBuild } from './lab/buildSelect';
 import { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
+import { HeapMapView, parseHeap } from './views/heapMap';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
@@ -97,12 +98,24 @@ const lab = LabClient.inWorker({
   poolSize: build.poolSize,
   lang,
 });
-// After every command, typed or clicked, the views fetch what the run recorded.
+// After every command, typed or clicked, the views fetch what the run recorded
+// (and, after a heap command, the heap map reads the heap).
 let views: SchedViews | undefined;
+let heapMap: HeapMapView | undefined;
+const HEAP_COMMANDS = new Set(['alloc', 'spans', 'mstats']);
+async function refreshHeap(): Promise<void> {
+  const [spans, mstats] = await Promise.all([lab.exec('spans --limit 0 --json'), lab.exec('mstats --json')]);
+  if (!heapMap || !spans.ok || !mstats.ok) return;
+  heapMap.snapshot = parseHeap(spans.json, mstats.json);
+  const live = (heapMap.snapshot?.spans.length ?? 0) > 0;
+  document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', live);
+  if (live) heapMap.render();
+}
 const shellLab = {
   exec: async (line: string) => {
     const result = await lab.exec(line);
     await views?.refresh();
+    if (HEAP_COMMANDS.has(line.trim().split(/\s+/)[0] ?? '')) await refreshHeap().catch(() => {});
     return result;
   },
   complete: (line: string) => lab.complete(line),
@@ -111,12 +124,23 @@ const shell = new LabShell(view.term, shellLab, (reason) => t(lang, 'labFailed',
 
 /** Runs a command as if typed at the prompt: it shows in the terminal and the history. */
 async function typeCommand(line: string): Promise<void> {
+  view.term.focus(); // the terminal keeps the keyboard: the learner can type on from there
   await shell.editor.whenIdle();
   shell.editor.handle('\x15' + line + '\r'); // Ctrl-U clears a half-typed line first
   await shell.editor.whenIdle();
 }
 
 const st = (key: MessageKey) => t(lang, key);
+heapMap = new HeapMapView(document.getElementById('heapmap')!, () => ({
+  mcache: st('heapMcache'),
+  mcentral: st('heapMcentral'),
+  mheap: st('heapMheap'),
+  summary: (s) =>
+    t(lang, 'heapSummary', {
+      spans: s.spans.length, pages: s.spans.reduce((n, x) => n + x.npages, 0),
+      objects: s.spans.reduce((n, x) => n + x.allocCount, 0), inuse: s.stats.HeapInuse ?? 0, sys: s.stats.HeapSys ?? 0,
+    }),
+}));
 views = new SchedViews({
   timelineHost: document.getElementById('timeline')!,
   gmpHost: document.getElementById('gmp')!,
@@ -182,6 +206,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
     }
     applyLanguage();
     views?.render();
+    heapMap?.render();
     lab.setLanguage(lang).catch(() => {}); // before ready this waits; on failure nothing to do
     view.term.focus();
   });
