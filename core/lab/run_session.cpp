@@ -62,6 +62,9 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
     sim = std::make_unique<rt::SimPlatform>(setup_.seed);
     sim_ = sim.get();
     cfg.seed = setup_.seed;
+    // A script may sleep for hours in a loop; the simulator stops after an
+    // hour of virtual time rather than compute for ever.
+    if (setup_.script) sim_->setTimeLimit(3600LL * 1000 * 1000 * 1000);
   }
   if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
   if (sim_ && tracer_) sim_->setEventHook([this](uint64_t) { traceAt_.push_back(tracer_->emitted()); });

@@ -102,8 +102,16 @@ std::string Runtime::goroutineDump() {
       if (readgstatus(gp) != Gstatus::Dead && readgstatus(gp) != Gstatus::Idle) gs.push_back(gp);
   }
   std::sort(gs.begin(), gs.end(), [](G* a, G* b) { return a->goid < b->goid; });
+  // Go prints every goroutine; the lab stops after a screenful, since a run
+  // may have a million of them.
+  constexpr size_t kShown = 50;
   std::string out;
+  size_t shown = 0;
   for (G* gp : gs) {
+    if (shown++ == kShown) {
+      out += "... " + std::to_string(gs.size() - kShown) + " more goroutines\n\n";
+      break;
+    }
     std::string status;
     switch (readgstatus(gp)) {
       case Gstatus::Runnable: status = "runnable"; break;

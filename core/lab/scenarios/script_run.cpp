@@ -14,6 +14,8 @@ namespace lab::script {
 
 namespace {
 
+constexpr int64_t kMaxGoroutines = 1'000'000;
+
 // The objects a run of a script shares: its channels (of int64: the values
 // sent are sequence numbers) and mutexes. Owned by main's frame.
 struct World {
@@ -103,7 +105,13 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
       }
       case Op::Spawn:
         for (int64_t i = 0; i < st.count; i++) {
-          w->spawned++;
+          if (++w->spawned > kMaxGoroutines) {
+            // A template that spawns itself has no end: stop the program as Go
+            // would stop one that runs out of memory, with one message.
+            rt::gopanic("script: more than 1000000 goroutines started (does a template spawn itself?)");
+            co_await rt::Gosched();  // the run is over: this M stops here
+            co_return;
+          }
           rt::go(runTemplate(w, st.target), w->script->templates[st.target].name.c_str());
         }
         break;

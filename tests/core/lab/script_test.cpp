@@ -142,6 +142,21 @@ TEST(Script, RunsOnBothEnginesAndReplaysBySeed) {
   EXPECT_TRUE(lab.exec("continue").ok);
 }
 
+// Scripts that would never end stop with one message: a template that
+// spawns itself, and sleeping past the simulator's hour.
+TEST(Script, RunawayScriptsStop) {
+  Lab lab(testhost::fixed(2));
+  const std::string fork = writeTemp("fork.scn", "go main:\n  spawn main x2\n  spawn main x2\n  sleep 1s\n");
+  Reply r = lab.exec("run --file " + fork + " --engine sim");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.text.rfind("panic: script: more than 1000000 goroutines started", 0), 0u) << r.text.substr(0, 200);
+  EXPECT_NE(r.text.find("more goroutines\n"), std::string::npos) << "the dump is cut short";
+  const std::string sleepy = writeTemp("sleepy.scn", "go main:\n  repeat 100:\n    sleep 1h\n");
+  Reply s = lab.exec("run --file " + sleepy + " --engine sim");
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.text.rfind("fatal error: simulator: time limit reached", 0), 0u) << s.text;
+}
+
 TEST(Script, RunRejectsAMissingOrDoubleSource) {
   Lab lab(testhost::fixed(2));
   for (const char* line : {"run", "run fanout --file x.scn", "run --file /nonexistent/x.scn"}) {

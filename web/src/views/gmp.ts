@@ -80,7 +80,7 @@ export class GmpView {
     const ly = 32 + boxH + 46;
     parts.push(`<text class="label" x="6" y="${ly + 4}">${escapeXml(txt.idleMs)}:</text>`);
     loose.slice(0, 24).forEach((m, i) => {
-      const cx = 80 + i * 22;
+      const cx = 120 + i * 22;
       parts.push(`<circle class="m ${m.state}" cx="${cx}" cy="${ly}" r="8"><title>M${m.id} ${txt.state[m.state] ?? m.state}</title></circle>`);
       parts.push(`<text class="mlabel" x="${cx}" y="${ly + 3}" text-anchor="middle">${m.id}</text>`);
     });
