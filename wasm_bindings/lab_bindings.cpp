@@ -49,7 +49,7 @@ lab::HostInfo wasmHost() {
   lab::HostInfo h = lab::nativeHostInfo();  // platform and threads from the build
   h.workers = poolWorkers();
   h.ncpu = hostCpus();
-  h.traceRuns = 1'000'000;  // the page's views draw every run (40 MB at most)
+  h.traceRuns = 300'000;  // the page's views draw every run (12 MB of events at most)
   return h;
 }
 

@@ -2,6 +2,7 @@
 // its steps, awaiting the runtime's own operations — rt::cpu, rt::syscallFor,
 // rt::Sleep, channels, select, Mutex, rt::Gosched, rt::go — so a script
 // exercises exactly the code the built-in scenarios do, on either engine.
+#include <atomic>
 #include <memory>
 
 #include "lab/scenarios/script.hpp"
@@ -19,11 +20,15 @@ constexpr int64_t kMaxGoroutines = 1'000'000;
 // The objects a run of a script shares: its channels (of int64: the values
 // sent are sequence numbers) and mutexes. Owned by main's frame.
 struct World {
-  const Script* script;
+  const Script* script = nullptr;
   std::vector<std::unique_ptr<rt::Chan<int64_t>>> chans;
   std::vector<std::unique_ptr<rt::Mutex>> mutexes;
-  int64_t sent = 0;
-  int64_t spawned = 0;
+  // Goroutines on several Ms count at once (real engine): relaxed atomics,
+  // as they are only read when main returns.
+  std::atomic<int64_t> sent{0};
+  std::atomic<int64_t> spawned{0};
+
+  int64_t nextValue() { return sent.fetch_add(1, std::memory_order_relaxed) + 1; }
 };
 
 // select over a list of cases known only at run time (the compiled-in
@@ -38,7 +43,7 @@ class DynamicSelect {
     slots_.resize(n_);
     for (int i = 0; i < n_; i++) {
       const SelectCase& c = st.cases[i];
-      slots_[i] = c.send ? ++w->sent : 0;
+      slots_[i] = c.send ? w->nextValue() : 0;
       cases_[i] = rt::scase{w->chans[c.chan]->raw(), &slots_[i], c.send};
     }
     st_.cases = cases_.data();
@@ -87,7 +92,7 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
         co_await rt::Sleep{st.ns};
         break;
       case Op::Send:
-        co_await w->chans[st.target]->send(++w->sent);
+        co_await w->chans[st.target]->send(w->nextValue());
         break;
       case Op::Recv: {
         int64_t v = co_await w->chans[st.target]->recv();
@@ -105,7 +110,7 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
       }
       case Op::Spawn:
         for (int64_t i = 0; i < st.count; i++) {
-          if (++w->spawned > kMaxGoroutines) {
+          if (w->spawned.fetch_add(1, std::memory_order_relaxed) + 1 > kMaxGoroutines) {
             // A template that spawns itself has no end: stop the program as Go
             // would stop one that runs out of memory, with one message.
             rt::gopanic("script: more than 1000000 goroutines started (does a template spawn itself?)");
@@ -134,16 +139,18 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
 rt::Goroutine runTemplate(World* w, int tmpl) { co_await runSteps(w, &w->script->templates[tmpl].steps); }
 
 rt::Goroutine scriptMain(std::shared_ptr<const Script> script, ScenarioResult* out) {
-  World w{script.get(), {}, {}, 0, 0};
+  World w;
+  w.script = script.get();
   for (const ChanDecl& c : script->chans) w.chans.push_back(std::make_unique<rt::Chan<int64_t>>(c.cap));
   for (size_t i = 0; i < script->mutexes.size(); i++) w.mutexes.push_back(std::make_unique<rt::Mutex>());
   const int64_t start = rt::nanotime();
   co_await runSteps(&w, &script->templates[script->main].steps);
   out->wallNs = rt::nanotime() - start;
-  out->result = w.spawned + 1;
-  out->metrics.emplace_back("goroutines", w.spawned + 1);
-  out->metrics.emplace_back("sends", w.sent);
-  out->text = "main returned; " + std::to_string(w.spawned + 1) + " goroutines started";
+  const int64_t goroutines = w.spawned.load(std::memory_order_relaxed) + 1;
+  out->result = goroutines;
+  out->metrics.emplace_back("goroutines", goroutines);
+  out->metrics.emplace_back("sends", w.sent.load(std::memory_order_relaxed));
+  out->text = "main returned; " + std::to_string(goroutines) + " goroutines started";
   // Explicit co_return: goroutines still running may use the channels in
   // `w` until the run ends (see core/sched/goroutine.hpp).
   co_return;
