@@ -3,7 +3,7 @@
 // the course (fan-out stealing, syscall handoff, preemption of a hog...).
 //
 // A scenario is a spec (name, help, parameters) and a main goroutine that
-// fills a ScenarioResult. The engine (real threads now, the simulator later)
+// fills a ScenarioResult. The engine (real threads or the simulator)
 // is chosen by `run`, not by the scenario.
 #pragma once
 
