@@ -9,6 +9,7 @@
 #include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
 #include "trace/chrome.hpp"
+#include "util/duration.hpp"
 
 namespace lab {
 
@@ -83,12 +84,7 @@ void RunSession::runToEnd() {
   }
   // The real engine: the rest of Runtime::run.
   const int64_t t0 = hostNanos();
-  rt::Runtime& r = *runtime_;
-  std::string cutShort = r.platform->runUntil(r.done(), [&r] {
-    std::lock_guard lock(r.sched.lock);
-    for (rt::M* mp = r.sched.midle; mp; mp = mp->schedlink) r.platform->notewakeup(&mp->park);
-    r.platform->notewakeup(&r.sched.sysmonnote);
-  });
+  std::string cutShort = runtime_->awaitEnd();
   hostNs_ += hostNanos() - t0;
   end(cutShort);
 }
@@ -159,23 +155,7 @@ int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtim
 
 std::string RunSession::position() {
   if (over_) return "the end";
-  return "event " + std::to_string(events().size()) + " at " + formatNs(now());
-}
-
-std::string RunSession::formatNs(int64_t ns) {
-  // "15.3µs"-style, with up to three decimals, as the page's timeline shows.
-  if (ns < 1000) return std::to_string(ns) + "ns";
-  const char* unit = ns < 1000000 ? "µs" : ns < 1000000000 ? "ms" : "s";
-  const int64_t div = ns < 1000000 ? 1000 : ns < 1000000000 ? 1000000 : 1000000000;
-  std::string s = std::to_string(ns / div);
-  int64_t frac = (ns % div) * 1000 / div;
-  if (frac != 0) {
-    std::string f = std::to_string(frac);
-    f.insert(0, 3 - f.size(), '0');
-    while (f.back() == '0') f.pop_back();
-    s += "." + f;
-  }
-  return s + unit;
+  return "event " + std::to_string(events().size()) + " at " + util::formatDuration(now());
 }
 
 std::string RunSession::writeTrace() {

@@ -91,7 +91,6 @@ class RunSession {
 
   // "event 41 at 15.3µs" (paused) or "the end" — for the inspectors' headers.
   std::string position();
-  static std::string formatNs(int64_t ns);  // "15.3µs"
 
  private:
   RunSession(RunSetup setup, bool traceFromStart);

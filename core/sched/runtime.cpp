@@ -144,16 +144,19 @@ void Runtime::requestExit(RunStatus status, std::string fatal) {
 
 RunResult Runtime::run(Goroutine main, const char* name) {
   start(std::move(main), name);
+  return finish(awaitEnd());
+}
+
+std::string Runtime::awaitEnd() {
   // Wait for the end (on the simulator: run the event loop until then).
   // Then wake every idle M and sysmon so they see `exiting` and return. Idle
   // Ms are in sched.midle (stopmBegin checks `exiting` under sched.lock
   // before joining it, so none can slip in after this loop).
-  std::string cutShort = platform->runUntil(&done_, [this] {
+  return platform->runUntil(&done_, [this] {
     std::lock_guard lock(sched.lock);
     for (M* mp = sched.midle; mp; mp = mp->schedlink) platform->notewakeup(&mp->park);
     platform->notewakeup(&sched.sysmonnote);
   });
-  return finish(cutShort);
 }
 
 void Runtime::start(Goroutine main, const char* name) {

@@ -127,11 +127,13 @@ class Runtime {
   // other goroutines are still alive, as in Go) or a fatal error stops it.
   RunResult run(Goroutine main, const char* name = "main.main");
 
-  // run() in parts, for a driver that advances the simulator itself (the
-  // lab's stepping): start creates goroutine 1 and the first Ms; the driver
-  // runs the platform until done() is woken (or it gives up: cutShort says
-  // why); finish gives the result.
+  // run() in parts: start creates goroutine 1 and the first Ms; awaitEnd
+  // waits until the run is over (returning why it was cut short, if it
+  // was); finish gives the result. A driver that advances the simulator
+  // itself (the lab's stepping) runs it until done() is woken instead of
+  // calling awaitEnd.
   void start(Goroutine main, const char* name = "main.main");
+  std::string awaitEnd();
   Note* done() { return &done_; }
   RunResult finish(const std::string& cutShort = "");
 

@@ -92,7 +92,7 @@ Reply showEvents(RunSession& s, size_t from, const std::string& headline) {
   for (size_t i = from; i < evs.size(); i++) {
     const trace::Event& e = evs[i];
     if (i < shownEnd)
-      text += "\n" + RunSession::formatNs(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf);
+      text += "\n" + util::formatDuration(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf);
     j.beginObject().field("i", static_cast<uint64_t>(i)).field("ts", e.ts).field("type", trace::evTypeName(e.type));
     j.field("g", static_cast<uint64_t>(e.g)).field("p", static_cast<int>(e.p)).field("m", e.m);
     j.field("text", describe(e, names, nameOf)).endObject();
@@ -123,7 +123,7 @@ Reply withReportIfOver(RunSession& s, Reply moved) {
 }
 
 std::string positionLine(RunSession& s) {
-  return "at event " + std::to_string(s.events().size()) + ", " + RunSession::formatNs(s.now()) +
+  return "at event " + std::to_string(s.events().size()) + ", " + util::formatDuration(s.now()) +
          (s.over() ? " (the run is over)" : "");
 }
 
@@ -147,7 +147,7 @@ Reply until(Lab& lab, const Invocation& inv) {
   if (!ns || *ns < 0) return Reply::error("until: \"" + inv.args[0] + "\" is not a time; write it like 150us, 2ms or 1.5s");
   if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
   if (*ns < s->now())
-    return Reply::error("until: " + inv.args[0] + " is behind the current point (" + RunSession::formatNs(s->now()) +
+    return Reply::error("until: " + inv.args[0] + " is behind the current point (" + util::formatDuration(s->now()) +
                         "); use `back [N]`");
   const size_t from = s->events().size();
   s->stepUntil(*ns);
