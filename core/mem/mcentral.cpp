@@ -104,6 +104,22 @@ mspan* mcentral::cacheSpan(bool* grew, int* swept) {
   return s;
 }
 
+// Go: runtime/mgcsweep.go sweepone / nextSpanForSweep, for one mcentral.
+bool mcentral::sweepOne() {
+  std::lock_guard<std::mutex> g(lock);
+  uint32_t sg = heap->sweepgen.load(std::memory_order_relaxed);
+  for (spanSet* set : {partialUnswept(sg), fullUnswept(sg)}) {
+    while (mspan* s = set->pop()) {
+      if (tryAcquire(s, sg)) {
+        // Sweeping files it under the swept sets, or frees it to the heap.
+        s->sweep(heap, false);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // Go: runtime/mcentral.go (*mcentral).uncacheSpan
 void mcentral::uncacheSpan(mspan* s) {
   if (s->allocCount == 0) rt::throwFatal("uncaching span but s.allocCount == 0");

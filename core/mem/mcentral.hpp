@@ -59,6 +59,9 @@ struct mcentral {
   void uncacheSpan(mspan* s);
   // Go: runtime/mcentral.go (*mcentral).grow
   mspan* grow();
+  // Go: runtime/mgcsweep.go sweepone, for this span class: sweep one
+  // unswept span (partial first, then full); false if none is left.
+  bool sweepOne();
 
   // The span is on one of our lists and swept in this cycle: the caller
   // (holding lock) may apply lab frees to it now and re-file it.

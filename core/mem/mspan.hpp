@@ -62,6 +62,14 @@ struct gcBits {
   // workers may mark objects of one span at once.
   // relaxed: mark termination (a stop-the-world) orders these with sweep.
   void setMarked(uintptr i) { __atomic_fetch_or(&w[i / 64], uint64_t(1) << (i % 64), __ATOMIC_RELAXED); }
+  // Go: greyobject's "if mbits.isMarked() { return }; mbits.setMarked()",
+  // as one atomic step: true if this call set the bit.
+  bool tryMark(uintptr i) {
+    const uint64_t bit = uint64_t(1) << (i % 64);
+    if (__atomic_load_n(&w[i / 64], __ATOMIC_RELAXED) & bit) return false;
+    return (__atomic_fetch_or(&w[i / 64], bit, __ATOMIC_RELAXED) & bit) == 0;
+  }
+  bool isMarkedAtomic(uintptr i) const { return (__atomic_load_n(&w[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1; }
   void setNonAtomic(uintptr i) { w[i / 64] |= uint64_t(1) << (i % 64); }
   void clearNonAtomic(uintptr i) { w[i / 64] &= ~(uint64_t(1) << (i % 64)); }
   void clearAll(uintptr nelems);

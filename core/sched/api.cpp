@@ -75,7 +75,7 @@ int NumGoroutine() {
 }
 
 // Go: runtime/debug.go GOMAXPROCS: stopTheWorldGC, newprocs = n,
-// startTheWorldGC — done by the M (mstart's Handoff::Gomaxprocs).
+// startTheWorldGC — done by the M (mstart's Handoff::StopTheWorld).
 bool GOMAXPROCS::await_ready() noexcept {
   Runtime* rt = currentRuntime();
   previous = rt->gomaxprocs.load();
@@ -90,7 +90,7 @@ void GOMAXPROCS::await_suspend(coro::coroutine_handle<>) const noexcept {
     return;
   }
   gp->call = BlockingCall{nullptr, nullptr, 0, n};
-  gp->handoff = Handoff::Gomaxprocs;
+  gp->handoff = Handoff::StopTheWorld;
 }
 
 }  // namespace rt

@@ -35,19 +35,25 @@ enum class Handoff : uint8_t {
   Syscall,       // Go: entersyscall ... exitsyscall around a blocking call
   SyscallBlock,  // Go: entersyscallblock (hand the P off at once)
   Cpu,           // rt::cpu: the G computes for g->call.ns nanoseconds
-  Gomaxprocs,    // Go: runtime.GOMAXPROCS(n) -> stopTheWorldGC ... startTheWorldGC
+  StopTheWorld,  // Go: stopTheWorldGC ... startTheWorldGC (GOMAXPROCS(n), a GC's two pauses)
 };
 
-// What the M runs for Handoff::Syscall/SyscallBlock/Cpu/Gomaxprocs: for a
+// What the M runs for Handoff::Syscall/SyscallBlock/Cpu/StopTheWorld: for a
 // system call a plain function pointer and argument (so an M can run it
 // without knowing anything about the goroutine) and/or a duration; for
-// rt::cpu the duration; for GOMAXPROCS the new value in n.
+// rt::cpu the duration; for a stop-the-world the function to run while the
+// world is stopped (it may set ns: how long the pause lasts on the
+// simulator) and the new GOMAXPROCS in n (0: unchanged).
 struct BlockingCall {
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
   int64_t ns = 0;  // how long the call blocks or computes
-  int64_t n = 0;   // Gomaxprocs: the new GOMAXPROCS
+  int64_t n = 0;   // StopTheWorld: the new GOMAXPROCS, 0 to keep it
 };
+
+// A goroutine's GC roots: frames of pointer slots on its "stack" (see
+// core/gc/roots.hpp). The scheduler only carries the list.
+struct GcRootFrame;
 
 struct G {
   // Go: g.atomicstatus. Written by the G's owner of the moment (its M, or
@@ -68,10 +74,13 @@ struct G {
   Handoff handoff = Handoff::None;
   util::Relaxed<WaitReason> waitreason = WaitReason::Zero;  // Go: g.waitreason, valid in _Gwaiting
   int64_t waitsince = 0;                     // Go: g.waitsince
-  BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu/Gomaxprocs
+  BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu/StopTheWorld
   // The rest of an rt::cpu burst that a preemption cut short (simulator):
   // the G computes it first when it next runs.
   int64_t cpuLeft = 0;
+  // A stop-the-world this G asked for while another was in progress: the
+  // G waited for worldsema and repeats the request when it next runs.
+  bool retryStopTheWorld = false;
 
   // Go: g.preempt — sysmon asks the G to yield at its next safe point.
   // relaxed: a hint; the G polls it at every co_await and a stale read only
@@ -84,6 +93,19 @@ struct G {
   std::atomic<uint32_t> selectDone{0};
 
   const char* name = "";     // what created it, for gs and scheddetail
+
+  // --- The garbage collector's per-G state (core/gc). ---
+  // The innermost frame of GC roots (Go scans a G's stack for pointers;
+  // the lab's goroutines keep theirs in explicit frames). Only the G itself
+  // changes it, while running.
+  GcRootFrame* gcroots = nullptr;
+  // Go: the _Gscan bit and g.gcscandone, as one word per cycle: 2c-1 while
+  // someone scans this stack in GC cycle c, 2c once it is scanned (black).
+  // Whoever CASes it to 2c-1 scans; the M waits for 2c before resuming the
+  // G (gc/stackscan.cpp), so a stack is never scanned while it runs.
+  std::atomic<uint32_t> gcscangen{0};
+  // Go: g.gcAssistBytes — assist credit in bytes (> 0 credit, < 0 debt).
+  int64_t gcAssistBytes = 0;
 };
 
 // Go: runtime/proc.go casgstatus. The lab has no _Gscan bit, so this is a

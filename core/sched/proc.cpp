@@ -813,7 +813,16 @@ MTask mstart(M* mp) {
         // The rest of a cpu burst a preemption cut short (simulator only).
         gp->call.ns = std::exchange(gp->cpuLeft, 0);
         gp->handoff = Handoff::Cpu;
+      } else if (gp->retryStopTheWorld) {
+        // It waited for another stop-the-world to end: ask again.
+        gp->retryStopTheWorld = false;
+        gp->handoff = Handoff::StopTheWorld;
       } else {
+        // The GC scans a stack only while its G is not running: wait for a
+        // scan in progress, or scan it now (gc/stackscan.cpp). One relaxed
+        // load when no GC is marking.
+        if (rt->gcStackBarrier.load(std::memory_order_relaxed)) [[unlikely]]
+          rt->gcBeforeResume(rt->gcState, gp);
         gp->handoff = Handoff::None;
         gp->top.resume();
       }
@@ -859,8 +868,12 @@ MTask mstart(M* mp) {
           }
           break;
         }
-        case Handoff::Gomaxprocs:
-          // Go: runtime.GOMAXPROCS -> stopTheWorldGC, procresize, startTheWorldGC.
+        case Handoff::StopTheWorld:
+          // Go: stopTheWorldGC, the caller's work, startTheWorldGC.
+          if (!acquireWorldsema(mp, gp)) {
+            running = false;  // parked until the stop-the-world in progress ends
+            break;
+          }
           if (stopTheWorldBegin(mp)) {
             for (;;) {
               // Wait for 100us, then try to re-preempt in case of any races.
@@ -875,9 +888,17 @@ MTask mstart(M* mp) {
           }
           // If the run ended while the world was stopping, the G just goes
           // on: it stops at its next safe point like every other.
-          if (rt->exiting.load()) break;
+          if (rt->exiting.load()) {
+            releaseWorldsema(mp);
+            break;
+          }
           stopTheWorldDone(rt);
+          gp->call.ns = 0;
+          if (gp->call.fn) gp->call.fn(gp->call.arg);
+          // What the work costs in virtual time (the simulator's pause).
+          if (gp->call.ns > 0) co_await MWait{pl, mp, WaitKind::Overhead, nullptr, gp->call.ns};
           startTheWorld(mp, static_cast<int32_t>(gp->call.n));
+          releaseWorldsema(mp);
           break;
         case Handoff::None:
           throwFatal("goroutine suspended without telling its M why");

@@ -85,6 +85,10 @@ struct Sched {
   std::atomic<bool> gcwaiting{false};
   int32_t stopwait = 0;
   Note stopnote;
+  // Go: worldsema — one stop-the-world at a time (GOMAXPROCS, the GC's two
+  // pauses). Under lock; Gs that want it wait in worldsemaWaiters.
+  bool worldsemaHeld = false;
+  GQueue worldsemaWaiters;
   std::atomic<bool> sysmonwait{false};
   Note sysmonnote;
 
@@ -164,6 +168,16 @@ class Runtime {
   int64_t allglen = 0;
 
   FrameDepot frameDepot;
+
+  // The garbage collector attached to this runtime, if any (core/gc; the
+  // scheduler does not depend on it). While the GC is marking it sets
+  // gcStackBarrier, and every M calls gcBeforeResume(gcState, gp) before it
+  // resumes a goroutine, so that no stack is scanned while its G runs.
+  void* gcState = nullptr;
+  void (*gcBeforeResume)(void* gcState, G* gp) = nullptr;
+  // relaxed: set and cleared with the world stopped; restarting the world
+  // publishes it to every M.
+  std::atomic<bool> gcStackBarrier{false};
 
   // The end of the run: set once, by the main goroutine's exit or a fatal
   // error; every M notices it at its next scheduling point and exits.

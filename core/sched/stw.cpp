@@ -35,6 +35,33 @@ void preemptall(Runtime* rt) {
     if (pp->status.load(std::memory_order_acquire) == Pstatus::Running) preemptone(rt, pp);
 }
 
+bool acquireWorldsema(M* mp, G* gp) {
+  Runtime* rt = mp->rt;
+  std::lock_guard lock(rt->sched.lock);
+  if (!rt->sched.worldsemaHeld) {
+    rt->sched.worldsemaHeld = true;
+    return true;
+  }
+  gp->waitreason = WaitReason::StoppingTheWorld;
+  casgstatus(gp, Gstatus::Running, Gstatus::Waiting, trace::GoReason::Block);
+  mp->curg.load(std::memory_order_relaxed)->m = nullptr;
+  mp->curg.store(nullptr, std::memory_order_relaxed);
+  gp->retryStopTheWorld = true;
+  rt->sched.worldsemaWaiters.pushBack(gp);
+  return false;
+}
+
+void releaseWorldsema(M* mp) {
+  Runtime* rt = mp->rt;
+  G* next;
+  {
+    std::lock_guard lock(rt->sched.lock);
+    rt->sched.worldsemaHeld = false;
+    next = rt->sched.worldsemaWaiters.pop();
+  }
+  if (next) goready(next);
+}
+
 // Go: runtime/proc.go gcstopm
 void gcstopm(M* mp) {
   Runtime* rt = mp->rt;

@@ -26,6 +26,13 @@ bool stopTheWorldBegin(M* mp);
 void stopTheWorldDone(Runtime* rt);
 void startTheWorld(M* mp, int32_t newprocs);
 
+// Go: semacquire(&worldsema) / semrelease(&worldsema), by the M on behalf
+// of its G. acquire returns false if another stop-the-world is in progress:
+// gp is then parked ("stopping the world") and repeats its request when
+// release readies it.
+bool acquireWorldsema(M* mp, G* gp);
+void releaseWorldsema(M* mp);
+
 // Go: runtime/proc.go gcstopm — an M noticed gcwaiting: give up the P.
 void gcstopm(M* mp);
 

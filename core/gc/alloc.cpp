@@ -1,0 +1,62 @@
+// Allocation for the collector: typed objects, allocated black while marking.
+#include "gc/collector.hpp"
+#include "gc/type.hpp"
+#include "mem/malloc.hpp"
+#include "sched/p.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt::gc {
+
+PerP& Collector::perP(P* pp) {
+  // acquire: pairs with the release store below (the PerP is initialized).
+  PerP* s = perP_[pp->id].load(std::memory_order_acquire);
+  if (s) [[likely]] return *s;
+  std::lock_guard<std::mutex> g(perPLock_);
+  s = perP_[pp->id].load(std::memory_order_relaxed);
+  if (!s) {
+    s = new PerP;
+    s->mcache = heap.allocmcache();
+    s->gcw.pool = &pool;
+    perP_[pp->id].store(s, std::memory_order_release);
+  }
+  return *s;
+}
+
+// Go: runtime/malloc.go mallocgc, the parts a typed allocation adds to the
+// allocator's: the type header, and gcmarknewobject.
+uintptr Collector::mallocgc(const Type* t, P* pp) {
+  PerP& ps = perP(pp);
+  const uintptr size = t->allocSize();
+  void* x = mem::mallocgc(ps.mcache, size == 0 ? 1 : size, t->noscan());
+  if (x == nullptr) return outOfMemory(size);
+  uintptr base = reinterpret_cast<uintptr>(x);
+  if (!t->noscan()) {
+    // release: a marker that reaches this object through a published
+    // pointer reads the header (acquire in typeOf).
+    __atomic_store_n(reinterpret_cast<uintptr*>(base), reinterpret_cast<uintptr>(t), __ATOMIC_RELEASE);
+  }
+  // Go: gcmarknewobject — "Allocate black during GC. All slots hold nil so
+  // no scanning is needed."
+  if (gcphase.load(std::memory_order_relaxed) != GCPhase::Off) {
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
+    uintptr obj = findObject(&heap, base, &s, &idx);
+    if (obj != 0 && s->gcmarkBits->tryMark(idx)) {
+      ps.gcw.bytesMarked += s->elemsize;
+      ps.markedObjects[int(MarkedBy::Allocation)]++;
+      ps.markedBytes[int(MarkedBy::Allocation)] += s->elemsize;
+    }
+  }
+  return base;
+}
+
+// Go: runtime/mgc.go gcTrigger.test for gcTriggerHeap.
+bool Collector::heapTriggered() const {
+  if (gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return false;
+  // GOGC=off with no memory limit: never (the trigger would be infinite).
+  if (gcController.gcPercent < 0 && gcController.memoryLimit == maxInt64) return false;
+  uint64_t live = heap.stats.heapLive.load();
+  return live >= trigger_.load(std::memory_order_relaxed);
+}
+
+}  // namespace rt::gc

@@ -1,0 +1,235 @@
+#include "gc/api.hpp"
+
+#include <utility>
+
+#include "runtime/throw.hpp"
+#include "sched/api.hpp"
+#include "sched/m.hpp"
+#include "sched/proc.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt::gc {
+
+G* currentG() {
+  G* gp = getg();
+  if (gp == nullptr) throwFatal("gc: called outside a goroutine");
+  return gp;
+}
+
+Collector* Collector::current() {
+  Runtime* r = currentRuntime();
+  if (r == nullptr || r->gcState == nullptr) throwFatal("gc: this runtime has no garbage collector");
+  return static_cast<Collector*>(r->gcState);
+}
+
+// The StopTheWorld handoff's function for a cycle start (run by the M,
+// world stopped); its cost is the pause's length on the simulator.
+void Collector::startCycleStopped(void* self) {
+  auto* c = static_cast<Collector*>(self);
+  getg()->call.ns = c->sweepTermination(c->startForced_);
+}
+
+void Collector::requestCycleStart(bool forced) {
+  startForced_ = forced;
+  G* gp = getg();
+  gp->call = BlockingCall{&startCycleStopped, this, 0, 0};
+  gp->handoff = Handoff::StopTheWorld;
+}
+
+bool New::await_ready() noexcept {
+  c = Collector::current();
+  // Go: mallocgc's "if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
+  // gcStart(t) }". The lab starts the cycle before allocating, so the new
+  // object is allocated black in the cycle it starts.
+  if (c->heapTriggered()) {
+    bool expected = false;
+    if (c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+      then = Then::StartGC;
+      return false;
+    }
+  }
+  P* pp = getm()->p;
+  result = c->mallocgc(t, pp);
+  // Go: deductAssistCredit — while marking, allocation is paid in scan work.
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed)) costNs = c->gcAssistAlloc(getg(), t->allocSize());
+  if (c->simulated()) {
+    // On the simulator allocating takes time too; charged in batches so
+    // that a loop of allocations is not one event each.
+    PerP& ps = c->perP(pp);
+    ps.allocDebtNs += c->cfg.cost.allocNs;
+    if (ps.allocDebtNs >= c->cfg.cost.allocBatchNs) costNs += std::exchange(ps.allocDebtNs, 0);
+  }
+  // Go: gcAssistAlloc — "if this is the last worker and we ran out of
+  // work, signal a completion point": the assist ends the mark.
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->noGlobalWork() && c->perP(pp).gcw.empty()) {
+    bool expected = false;
+    if (c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+      then = Then::EndMark;
+      return false;
+    }
+  }
+  if (costNs > 0) {
+    then = Then::AssistCost;
+    return false;
+  }
+  if (preemptRequested()) {
+    then = Then::Yield;
+    return false;
+  }
+  return true;
+}
+
+void New::await_suspend(coro::coroutine_handle<>) noexcept {
+  G* gp = getg();
+  switch (then) {
+    case Then::StartGC: c->requestCycleStart(false); break;
+    case Then::AssistCost:
+      gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
+      gp->handoff = Handoff::Cpu;
+      break;
+    case Then::EndMark: c->requestMarkTermination(); break;
+    case Then::Yield: detail::yieldForPreemption(); break;
+  }
+}
+
+Obj New::await_resume() noexcept {
+  if (result == 0) result = c->mallocgc(t, getm()->p);
+  // The new pointer is in this goroutine's hands only (a register, in Go's
+  // terms) and its stack may have been scanned while it was suspended:
+  // grey it if a mark is running.
+  else if (c->writeBarrierEnabled.load(std::memory_order_relaxed)) c->shade(result, c->perP(getm()->p), MarkedBy::Roots);
+  return reinterpret_cast<Obj>(result);
+}
+
+namespace {
+
+const Type* checkedType(uintptr base, uint32_t word, const char* what) {
+  if (base == 0) throwFatal("invalid memory address or nil pointer dereference");
+  const Type* t = typeOf(base);
+  if (t == nullptr || word >= t->nwords) throwFatal(what);
+  return t;
+}
+
+}  // namespace
+
+Obj load(Obj obj, uint32_t word) {
+  uintptr b = reinterpret_cast<uintptr>(obj);
+  checkedType(b, word, "gc.load: word out of range");
+  return reinterpret_cast<Obj>(loadField(b, word));
+}
+
+// Go: the compiler's write barrier check before a pointer store:
+// "if writeBarrier.enabled { gcWriteBarrier(slot, ptr) } else { *slot = ptr }".
+void store(Obj obj, uint32_t word, Obj val) {
+  uintptr b = reinterpret_cast<uintptr>(obj);
+  const Type* t = checkedType(b, word, "gc.store: word out of range");
+  if (!t->isPointer(word)) throwFatal("gc.store: not a pointer word (use storeScalar)");
+  Collector* c = static_cast<Collector*>(getm()->rt->gcState);
+  uintptr v = reinterpret_cast<uintptr>(val);
+  if (c->writeBarrierEnabled.load(std::memory_order_relaxed)) [[unlikely]]
+    c->writeBarrier(b, word, loadField(b, word), v);
+  storeField(b, word, v);
+}
+
+uint64_t loadScalar(Obj obj, uint32_t word) {
+  uintptr b = reinterpret_cast<uintptr>(obj);
+  checkedType(b, word, "gc.loadScalar: word out of range");
+  return loadField(b, word);
+}
+
+void storeScalar(Obj obj, uint32_t word, uint64_t v) {
+  uintptr b = reinterpret_cast<uintptr>(obj);
+  const Type* t = checkedType(b, word, "gc.storeScalar: word out of range");
+  if (t->isPointer(word)) throwFatal("gc.storeScalar: a pointer word (use store)");
+  storeField(b, word, v);
+}
+
+Obj global(uint32_t i) {
+  Collector* c = Collector::current();
+  if (i >= c->globals.n) throwFatal("gc.global: index out of range");
+  return reinterpret_cast<Obj>(c->globals.slots[i].load(std::memory_order_acquire));
+}
+
+void setGlobal(uint32_t i, Obj val) {
+  Collector* c = Collector::current();
+  if (i >= c->globals.n) throwFatal("gc.setGlobal: index out of range");
+  uintptr v = reinterpret_cast<uintptr>(val);
+  if (c->writeBarrierEnabled.load(std::memory_order_relaxed)) [[unlikely]]
+    c->writeBarrier(0, i, c->globals.slots[i].load(std::memory_order_relaxed), v);
+  c->globals.slots[i].store(v, std::memory_order_release);
+}
+
+namespace {
+
+// Parks the calling goroutine until cycle `n` has completed.
+struct WaitCycle {
+  Collector* c;
+  uint32_t n;
+  bool await_ready() const noexcept { return c->numGC.load(std::memory_order_acquire) >= n; }
+  void await_suspend(coro::coroutine_handle<>) noexcept {
+    gopark(
+        [](G* gp, void* self) {
+          auto* w = static_cast<WaitCycle*>(self);
+          std::lock_guard<std::mutex> g(w->c->waitersLock);
+          if (w->c->numGC.load(std::memory_order_acquire) >= w->n) return false;  // it ended meanwhile
+          w->c->gcWaiters.pushBack(gp);
+          return true;
+        },
+        this, WaitReason::GarbageCollection);
+  }
+  void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+bool StartCycle::await_ready() noexcept {
+  if (c == nullptr) c = Collector::current();
+  if (c->gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return true;
+  bool expected = false;
+  return !c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
+}
+
+void StartCycle::await_suspend(coro::coroutine_handle<>) noexcept { c->requestCycleStart(true); }
+
+namespace {
+// The StopTheWorld function for mark termination.
+void markTerminationStopped(void* self) { getg()->call.ns = static_cast<Collector*>(self)->markTermination(); }
+}  // namespace
+
+bool EndMark::await_ready() noexcept {
+  if (c == nullptr) c = Collector::current();
+  if (c->gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return true;
+  bool expected = false;
+  return !c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
+}
+
+void EndMark::await_suspend(coro::coroutine_handle<>) noexcept { c->requestMarkTermination(); }
+
+void Collector::requestMarkTermination() {
+  G* gp = getg();
+  gp->call = BlockingCall{&markTerminationStopped, this, 0, 0};
+  gp->handoff = Handoff::StopTheWorld;
+}
+
+// Go: runtime/mgc.go GC
+Task<> GC() {
+  Collector* c = Collector::current();
+  // "We consider a cycle to be: sweep termination, mark, mark termination,
+  // and sweep. This function shouldn't return until a full cycle has been
+  // completed, from beginning to end." A cycle already marking does not
+  // count: wait for it, then run one of our own.
+  uint32_t target = c->numGC.load(std::memory_order_acquire) + 1;
+  if (c->gcphase.load(std::memory_order_relaxed) != GCPhase::Off || c->startPending.load()) target++;
+  while (c->numGC.load(std::memory_order_acquire) < target) {
+    co_await StartCycle{c};
+    co_await WaitCycle{c, std::min(target, c->numGC.load(std::memory_order_acquire) + 1)};
+  }
+  // Go: "Finish sweep before we start concurrent scan" — sweep everything
+  // so that the heap is what the cycle found.
+  int64_t swept = 0;
+  while (c->sweepone()) swept++;
+  if (c->simulated() && swept > 0) co_await rt::cpu(swept * c->cfg.cost.sweepSpanNs);
+  co_return;
+}
+
+}  // namespace rt::gc

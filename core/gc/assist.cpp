@@ -1,0 +1,67 @@
+// Mark assists: goroutines that allocate while the GC marks pay in scan work.
+//
+// Lesson. If the program allocates faster than the background workers mark,
+// the heap would blow past its goal before marking ends. So every goroutine
+// carries a balance, gcAssistBytes: allocating while marking debits it
+// (bytes), doing scan work credits it (at the pacer's exchange rate,
+// assistBytesPerWork). A goroutine in debt must first "assist": steal
+// credit the background workers banked (bgScanCredit), and if that is not
+// enough, scan grey objects itself (gcDrainN) before its allocation
+// proceeds. To amortize the cost, an assist always does at least
+// gcOverAssistWork (64 KB) of scan work, building credit for later.
+//
+// Named simplification: Go parks an assist that found no grey object to
+// scan (gcParkAssist) until workers flush credit or the cycle ends; the
+// lab lets it go on in debt.
+#include "gc/collector.hpp"
+#include "sched/goroutine.hpp"
+#include "sched/m.hpp"
+
+namespace rt::gc {
+
+// Go: runtime/mgcmark.go gcAssistAlloc (+ malloc.go deductAssistCredit)
+int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
+  gp->gcAssistBytes -= int64_t(size);
+  if (gp->gcAssistBytes >= 0) return 0;
+
+  // Compute the amount of scan work we need to do to make the balance positive.
+  const double assistWorkPerByte = gcController.assistWorkPerByte;
+  const double assistBytesPerWork = gcController.assistBytesPerWork;
+  int64_t debtBytes = -gp->gcAssistBytes;
+  int64_t scanWork = int64_t(assistWorkPerByte * double(debtBytes));
+  if (scanWork < gcOverAssistWork) {
+    scanWork = gcOverAssistWork;
+    debtBytes = int64_t(assistBytesPerWork * double(scanWork));
+  }
+
+  // Steal as much credit as we can from the background GC's scan credit.
+  int64_t bgScanCredit = work.bgScanCredit.load(std::memory_order_relaxed);
+  int64_t stolen = 0;
+  if (bgScanCredit > 0) {
+    if (bgScanCredit < scanWork) {
+      stolen = bgScanCredit;
+      gp->gcAssistBytes += 1 + int64_t(assistBytesPerWork * double(stolen));
+    } else {
+      stolen = scanWork;
+      gp->gcAssistBytes += debtBytes;
+    }
+    work.bgScanCredit.fetch_sub(stolen, std::memory_order_relaxed);
+    scanWork -= stolen;
+    if (scanWork == 0) {
+      // We were able to steal all of the credit we needed.
+      return 0;
+    }
+  }
+
+  // Perform assist work (Go: gcAssistAlloc1 -> gcDrainN).
+  const int64_t t0 = nanotime();
+  int64_t objs = 0;
+  int64_t workDone = gcDrain(perP(getm()->p), scanWork, MarkedBy::Assist, &objs);
+  // Record that we did this much scan work.
+  gp->gcAssistBytes += 1 + int64_t(assistBytesPerWork * double(workDone));
+  const int64_t cost = scanCost(workDone, objs);
+  work.assistTime.fetch_add(simulated() ? cost : nanotime() - t0, std::memory_order_relaxed);
+  return simulated() ? cost : 0;
+}
+
+}  // namespace rt::gc

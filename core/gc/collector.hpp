@@ -1,0 +1,308 @@
+// The collector: Go's GC state (mgc.go `work`, `gcphase`, `writeBarrier`,
+// `gcController`) for one runtime, and the cycle that uses it.
+//
+// Lesson. A Go GC cycle, and where each step lives in this directory:
+//
+//   _GCoff        the program runs; spans are swept lazily (sweep.cpp)
+//      │  heapLive reaches the pacer's trigger (pacer.hpp), or runtime.GC()
+//      ▼
+//   sweep termination   STOP THE WORLD #1 (cycle.cpp gcStart)
+//      finish sweeping, compute the goal and worker split, turn the write
+//      barrier on (barrier.cpp), queue the roots, allocate black from now on
+//      ▼
+//   _GCmark       the world runs again. Background workers (workers.cpp)
+//      and allocating goroutines (assists, assist.cpp) take grey objects
+//      from gcWork buffers (gcwork.hpp) and scan them (mark.cpp: shade,
+//      greyobject, scanobject, gcDrain); stacks are scanned one goroutine at
+//      a time, never while it runs (stackscan.cpp)
+//      │  no grey object and no root left
+//      ▼
+//   mark termination    STOP THE WORLD #2 (cycle.cpp gcMarkDone,
+//      gcMarkTermination): drain what barriers shaded last, rescan stacks if
+//      the barrier needs it (Dijkstra), turn the barrier off, account, start
+//      a sweep cycle (sweepgen += 2), print the gctrace line
+//      ▼
+//   _GCoff        sweeping frees every unmarked slot as spans are reused
+//
+// With the STW marker (`gc --stw`), all of the marking happens inside the
+// first pause instead: simple, and the pause is as long as the mark.
+//
+// Both engines run this code. On real threads marking really runs in
+// parallel with the goroutines; on the simulator every scan costs virtual
+// time (CostModel), so a cycle can be stepped event by event.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gc/gcwork.hpp"
+#include "gc/object.hpp"
+#include "gc/pacer.hpp"
+#include "gc/roots.hpp"
+#include "mem/mcache.hpp"
+#include "mem/mheap.hpp"
+#include "mem/memstats.hpp"
+
+namespace rt {
+class Runtime;
+struct P;
+}  // namespace rt
+
+namespace rt::gc {
+
+// Go: runtime/mgc.go _GCoff, _GCmark, _GCmarktermination.
+enum class GCPhase : uint32_t { Off = 0, Mark = 1, MarkTermination = 2 };
+const char* gcPhaseName(GCPhase p);  // "_GCoff"
+
+// The write barrier, selectable for the course's experiments (barrier.cpp).
+enum class BarrierKind : uint8_t { Hybrid, Dijkstra, Yuasa, None };
+const char* barrierName(BarrierKind b);
+bool parseBarrier(std::string_view s, BarrierKind* out);
+
+// The course's two markers.
+enum class Marker : uint8_t { Concurrent, STW };
+
+// Who greyed an object: the coverage statistics of one cycle.
+enum class MarkedBy : uint8_t { Roots, Worker, Assist, Barrier, Termination, Allocation };
+inline constexpr int kNumMarkedBy = 6;
+const char* markedByName(MarkedBy b);
+
+// What a cycle costs in virtual time on the simulator. Go marks about
+// 1-2 MB per ms of CPU (mgcmark.go maxObletBytes comment); the lab uses
+// 1 ns per scanned byte plus a little per object and per pause.
+struct CostModel {
+  int64_t scanNsPerByte = 1;
+  int64_t objectNs = 20;
+  int64_t sweepTermNs = 20'000;   // STW #1 before finishsweep's work
+  int64_t markTermNs = 30'000;    // STW #2 before its work
+  int64_t sweepSpanNs = 500;      // per span swept in a pause
+  int64_t drainBudgetBytes = 4096;  // scan work per worker step (one event on the timeline)
+  int64_t allocNs = 25;           // one mallocgc, charged in batches of allocBatchNs
+  int64_t allocBatchNs = 2000;
+};
+
+struct GcConfig {
+  Marker marker = Marker::Concurrent;
+  BarrierKind barrier = BarrierKind::Hybrid;
+  int32_t gogc = 100;              // GOGC; < 0 is GOGC=off
+  int64_t memoryLimit = maxInt64;  // GOMEMLIMIT (bytes)
+  bool gctrace = false;            // GODEBUG=gctrace=1
+  bool gcpacertrace = false;       // GODEBUG=gcpacertrace=1
+  bool verifyEachCycle = false;    // run the verifier at every mark termination
+  bool recordStores = false;       // keep the pointer-store log the verifier explains losses with
+  uint32_t nglobals = 64;
+  // Start background mark workers each cycle. Off, the mark advances only
+  // through assists and explicit steps (tests, and stepping by hand).
+  bool backgroundWorkers = true;
+  CostModel cost;
+};
+
+// A pointer store seen by the write barrier while marking, for the
+// verifier's "which event hid it". Slot: object `obj` word `word`, or
+// global `word` when obj == 0.
+struct StoreRecord {
+  int64_t when = 0;
+  uint64_t goid = 0;
+  uintptr obj = 0;
+  uint32_t word = 0;
+  uintptr oldval = 0, newval = 0;
+  bool objWasBlack = false;  // the object had been scanned already
+};
+
+// One finished cycle, for gctrace, MemStats and the lab's reports.
+struct CycleStats {
+  uint32_t numgc = 0;
+  bool forced = false;
+  Marker marker = Marker::Concurrent;
+  BarrierKind barrier = BarrierKind::Hybrid;
+  int64_t tSweepTerm = 0, tMark = 0, tMarkTerm = 0, tEnd = 0;
+  int64_t pauseSweepTermNs = 0, pauseMarkTermNs = 0;
+  int64_t assistTimeNs = 0, dedicatedTimeNs = 0, fractionalTimeNs = 0, idleTimeNs = 0;
+  int64_t rescanNs = 0;          // Dijkstra's stack re-scan inside STW #2
+  uint64_t rescannedStacks = 0;
+  uint64_t heap0 = 0, heap1 = 0, heap2 = 0, goal = 0, stacks = 0, globals = 0;
+  int procs = 1;
+  uint64_t markedObjects[kNumMarkedBy] = {};
+  uint64_t markedBytes[kNumMarkedBy] = {};
+  uint64_t lost = 0;             // verifier: reachable objects left white
+  std::string gctrace;           // the line, as GODEBUG=gctrace=1 prints it
+};
+
+// Per-P GC state (Go keeps these in the p struct: mcache, gcw,
+// gcFractionalMarkTime, gcAssistTime...).
+struct PerP {
+  mem::mcache* mcache = nullptr;
+  gcWork gcw;
+  int64_t fractionalMarkTime = 0;
+  uint64_t markedObjects[kNumMarkedBy] = {};
+  uint64_t markedBytes[kNumMarkedBy] = {};
+  int64_t stackScanWork = 0, globalsScanWork = 0;
+  // Simulator: the cost of allocations not yet charged as virtual time.
+  int64_t allocDebtNs = 0;
+};
+
+class Collector {
+ public:
+  // Attaches to rt (rt->gcState). Goroutines of rt then allocate from this
+  // collector's heap through gc::New.
+  Collector(Runtime* rt, GcConfig cfg);
+  ~Collector();
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  // The collector of the running goroutine's runtime.
+  static Collector* current();
+
+  Runtime* const rt;
+  GcConfig cfg;
+  mem::mheap heap;
+  Globals globals;
+  gcControllerState gcController;
+
+  // Go: gcphase, writeBarrier.enabled, gcBlackenEnabled. Changed only with
+  // the world stopped; relaxed loads by mutators are published by the
+  // restart of the world.
+  std::atomic<GCPhase> gcphase{GCPhase::Off};
+  std::atomic<bool> writeBarrierEnabled{false};
+  std::atomic<bool> gcBlackenEnabled{false};
+  // The heap size that starts the next cycle (the pacer's trigger),
+  // recomputed at every mark termination and GOGC change.
+  std::atomic<uint64_t> trigger_{defaultHeapMinimum};
+
+  // --- Allocation (alloc.cpp) ---
+  // Go: mallocgc for a typed object, on P pp for goroutine gp: zeroed,
+  // header written, allocated black while marking. 0 if out of memory.
+  uintptr mallocgc(const Type* t, P* pp);
+  // The heap is exhausted: end the run ("runtime: out of memory") and give
+  // the goroutine a block outside the heap so it reaches its safe point.
+  uintptr outOfMemory(uintptr size);
+  // Go: gcTrigger{kind: gcTriggerHeap}.test().
+  bool heapTriggered() const;
+  PerP& perP(P* pp);
+
+  // --- Marking (mark.cpp) ---
+  // Go: greyobject — mark obj (slot idx of span s); queue it if it has
+  // pointers. True if this call marked it.
+  bool greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, MarkedBy by);
+  // Go: shade — grey the object p points into, if any.
+  void shade(uintptr p, PerP& pp, MarkedBy by);
+  // Go: scanobject — grey everything obj points to; returns bytes scanned.
+  uintptr scanobject(uintptr obj, PerP& pp, MarkedBy by);
+  // Go: scanstack — grey everything a goroutine's frames point to.
+  uintptr scanstack(G* gp, PerP& pp, MarkedBy by);
+  // Go: markroot for the globals (the data/BSS root jobs).
+  uintptr markrootGlobals(PerP& pp, MarkedBy by);
+  // Go: gcDrain / gcDrainN — scan until about `budget` bytes of scan work
+  // are done (or no work is left). Returns the scan work done (bytes) and
+  // adds the objects and stacks scanned to *objects.
+  int64_t gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objects = nullptr);
+  // Virtual nanoseconds that scanning `bytes` in `objects` costs.
+  int64_t scanCost(int64_t bytes, int64_t objects) const {
+    return bytes * cfg.cost.scanNsPerByte + objects * cfg.cost.objectNs;
+  }
+  // True if every root job is claimed and no grey object is queued globally.
+  bool noGlobalWork() const;
+
+  // --- Stacks (stackscan.cpp) ---
+  // Claim and scan gp's stack for this cycle if nobody has.
+  bool tryScanStack(G* gp, PerP& pp, MarkedBy by);
+  static void beforeResume(void* self, G* gp);  // Runtime::gcBeforeResume
+
+  // --- Write barrier (barrier.cpp) ---
+  // Go: the compiler's write barrier before *slot = val (slot: word `word`
+  // of obj, or global `word` when obj == 0).
+  void writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val);
+
+  // --- The cycle (cycle.cpp) ---
+  // Go: gcStart's stop-the-world body (sweep termination, and with the STW
+  // marker the whole mark). Returns the pause's virtual cost.
+  int64_t sweepTermination(bool forced);
+  // Go: gcMarkDone + gcMarkTermination's stop-the-world body.
+  int64_t markTermination();
+  // Claimed by the one goroutine that will stop the world to start or end
+  // a cycle; others go on (Go: work.startSema / work.markDoneSema).
+  std::atomic<bool> startPending{false};
+  std::atomic<bool> markDonePending{false};
+  // Hands the calling goroutine's M a stop-the-world that runs
+  // sweepTermination (the caller won startPending).
+  void requestCycleStart(bool forced);
+  // The same for mark termination (the caller won markDonePending).
+  void requestMarkTermination();
+  // Go: gcAssistAlloc — pay for `size` bytes in scan work while marking.
+  // Returns the virtual time it cost (0 on real threads: it was real time).
+  int64_t gcAssistAlloc(G* gp, uintptr size);
+
+  // --- Sweeping (sweep.cpp) ---
+  // Go: sweepone — sweep one unswept span; false if none is left.
+  bool sweepone();
+  // Go: finishsweep_m — sweep everything (world stopped). Returns spans swept.
+  uint64_t finishsweep();
+
+  // --- Verification (verify.cpp) ---
+  // Run with the world stopped at the end of mark. Returns the report
+  // (empty when nothing is wrong) and counts the lost objects.
+  std::string verify(uint64_t* lost);
+
+  // --- State of the cycle (Go: work) ---
+  struct Work {
+    uint32_t cycles = 0;            // Go: work.cycles — completed + in progress
+    std::atomic<uint32_t> stackGen{0};  // 2*cycles: G::gcscangen when scanned
+    std::atomic<uint32_t> markrootNext{0};
+    uint32_t markrootJobs = 0;
+    std::vector<G*> stackRoots;     // Gs that existed at sweep termination
+    std::atomic<uint64_t> bytesMarked{0};
+    std::atomic<int64_t> heapScanWork{0};
+    std::atomic<int64_t> assistTime{0}, dedicatedTime{0}, fractionalTime{0}, idleTime{0};
+    std::atomic<int64_t> bgScanCredit{0};  // Go: gcController.bgScanCredit
+    std::atomic<int32_t> workersRunning{0};
+    bool userForced = false;
+    CycleStats cur;
+  } work;
+  WorkPool pool;
+
+  // Finished cycles and Go's MemStats GC fields.
+  std::mutex statsLock;
+  std::vector<CycleStats> history;   // every cycle (the lab's `gc` report)
+  uint64_t pauseNs[256] = {}, pauseEnd[256] = {};
+  uint64_t pauseTotalNs = 0, lastGC = 0;
+  std::atomic<uint32_t> numGC{0};  // completed cycles (read by runtime.GC() waiters)
+  uint32_t numForcedGC = 0;
+  int64_t gcCpuNs = 0;               // total GC CPU time, for the gctrace %
+  std::string lastVerify;            // the verifier's last report
+
+  // Pointer stores while marking (cfg.recordStores).
+  std::mutex storesLock;
+  std::vector<StoreRecord> stores;
+
+  // Runtime.GC() waiters: readied when the cycle they wait for ends.
+  std::mutex waitersLock;
+  GQueue gcWaiters;
+
+  // MemStats with the GC fields filled in. World stopped.
+  void readMemStats(mem::MemStats* m);
+  // Scannable bytes in all goroutine stacks (root frames) and in globals.
+  uint64_t stackBytes() const;
+  uint64_t globalBytes() const { return uint64_t(globals.n) * 8; }
+  bool simulated() const;
+  int64_t nanotime() const;
+
+ private:
+  // Indexed by P id; created on first use (any P up to _MaxGomaxprocs).
+  std::atomic<PerP*> perP_[1024] = {};
+  std::mutex perPLock_;
+  std::atomic<int> sweepClass_{0};
+  bool startForced_ = false;  // under startPending
+  std::vector<void*> oomBlocks_;  // memory handed out after the heap ran out
+  static void startCycleStopped(void* self);
+  void startWorkers();
+  void startBgSweep();
+  // gcMarkTermination's accounting and output, after the mark is complete.
+  void finishCycle(int64_t pauseStart, int64_t* cost);
+  friend struct MarkWorker;
+};
+
+}  // namespace rt::gc

@@ -1,0 +1,316 @@
+// The GC cycle: Go's gcStart, gcMarkDone and gcMarkTermination.
+//
+// Each function here runs with the world stopped, on the M of the goroutine
+// that asked (an allocation that crossed the trigger, runtime.GC(), or the
+// mark worker that found no work left): see Handoff::StopTheWorld in
+// core/sched/proc.cpp. They return what the pause costs in virtual time on
+// the simulator (its work is instantaneous there; the M then waits that
+// long with the world still stopped).
+#include <algorithm>
+
+#include "gc/collector.hpp"
+#include "gc/gctrace.hpp"
+#include "gc/type.hpp"
+#include "sched/goroutine.hpp"
+#include "sched/m.hpp"
+#include "sched/proc.hpp"
+#include "sched/runtime.hpp"
+
+namespace rt::gc {
+
+const char* gcPhaseName(GCPhase p) {
+  switch (p) {
+    case GCPhase::Off: return "_GCoff";
+    case GCPhase::Mark: return "_GCmark";
+    case GCPhase::MarkTermination: return "_GCmarktermination";
+  }
+  return "?";
+}
+
+const char* markedByName(MarkedBy b) {
+  switch (b) {
+    case MarkedBy::Roots: return "roots";
+    case MarkedBy::Worker: return "workers";
+    case MarkedBy::Assist: return "assists";
+    case MarkedBy::Barrier: return "barrier";
+    case MarkedBy::Termination: return "termination";
+    case MarkedBy::Allocation: return "allocation";
+  }
+  return "?";
+}
+
+namespace {
+
+// The end of a pause that started at `start` and cost `cost` virtual ns: on
+// the simulator the clock stands still during the work, so it is start+cost;
+// on real threads it is now.
+int64_t endOfPause(const Collector* c, int64_t start, int64_t cost) {
+  return c->simulated() ? start + cost : c->nanotime();
+}
+
+// Clears a "someone is stopping the world for this" flag when the pause's
+// work is done, however it ends.
+struct ClearOnExit {
+  std::atomic<bool>* f;
+  ~ClearOnExit() { f->store(false, std::memory_order_release); }
+};
+
+}  // namespace
+
+// Go: runtime/mgc.go gcStart, from stopTheWorldWithSema to startTheWorld.
+int64_t Collector::sweepTermination(bool forced) {
+  ClearOnExit clear{&startPending};
+  if (gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return 0;
+
+  const int64_t start = nanotime();
+  work.cur = CycleStats{};
+  CycleStats& cs = work.cur;
+  cs.tSweepTerm = start;
+  cs.forced = forced;
+  cs.marker = cfg.marker;
+  cs.barrier = cfg.barrier;
+  cs.procs = rt->gomaxprocs.load();
+  int64_t cost = cfg.cost.sweepTermNs;
+
+  // Go: finishsweep_m — "Sweep all spans eagerly."
+  cost += int64_t(finishsweep()) * cfg.cost.sweepSpanNs;
+
+  work.cycles++;
+  work.stackGen.store(2 * work.cycles, std::memory_order_relaxed);
+  work.userForced = forced;
+  const uint64_t heapLive = heap.stats.heapLive.load();
+  cs.heap0 = heapLive;
+
+  // Go: gcController.startCycle.
+  gcController.globalsScan = globalBytes();
+  gcController.maxStackScan = stackBytes();
+  std::string pacer = gcController.startCycle(heapLive, cs.procs, heapLive);
+  if (cfg.gcpacertrace) rt->print(pacer + "\n");
+  cs.goal = gcController.heapGoal();
+
+  // Go: gcResetMarkState + gcMarkRootPrepare: the roots are the globals
+  // and the stack of every goroutine that exists now.
+  work.bytesMarked.store(0, std::memory_order_relaxed);
+  work.heapScanWork.store(0, std::memory_order_relaxed);
+  for (auto* t : {&work.assistTime, &work.dedicatedTime, &work.fractionalTime, &work.idleTime, &work.bgScanCredit})
+    t->store(0, std::memory_order_relaxed);
+  for (auto& a : perP_) {
+    PerP* ps = a.load(std::memory_order_relaxed);
+    if (!ps) continue;
+    ps->gcw.bytesMarked = 0;
+    ps->gcw.heapScanWork = 0;
+    ps->stackScanWork = ps->globalsScanWork = 0;
+    ps->fractionalMarkTime = 0;
+    std::fill(std::begin(ps->markedObjects), std::end(ps->markedObjects), 0);
+    std::fill(std::begin(ps->markedBytes), std::end(ps->markedBytes), 0);
+  }
+  work.stackRoots.clear();
+  {
+    std::lock_guard<std::mutex> g(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      gp->gcAssistBytes = 0;
+      Gstatus st = readgstatus(gp);
+      if (st != Gstatus::Dead && st != Gstatus::Idle) work.stackRoots.push_back(gp);
+    }
+  }
+  work.markrootJobs = 1 + static_cast<uint32_t>(work.stackRoots.size());
+  work.markrootNext.store(0, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> g(storesLock);
+    stores.clear();
+  }
+
+  // Go: setGCPhase(_GCmark) — write barrier on, allocate black.
+  gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
+  writeBarrierEnabled.store(true, std::memory_order_relaxed);
+  PerP& mine = perP(getm()->p);
+  // Go: gcMarkTinyAllocs — the current tiny blocks are reachable through
+  // objects the mcaches hand out next; mark them.
+  for (auto& a : perP_) {
+    PerP* ps = a.load(std::memory_order_relaxed);
+    if (ps && ps->mcache->tiny != 0) shade(ps->mcache->tiny, mine, MarkedBy::Roots);
+  }
+
+  if (cfg.marker == Marker::STW) {
+    // The simple marker: the whole mark inside this pause.
+    int64_t objs = 0;
+    int64_t scanned = gcDrain(mine, maxInt64, MarkedBy::Worker, &objs);
+    cost += scanCost(scanned, objs);
+    cs.tMark = cs.tMarkTerm = endOfPause(this, start, cost);
+    cs.pauseSweepTermNs = cs.tMark - start;
+    finishCycle(cs.tMarkTerm, &cost);
+    return cost;
+  }
+  cs.tMark = endOfPause(this, start, cost);
+  cs.pauseSweepTermNs = cs.tMark - start;
+  // Go: gcBlackenEnabled = 1, and the background workers start (Go keeps
+  // one parked worker goroutine per P; the lab starts the cycle's workers).
+  gcBlackenEnabled.store(true, std::memory_order_relaxed);
+  rt->gcStackBarrier.store(true, std::memory_order_release);
+  startWorkers();
+  return cost;
+}
+
+// Go: runtime/mgc.go gcMarkDone (the ragged barrier and the re-check) and
+// gcMarkTermination, in one pause.
+int64_t Collector::markTermination() {
+  ClearOnExit clear{&markDonePending};
+  if (gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return 0;
+  const int64_t start = nanotime();
+  work.cur.tMarkTerm = start;
+  int64_t cost = cfg.cost.markTermNs;
+  gcBlackenEnabled.store(false, std::memory_order_relaxed);
+  // Go: setGCPhase(_GCmarktermination)
+  gcphase.store(GCPhase::MarkTermination, std::memory_order_relaxed);
+  PerP& mine = perP(getm()->p);
+
+  // Go's gcMarkDone flushes every P's gcWork and write-barrier buffer
+  // (forEachP) and goes back to concurrent marking if that found work.
+  // Named simplification: the lab drains what it finds here, in the pause.
+  for (auto& a : perP_)
+    if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.dispose();
+  int64_t objs = 0;
+  // Stacks nobody scanned yet (goroutines that neither ran nor were reached).
+  {
+    std::lock_guard<std::mutex> g(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink)
+      if (readgstatus(gp) != Gstatus::Dead && tryScanStack(gp, mine, MarkedBy::Termination)) objs++;
+  }
+  if (cfg.barrier == BarrierKind::Dijkstra) {
+    // Dijkstra's barrier leaves stacks grey: re-scan all of them, world
+    // stopped (what Go 1.5-1.7 did, and why Go 1.8 replaced the barrier).
+    const int64_t t0 = nanotime();
+    int64_t bytes = 0;
+    std::lock_guard<std::mutex> g(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      if (readgstatus(gp) == Gstatus::Dead) continue;
+      bytes += int64_t(scanstack(gp, mine, MarkedBy::Termination));
+      work.cur.rescannedStacks++;
+    }
+    int64_t rescanCost = scanCost(bytes, int64_t(work.cur.rescannedStacks));
+    cost += rescanCost;
+    work.cur.rescanNs = simulated() ? rescanCost : nanotime() - t0;
+  }
+  cost += scanCost(gcDrain(mine, maxInt64, MarkedBy::Termination, &objs), objs);
+  finishCycle(start, &cost);
+  return cost;
+}
+
+// Go: runtime/mgc.go gcMarkTermination (after the mark is complete) and gcSweep.
+void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
+  CycleStats& cs = work.cur;
+  // The verifier runs before the marks become allocation bits. With no
+  // barrier it always runs: it is what keeps a lost object from being freed.
+  if (cfg.verifyEachCycle || cfg.barrier == BarrierKind::None) {
+    std::string report = verify(&cs.lost);
+    std::lock_guard<std::mutex> g(statsLock);
+    lastVerify = report;
+  }
+
+  // Totals of the cycle.
+  uint64_t marked = work.bytesMarked.load(std::memory_order_relaxed);
+  int64_t heapScan = work.heapScanWork.load(std::memory_order_relaxed), stackScan = 0, globalsScan = 0;
+  for (auto& a : perP_) {
+    PerP* ps = a.load(std::memory_order_relaxed);
+    if (!ps) continue;
+    marked += ps->gcw.bytesMarked;
+    heapScan += ps->gcw.heapScanWork;
+    stackScan += ps->stackScanWork;
+    globalsScan += ps->globalsScanWork;
+    for (int i = 0; i < kNumMarkedBy; i++) {
+      cs.markedObjects[i] += ps->markedObjects[i];
+      cs.markedBytes[i] += ps->markedBytes[i];
+    }
+  }
+  cs.heap1 = heap.stats.heapLive.load();
+  cs.heap2 = marked;
+  cs.stacks = uint64_t(stackScan);
+  cs.globals = uint64_t(globalsScan);
+  cs.assistTimeNs = work.assistTime.load(std::memory_order_relaxed);
+  cs.dedicatedTimeNs = work.dedicatedTime.load(std::memory_order_relaxed);
+  cs.fractionalTimeNs = work.fractionalTime.load(std::memory_order_relaxed);
+  cs.idleTimeNs = work.idleTime.load(std::memory_order_relaxed);
+
+  gcControllerState::CycleEnd e;
+  e.heapLive = cs.heap1;
+  e.heapMarked = marked;
+  e.heapScanWork = heapScan;
+  e.stackScanWork = stackScan;
+  e.globalsScanWork = globalsScan;
+  e.markDurationNs = cs.tMarkTerm - cs.tMark;
+  e.assistTimeNs = cs.assistTimeNs;
+  e.idleMarkTimeNs = cs.idleTimeNs;
+  e.procs = cs.procs;
+  std::string pacer = gcController.endCycle(e);
+  if (cfg.gcpacertrace) rt->print(pacer + "\n");
+
+  // Go: setGCPhase(_GCoff), then gcSweep: flush every mcache (their spans
+  // become unswept when sweepgen moves) and start the sweep cycle.
+  gcphase.store(GCPhase::Off, std::memory_order_relaxed);
+  writeBarrierEnabled.store(false, std::memory_order_relaxed);
+  rt->gcStackBarrier.store(false, std::memory_order_release);
+  for (auto& a : perP_)
+    if (PerP* ps = a.load(std::memory_order_relaxed)) ps->mcache->releaseAll();
+  heap.startSweepCycle();
+  // Go: gcController.resetLive — the live heap is what was marked.
+  heap.stats.heapLive.v.store(int64_t(marked), std::memory_order_relaxed);
+  const uint64_t goal = gcController.heapGoal();
+  trigger_.store(gcController.trigger(goal), std::memory_order_relaxed);
+  startBgSweep();
+
+  cs.tEnd = endOfPause(this, pauseStart, *cost);
+  cs.pauseMarkTermNs = cs.tEnd - pauseStart;
+  const int stwprocs = cs.procs;
+  const int64_t gcCpu = stwprocs * (cs.pauseSweepTermNs + cs.pauseMarkTermNs) + cs.assistTimeNs +
+                        cs.dedicatedTimeNs + cs.fractionalTimeNs + cs.idleTimeNs;
+
+  std::lock_guard<std::mutex> g(statsLock);
+  gcCpuNs += gcCpu;
+  numGC++;
+  cs.numgc = numGC;
+  if (cs.forced) numForcedGC++;
+  // Go: memstats.pause_ns — a circular buffer of the last 256 cycles'
+  // stop-the-world time (both pauses of a cycle together, as in Go).
+  const uint64_t pause = uint64_t(cs.pauseSweepTermNs + cs.pauseMarkTermNs);
+  pauseTotalNs += pause;
+  pauseNs[(numGC + 255) % 256] = pause;
+  pauseEnd[(numGC + 255) % 256] = uint64_t(cs.tEnd);
+  lastGC = uint64_t(cs.tEnd);
+
+  GcTraceLine l;
+  l.numgc = cs.numgc;
+  l.sinceStartNs = cs.tSweepTerm - rt->starttime;
+  const int64_t elapsed = cs.tEnd - rt->starttime;
+  l.utilPercent = elapsed > 0 ? int(double(gcCpuNs) / (double(elapsed) * cs.procs) * 100) : 0;
+  l.sweepTermNs = cs.pauseSweepTermNs;
+  l.markNs = cs.tMarkTerm - cs.tMark;
+  l.markTermNs = cs.pauseMarkTermNs;
+  l.sweepTermCpuNs = stwprocs * cs.pauseSweepTermNs;
+  l.assistCpuNs = cs.assistTimeNs;
+  l.backgroundCpuNs = cs.dedicatedTimeNs + cs.fractionalTimeNs;
+  l.idleCpuNs = cs.idleTimeNs;
+  l.markTermCpuNs = stwprocs * cs.pauseMarkTermNs;
+  l.heap0 = cs.heap0;
+  l.heap1 = cs.heap1;
+  l.heap2 = cs.heap2;
+  l.goal = cs.goal;
+  l.stacks = cs.stacks;
+  l.globals = cs.globals;
+  l.procs = cs.procs;
+  l.forced = cs.forced;
+  cs.gctrace = formatGcTrace(l);
+  if (cfg.gctrace) rt->print(cs.gctrace + "\n");
+  if (history.size() >= 4096) history.erase(history.begin());
+  history.push_back(cs);
+
+  // Wake the goroutines waiting in runtime.GC() for this cycle.
+  GQueue ready;
+  {
+    std::lock_guard<std::mutex> w(waitersLock);
+    ready = gcWaiters;
+    gcWaiters = GQueue{};
+  }
+  while (G* gp = ready.pop()) goready(gp);
+}
+
+}  // namespace rt::gc

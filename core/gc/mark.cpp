@@ -1,0 +1,113 @@
+// Marking: shade, greyobject, scanobject, scanstack, gcDrain.
+//
+// Lesson. Tri-color marking in four functions:
+//   white  not marked (yet): garbage if still white when marking ends
+//   grey   marked, and queued in a gcWork: its fields are still to be scanned
+//   black  marked and scanned (or marked and noscan: nothing to scan)
+// greyobject turns white into grey (one atomic bit in the span's gcmarkBits,
+// then a push); scanobject turns grey into black by greying every object the
+// grey one points to. gcDrain repeats that until no grey object is left.
+// Marking is done when no grey object remains anywhere: everything black
+// is reachable, everything white is garbage — provided the mutator never
+// hid a white object behind a black one, which is the write barrier's job.
+#include "gc/collector.hpp"
+#include "gc/type.hpp"
+#include "sched/g.hpp"
+
+namespace rt::gc {
+
+// Go: runtime/mgcmark.go greyobject
+bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, MarkedBy by) {
+  // If marked we have nothing to do.
+  if (!s->gcmarkBits->tryMark(idx)) return false;
+  pp.gcw.bytesMarked += s->elemsize;
+  pp.markedObjects[int(by)]++;
+  pp.markedBytes[int(by)] += s->elemsize;
+  // If this is a noscan object, fast-track it to black instead of greying it.
+  if (s->spanclass.noscan()) return true;
+  // Queue the obj for scanning.
+  pp.gcw.put(obj);
+  return true;
+}
+
+// Go: runtime/mgcmark.go shade
+void Collector::shade(uintptr p, PerP& pp, MarkedBy by) {
+  mem::mspan* s;
+  uintptr idx;
+  if (uintptr obj = findObject(&heap, p, &s, &idx)) greyobject(obj, s, idx, pp, by);
+}
+
+// Go: runtime/mgcmark.go scanobject. Go splits objects over 128 KB into
+// oblets to bound the time one scan takes; the lab's objects are small.
+uintptr Collector::scanobject(uintptr b, PerP& pp, MarkedBy by) {
+  const Type* t = typeOf(b);
+  if (t == nullptr) return 0;  // allocated but its header not yet published: nothing to scan
+  // Go counts scan work up to the last pointer word (ptrdata).
+  for (uint32_t i = 0; i < t->ptrwords; i++) {
+    if (!t->isPointer(i)) continue;
+    uintptr obj = loadField(b, i);
+    if (obj != 0) shade(obj, pp, by);
+  }
+  uintptr scanned = kHeaderSize + uintptr(t->ptrwords) * 8;
+  pp.gcw.heapScanWork += int64_t(scanned);
+  return scanned;
+}
+
+// Go: runtime/mgcmark.go scanstack (the frames' pointer slots).
+uintptr Collector::scanstack(G* gp, PerP& pp, MarkedBy by) {
+  uintptr scanned = 0;
+  for (GcRootFrame* f = gp->gcroots; f; f = f->next) {
+    for (uint32_t i = 0; i < f->n; i++)
+      if (f->slots[i] != 0) shade(f->slots[i], pp, by);
+    scanned += uintptr(f->n) * 8;
+  }
+  pp.stackScanWork += int64_t(scanned);
+  return scanned;
+}
+
+// Go: runtime/mgcmark.go markrootBlock for the data and BSS segments.
+uintptr Collector::markrootGlobals(PerP& pp, MarkedBy by) {
+  for (uint32_t i = 0; i < globals.n; i++)
+    if (uintptr p = globals.slots[i].load(std::memory_order_acquire)) shade(p, pp, by);
+  pp.globalsScanWork += int64_t(globalBytes());
+  return globalBytes();
+}
+
+bool Collector::noGlobalWork() const {
+  return work.markrootNext.load(std::memory_order_acquire) >= work.markrootJobs && pool.fullEmpty();
+}
+
+// Go: runtime/mgcmark.go gcDrain / gcDrainN: root jobs first, then grey
+// objects, until the budget of scan work is spent or there is nothing left.
+int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objects) {
+  int64_t done = 0, nobj = 0;
+  // Drain root marking jobs.
+  while (done < budget && work.markrootNext.load(std::memory_order_relaxed) < work.markrootJobs) {
+    uint32_t job = work.markrootNext.fetch_add(1, std::memory_order_acq_rel);
+    if (job >= work.markrootJobs) break;
+    MarkedBy rootBy = by == MarkedBy::Termination ? by : MarkedBy::Roots;
+    if (job == 0) {
+      done += int64_t(markrootGlobals(pp, rootBy));
+    } else {
+      G* gp = work.stackRoots[job - 1];
+      if (tryScanStack(gp, pp, rootBy)) nobj++;
+    }
+  }
+  // Drain heap marking jobs.
+  while (done < budget) {
+    uintptr b = pp.gcw.tryGetFast();
+    if (b == 0) {
+      b = pp.gcw.tryGet();
+      if (b == 0) break;
+    }
+    done += int64_t(scanobject(b, pp, by));
+    nobj++;
+    // Go: "If the current wbuf is empty, share work" (gcw.balance when the
+    // global list is empty and this P has more than it needs).
+    if (pool.fullEmpty()) pp.gcw.balance();
+  }
+  if (objects) *objects += nobj;
+  return done;
+}
+
+}  // namespace rt::gc

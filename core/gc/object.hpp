@@ -1,0 +1,72 @@
+// Objects in the heap: the layout the collector and the mutator API share.
+//
+// Lesson. An object is a slot of an mspan (core/mem). Given any address the
+// GC must find the object around it (findObject): the span from the heap's
+// span map, then the slot index from the offset (one multiply, divMul). The
+// slot's mark bit lives in the span's gcmarkBits, at that index.
+//
+// An object whose type has pointers begins with an 8-byte header holding its
+// Type*, and its fields follow:
+//
+//     base ─▶ ┌──────────┬─────────┬─────────┬─────┐
+//             │ Type*    │ word 0  │ word 1  │ ... │
+//             └──────────┴─────────┴─────────┴─────┘
+//
+// Go 1.22+ does exactly this for objects over 512 bytes ("malloc headers",
+// internal/runtime/gc/malloc.go MallocHeaderSize); smaller ones keep their
+// pointer bits in the span instead. Named simplification: the lab uses the
+// header for every object with pointers, so scanobject reads one format.
+// Noscan objects have no header and are never scanned.
+//
+// A pointer field holds the address of another object's base, or 0. Fields
+// are read and written with atomic instructions because on the real engine
+// a mark worker reads them while mutators write them (Go relies on word
+// stores being atomic on every platform it supports).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "mem/mheap.hpp"
+#include "mem/mspan.hpp"
+
+namespace rt::gc {
+
+struct Type;
+using uintptr = rt::mem::uintptr;
+
+inline constexpr uintptr kHeaderSize = 8;
+
+// A heap object, seen from outside: the address of its base.
+using Obj = void*;
+
+inline uintptr* fieldAddr(uintptr base, uint32_t word) { return reinterpret_cast<uintptr*>(base + kHeaderSize) + word; }
+
+// acquire: pairs with the release store in storeField, so whoever reads a
+// pointer also sees the header and fields written before it was published.
+inline uintptr loadField(uintptr base, uint32_t word) {
+  return __atomic_load_n(fieldAddr(base, word), __ATOMIC_ACQUIRE);
+}
+inline void storeField(uintptr base, uint32_t word, uintptr v) {
+  __atomic_store_n(fieldAddr(base, word), v, __ATOMIC_RELEASE);
+}
+inline const Type* typeOf(uintptr base) {
+  return reinterpret_cast<const Type*>(__atomic_load_n(reinterpret_cast<uintptr*>(base), __ATOMIC_ACQUIRE));
+}
+
+// Go: runtime/mbitmap.go findObject — the object containing p: its base,
+// span and index in the span. Returns 0 if p does not point into an
+// allocated slot of an in-use span of h (Go would throw on a bad pointer;
+// the lab's fields only ever hold object bases or 0, so 0 means "nil").
+inline uintptr findObject(mem::mheap* h, uintptr p, mem::mspan** sp, uintptr* objIndex) {
+  if (p == 0) return 0;
+  mem::mspan* s = h->spanOf(p);
+  if (s == nullptr) return 0;
+  uintptr idx = s->objIndex(p);
+  if (idx >= s->nelems) return 0;
+  *sp = s;
+  *objIndex = idx;
+  return s->base() + idx * s->elemsize;
+}
+
+}  // namespace rt::gc

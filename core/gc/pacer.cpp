@@ -1,0 +1,206 @@
+#include "gc/pacer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace rt::gc {
+
+// Go: runtime/mgcpacer.go (*gcControllerState).startCycle, the worker part.
+WorkerSplit workersFor(int procs) {
+  WorkerSplit w;
+  // Compute the background mark utilization goal. In general, this may not
+  // come out exactly. We round the number of dedicated workers so that the
+  // utilization is closest to 25%. For small GOMAXPROCS, this would
+  // introduce too much error, so we add fractional workers in that case.
+  double totalUtilizationGoal = double(procs) * gcBackgroundUtilization;
+  int dedicated = int(totalUtilizationGoal + 0.5);
+  double utilError = double(dedicated) / totalUtilizationGoal - 1;
+  const double maxUtilError = 0.3;
+  if (utilError < -maxUtilError || utilError > maxUtilError) {
+    // Rounding put us more than 30% off our goal. With gcBackgroundUtilization
+    // of 25%, this happens for GOMAXPROCS<=3 or GOMAXPROCS=6. Enable
+    // fractional workers to compensate.
+    if (double(dedicated) > totalUtilizationGoal) {
+      // Too many dedicated workers.
+      dedicated--;
+    }
+    w.fractionalUtilizationGoal = (totalUtilizationGoal - double(dedicated)) / double(procs);
+  }
+  w.dedicated = dedicated;
+  return w;
+}
+
+void gcControllerState::setGCPercent(int32_t pct) {
+  gcPercent = pct < 0 ? -1 : pct;
+  // Go: commit — heapMinimum = defaultHeapMinimum * GOGC/100.
+  heapMinimum = gcPercent < 0 ? defaultHeapMinimum : defaultHeapMinimum * uint64_t(gcPercent) / 100;
+}
+
+uint64_t gcControllerState::gcPercentHeapGoal() const {
+  uint64_t goal = ~uint64_t(0);
+  if (gcPercent >= 0)
+    goal = heapMarked + (heapMarked + lastStackScan + globalsScan) * uint64_t(gcPercent) / 100;
+  // Apply the minimum heap size here.
+  if (goal < heapMinimum) goal = heapMinimum;
+  return goal;
+}
+
+// Go: runtime/mgcpacer.go (*gcControllerState).memoryLimitHeapGoal (1.19).
+uint64_t gcControllerState::memoryLimitHeapGoal(uint64_t mappedReady, uint64_t heapFree, uint64_t heapAlloc) const {
+  if (memoryLimit == maxInt64) return ~uint64_t(0);
+  uint64_t limit = uint64_t(memoryLimit);
+  // Everything mapped that is neither free heap nor live heap is overhead
+  // the heap goal must leave room for.
+  uint64_t nonHeapMemory = mappedReady > heapFree + heapAlloc ? mappedReady - heapFree - heapAlloc : 0;
+  uint64_t overage = mappedReady > limit ? mappedReady - limit : 0;
+  const uint64_t memoryLimitHeapGoalHeadroom = 1 << 20;
+  if (nonHeapMemory + overage + memoryLimitHeapGoalHeadroom >= limit) return heapMarked;
+  uint64_t goal = limit - nonHeapMemory - overage - memoryLimitHeapGoalHeadroom;
+  return goal < heapMarked ? heapMarked : goal;
+}
+
+uint64_t gcControllerState::heapGoalWith(uint64_t mappedReady, uint64_t heapFree, uint64_t heapAlloc) const {
+  return std::min(gcPercentHeapGoal(), memoryLimitHeapGoal(mappedReady, heapFree, heapAlloc));
+}
+
+uint64_t gcControllerState::heapGoal() const { return gcPercentHeapGoal(); }
+
+double gcControllerState::consMark() const {
+  return *std::max_element(std::begin(consMarkHistory), std::end(consMarkHistory));
+}
+
+// Go: runtime/mgcpacer.go (*gcControllerState).commit, the runway part:
+// how many bytes the program allocates while the GC does last cycle's scan
+// work at gcGoalUtilization of the CPU.
+uint64_t gcControllerState::runway() const {
+  if (gcPercent < 0) return 0;
+  double scan = double(lastHeapScan + lastStackScan + globalsScan);
+  return uint64_t(consMark() * (1 - gcGoalUtilization) / gcGoalUtilization * scan);
+}
+
+// Go: runtime/mgcpacer.go (*gcControllerState).trigger
+uint64_t gcControllerState::trigger(uint64_t goal) const {
+  if (heapMarked >= goal) {
+    // The goal should never be smaller than heapMarked, but let's be
+    // defensive about it. The only reasonable trigger here is one that
+    // causes a continuous GC cycle at heapMarked.
+    return goal;
+  }
+  uint64_t minTrigger = heapMarked;
+  // Set the lower bound to at least 0.7 of the way from heapMarked to the goal.
+  uint64_t triggerLowerBound = (goal - heapMarked) / triggerRatioDen * minTriggerRatioNum + heapMarked;
+  if (minTrigger < triggerLowerBound) minTrigger = triggerLowerBound;
+  // For small heaps, set the max trigger point at 0.95 of the way from the
+  // live heap to the heap goal. For larger heaps, leave 4 MB of headroom.
+  uint64_t maxTrigger = (goal - heapMarked) / triggerRatioDen * maxTriggerRatioNum + heapMarked;
+  if (goal > defaultHeapMinimum && goal - defaultHeapMinimum > maxTrigger) maxTrigger = goal - defaultHeapMinimum;
+  if (maxTrigger < minTrigger) maxTrigger = minTrigger;
+  // Compute the trigger from our bounds and the runway.
+  uint64_t trigger;
+  uint64_t rw = runway();
+  if (rw > goal) trigger = minTrigger;
+  else trigger = goal - rw;
+  if (trigger < minTrigger) trigger = minTrigger;
+  if (trigger > maxTrigger) trigger = maxTrigger;
+  return trigger;
+}
+
+std::string goFloat(double v) {
+  // Go: runtime/print.go printfloat — "+d.dddddde+ddd".
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char sign = v < 0 ? '-' : '+';
+  double x = std::fabs(v);
+  int e = 0;
+  if (x != 0) {
+    e = int(std::floor(std::log10(x)));
+    x /= std::pow(10.0, e);
+    // Round to 7 significant digits; carry may give 10.000000.
+    x = std::round(x * 1e6) / 1e6;
+    if (x >= 10) {
+      x /= 10;
+      e++;
+    }
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%c%.6fe%c%03d", sign, x, e < 0 ? '-' : '+', e < 0 ? -e : e);
+  return buf;
+}
+
+std::string gcControllerState::startCycle(uint64_t heapLive, int procs, uint64_t heapScan) {
+  triggered = heapLive;
+  WorkerSplit w = workersFor(procs);
+  dedicatedMarkWorkersNeeded = w.dedicated;
+  fractionalUtilizationGoal = w.fractionalUtilizationGoal;
+  revise(heapLive, 0, heapScan);
+  uint64_t goal = heapGoal();
+  return "pacer: assist ratio=" + goFloat(assistWorkPerByte) + " (scan " + std::to_string(heapScan >> 20) +
+         " MB in " + std::to_string(triggered >> 20) + "->" + std::to_string(goal >> 20) + " MB) workers=" +
+         std::to_string(dedicatedMarkWorkersNeeded) + "+" + goFloat(fractionalUtilizationGoal);
+}
+
+// Go: runtime/mgcpacer.go (*gcControllerState).revise
+void gcControllerState::revise(uint64_t heapLive, int64_t work, uint64_t heapScan) {
+  int64_t goal = int64_t(std::min<uint64_t>(heapGoal(), uint64_t(maxInt64)));
+  int64_t extHeapGoal = goal;
+  // The expected scan work is computed as the amount of bytes scanned last
+  // GC cycle (both heap and stack), plus our estimate of globals work.
+  int64_t scanWorkExpected = int64_t(lastHeapScan + lastStackScan + globalsScan);
+  // maxScanWork is a worst-case estimate: all scannable memory is live.
+  int64_t maxScanWork = int64_t(heapScan + maxStackScan + globalsScan);
+  if (work > scanWorkExpected) {
+    // We've already done more scan work than expected: push the goal back,
+    // at most to the hard goal.
+    scanWorkExpected = maxScanWork;
+    int64_t hardGoal = gcPercent >= 0 ? int64_t((1.0 + double(gcPercent) / 100.0) * double(goal)) : goal;
+    extHeapGoal = hardGoal;
+  }
+  int64_t scanWorkRemaining = scanWorkExpected - work;
+  if (scanWorkRemaining < 1000) {
+    // We set a somewhat arbitrary lower bound on remaining scan work since
+    // if we aim a little high, we can miss by a little.
+    scanWorkRemaining = 1000;
+  }
+  int64_t heapRemaining = extHeapGoal - int64_t(heapLive);
+  if (heapRemaining <= 0) {
+    // This shouldn't happen, but if it does, avoid dividing by zero or
+    // setting the assist negative.
+    heapRemaining = 1;
+  }
+  assistWorkPerByte = double(scanWorkRemaining) / double(heapRemaining);
+  assistBytesPerWork = double(heapRemaining) / double(scanWorkRemaining);
+}
+
+std::string gcControllerState::endCycle(const CycleEnd& e) {
+  uint64_t goal = heapGoal();
+  // Go: endCycle — the cons/mark ratio of this cycle: bytes allocated
+  // during the mark per unit of scan work, scaled by CPU use.
+  double utilization = gcBackgroundUtilization;
+  if (e.markDurationNs > 0) {
+    utilization += double(e.assistTimeNs) / (double(e.markDurationNs) * e.procs);
+  }
+  double idleUtilization = 0;
+  if (e.markDurationNs > 0) idleUtilization = double(e.idleMarkTimeNs) / (double(e.markDurationNs) * e.procs);
+  int64_t scanWork = e.heapScanWork + e.stackScanWork + e.globalsScanWork;
+  double currentConsMark = 0;
+  if (scanWork > 0 && utilization < 1 && e.heapLive > triggered)
+    currentConsMark = double(e.heapLive - triggered) * (utilization + idleUtilization) / (double(scanWork) * (1 - utilization));
+  for (int i = 3; i > 0; i--) consMarkHistory[i] = consMarkHistory[i - 1];
+  consMarkHistory[0] = currentConsMark;
+
+  std::string line = "pacer: " + std::to_string(int(utilization * 100)) + "% CPU (" +
+                     std::to_string(int(gcGoalUtilization * 100)) + " exp.) for " + std::to_string(e.heapScanWork) +
+                     "+" + std::to_string(e.stackScanWork) + "+" + std::to_string(e.globalsScanWork) + " B work (" +
+                     std::to_string(lastHeapScan + lastStackScan + globalsScan) + " B exp.) in " +
+                     std::to_string(triggered) + " B -> " + std::to_string(e.heapLive) + " B (\xe2\x88\x86goal " +
+                     std::to_string(int64_t(e.heapLive) - int64_t(goal)) + ", cons/mark " + goFloat(currentConsMark) + ")";
+  // Go: resetLive and the scan-size bookkeeping of gcMarkTermination.
+  heapMarked = e.heapMarked;
+  lastHeapScan = uint64_t(e.heapScanWork);
+  lastStackScan = uint64_t(e.stackScanWork);
+  triggered = ~uint64_t(0);
+  return line;
+}
+
+}  // namespace rt::gc

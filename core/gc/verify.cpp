@@ -1,0 +1,174 @@
+// The verifier: did marking find everything reachable?
+//
+// Lesson. Go's GODEBUG=gccheckmark=1 re-runs the mark with the world
+// stopped, from the roots, using a separate set of bits, and throws if it
+// reaches an object the real mark left white. The lab does the same at the
+// end of every mark it is asked to check, and explains what it finds:
+//
+//   - every reachable object left white, with the chain of pointers from a
+//     root that reaches it, and the pointer stores (recorded by the write
+//     barrier while marking) that moved the pointer to it: typically a
+//     deletion from a not-yet-scanned object followed by an insertion into
+//     an already-black one — the lost-object pattern a barrier prevents;
+//   - every black object that points to a white one (the strong tri-color
+//     invariant, which must hold once no grey object is left).
+//
+// A lost object would be freed by the coming sweep while the program still
+// uses it. The verifier marks it, so the lab reports the loss instead of
+// corrupting its own heap.
+#include <algorithm>
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
+
+#include "gc/collector.hpp"
+#include "gc/type.hpp"
+#include "sched/runtime.hpp"
+#include "util/duration.hpp"
+
+namespace rt::gc {
+
+namespace {
+
+std::string hex(uintptr p) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(p));
+  return b;
+}
+
+std::string describe(uintptr obj) {
+  const Type* t = typeOf(obj);
+  return hex(obj) + (t ? " (" + t->name + ")" : " (noscan)");
+}
+
+// How an object was first reached in the verifier's walk.
+struct Parent {
+  uintptr from = 0;     // 0: a root
+  uint32_t word = 0;    // field of `from`, or root index
+  int rootKind = 0;     // 0 global, 1 stack (when from == 0)
+  uint64_t goid = 0;
+};
+
+}  // namespace
+
+std::string Collector::verify(uint64_t* lostOut) {
+  std::unordered_map<uintptr, Parent> seen;  // the checkmarks
+  std::vector<uintptr> stack;
+  auto reach = [&](uintptr p, Parent how) {
+    mem::mspan* s;
+    uintptr idx;
+    uintptr obj = findObject(&heap, p, &s, &idx);
+    if (obj == 0 || !seen.emplace(obj, how).second) return;
+    if (!s->spanclass.noscan()) stack.push_back(obj);
+  };
+  for (uint32_t i = 0; i < globals.n; i++)
+    if (uintptr p = globals.slots[i].load(std::memory_order_relaxed)) reach(p, Parent{0, i, 0, 0});
+  {
+    std::lock_guard<std::mutex> g(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      if (readgstatus(gp) == Gstatus::Dead) continue;
+      uint32_t slot = 0;
+      for (GcRootFrame* f = gp->gcroots; f; f = f->next)
+        for (uint32_t i = 0; i < f->n; i++, slot++)
+          if (f->slots[i]) reach(f->slots[i], Parent{0, slot, 1, gp->goid});
+    }
+  }
+  while (!stack.empty()) {
+    uintptr b = stack.back();
+    stack.pop_back();
+    const Type* t = typeOf(b);
+    if (!t) continue;
+    for (uint32_t i = 0; i < t->ptrwords; i++)
+      if (t->isPointer(i))
+        if (uintptr p = loadField(b, i)) reach(p, Parent{b, i, 0, 0});
+  }
+
+  // Reachable but white.
+  std::vector<uintptr> lost;
+  for (auto& [obj, how] : seen) {
+    mem::mspan* s;
+    uintptr idx;
+    findObject(&heap, obj, &s, &idx);
+    if (!s->gcmarkBits->isMarkedAtomic(idx)) lost.push_back(obj);
+  }
+  std::sort(lost.begin(), lost.end());
+  *lostOut = lost.size();
+
+  std::string out;
+  const size_t kShow = 3;
+  for (size_t k = 0; k < lost.size() && k < kShow; k++) {
+    uintptr obj = lost[k];
+    out += "verify: lost object " + describe(obj) + ": reachable, but left white by the mark\n";
+    // The chain from a root.
+    std::vector<std::string> chain;
+    for (uintptr cur = obj;;) {
+      const Parent& p = seen[cur];
+      if (p.from == 0) {
+        chain.push_back(p.rootKind == 0 ? "global[" + std::to_string(p.word) + "]"
+                                        : "G" + std::to_string(p.goid) + " stack slot " + std::to_string(p.word));
+        break;
+      }
+      chain.push_back(describe(p.from) + ".w" + std::to_string(p.word));
+      cur = p.from;
+      if (chain.size() > 64) break;
+    }
+    std::string path;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) path += *it + " -> ";
+    out += "  reached by: " + path + hex(obj) + "\n";
+    // The stores that moved it, from the write barrier's log.
+    std::lock_guard<std::mutex> g(storesLock);
+    int shown = 0;
+    for (const StoreRecord& r : stores) {
+      if (r.oldval != obj && r.newval != obj) continue;
+      std::string slot = r.obj ? describe(r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]";
+      std::string what = r.oldval == obj ? slot + " = " + (r.newval ? hex(r.newval) : "nil") + " (deleted the pointer to it)"
+                                         : slot + " = " + hex(obj) + (r.objWasBlack ? " (into an already marked object)" : "");
+      out += "  hidden by: G" + std::to_string(r.goid) + " at " + util::formatDuration(r.when - rt->starttime) + ": " +
+             what + "\n";
+      if (++shown == 6) break;
+    }
+    if (shown == 0 && !cfg.recordStores) out += "  (run with store recording to see which stores hid it)\n";
+  }
+  if (lost.size() > kShow) out += "verify: ... and " + std::to_string(lost.size() - kShow) + " more lost objects\n";
+
+  // No reachable black object may point to a white one. (An unreachable
+  // black object may: one allocated black and dropped, with a white object
+  // stored in it under a deletion barrier. Both are garbage.)
+  uint64_t violations = 0;
+  std::string firstViolation;
+  heap.forEachSpan([&](mem::mspan* s) {
+    if (s->spanclass.noscan()) return;
+    for (uintptr i = 0; i < s->nelems; i++) {
+      if (!s->gcmarkBits->isMarkedAtomic(i) || !s->isAllocated(i)) continue;
+      uintptr b = s->base() + i * s->elemsize;
+      if (!seen.count(b)) continue;
+      const Type* t = typeOf(b);
+      if (!t) continue;
+      for (uint32_t w = 0; w < t->ptrwords; w++) {
+        if (!t->isPointer(w)) continue;
+        uintptr p = loadField(b, w);
+        mem::mspan* ts;
+        uintptr ti;
+        if (findObject(&heap, p, &ts, &ti) && !ts->gcmarkBits->isMarkedAtomic(ti)) {
+          if (violations++ == 0)
+            firstViolation = "verify: black object " + describe(b) + ".w" + std::to_string(w) + " points to white " + hex(p) + "\n";
+        }
+      }
+    }
+  });
+  if (violations) {
+    out += firstViolation;
+    if (violations > 1) out += "verify: " + std::to_string(violations) + " black-to-white pointers in all\n";
+  }
+
+  // Keep what the program can still reach: mark it, so sweep does not free it.
+  for (uintptr obj : lost) {
+    mem::mspan* s;
+    uintptr idx;
+    findObject(&heap, obj, &s, &idx);
+    s->gcmarkBits->tryMark(idx);
+  }
+  return out;
+}
+
+}  // namespace rt::gc

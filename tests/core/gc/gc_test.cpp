@@ -1,0 +1,248 @@
+// The collector end to end: ports of the logic of Go's GC tests
+// (runtime/gc_test.go), on both engines, with the verifier checking every
+// cycle that nothing reachable was left white.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "gc_harness.hpp"
+#include "sched/api.hpp"
+#include "support/scale.hpp"
+
+namespace rt::gc {
+namespace {
+
+using testing::GcRun;
+using testing::runWithGc;
+
+// type node struct { next *node; value int }
+const Type kNode("node", 2, {0});
+// type pair struct { left, right *pair; value int }
+const Type kPair("pair", 3, {0, 1});
+
+GcConfig verifying(Marker m = Marker::Concurrent) {
+  GcConfig c;
+  c.marker = m;
+  c.verifyEachCycle = true;
+  return c;
+}
+
+void expectNothingLost(const GcRun& r) {
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  for (const CycleStats& cs : r.history) EXPECT_EQ(cs.lost, 0u) << "gc " << cs.numgc << "\n" << r.lastVerify;
+  EXPECT_EQ(r.lastVerify, "");
+}
+
+struct EngineCase {
+  bool sim;
+  Marker marker;
+};
+class GcEngines : public ::testing::TestWithParam<EngineCase> {};
+
+std::string engineName(const ::testing::TestParamInfo<EngineCase>& i) {
+  return std::string(i.param.sim ? "Sim" : "Real") + (i.param.marker == Marker::STW ? "Stw" : "Concurrent");
+}
+
+INSTANTIATE_TEST_SUITE_P(Gc, GcEngines,
+                         ::testing::Values(EngineCase{true, Marker::STW}, EngineCase{true, Marker::Concurrent},
+                                           EngineCase{false, Marker::STW}, EngineCase{false, Marker::Concurrent}),
+                         engineName);
+
+// A list held by a global survives; the garbage allocated around it is freed.
+TEST_P(GcEngines, ReachableSurvivesGarbageIsFreed) {
+  constexpr int kLive = 1000, kGarbage = 20000;
+  bool listOk = false;
+  GcRun r = runWithGc(GetParam().sim, 2, 1, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
+    Frame<1> f;
+    for (int i = kLive - 1; i >= 0; i--) {
+      f.set(0, co_await New(&kNode));
+      storeScalar(f.get(0), 1, uint64_t(i));
+      store(f.get(0), 0, global(0));
+      setGlobal(0, f.get(0));
+      for (int k = 0; k < kGarbage / kLive; k++) co_await New(&kNode);  // dropped at once
+    }
+    co_await GC();
+    int i = 0;
+    for (Obj p = global(0); p; p = load(p, 0), i++)
+      if (loadScalar(p, 1) != uint64_t(i)) break;
+    listOk = i == kLive;
+    co_return;
+  });
+  expectNothingLost(r);
+  EXPECT_TRUE(listOk);
+  ASSERT_FALSE(r.history.empty());
+  const CycleStats& last = r.history.back();
+  EXPECT_TRUE(last.forced);
+  // The forced cycle found exactly the list (16-byte header + 2 words = 24 B,
+  // a 24-byte size class) plus nothing else.
+  EXPECT_EQ(last.heap2, uint64_t(kLive) * 24);
+  // After runtime.GC() (which sweeps), only the list is left.
+  EXPECT_LE(r.ms.HeapObjects, uint64_t(kLive) + 64);
+  EXPECT_EQ(r.ms.NumGC, r.history.size());
+}
+
+// Go: TestGcDeepNesting — a deep structure survives. The lab's grey set is a
+// list of heap buffers, not recursion, so depth costs nothing.
+TEST_P(GcEngines, DeepNestingSurvives) {
+  const int kDepth = int(testscale::scaled(200000, 10));
+  bool ok = false;
+  GcRun r = runWithGc(GetParam().sim, 2, 2, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
+    Frame<2> f;
+    for (int i = 0; i < kDepth; i++) {
+      f.set(1, co_await New(&kNode));
+      storeScalar(f.get(1), 1, uint64_t(i));
+      store(f.get(1), 0, f.get(0));
+      f.set(0, f.get(1));
+    }
+    f.set(1, nullptr);
+    co_await GC();
+    int n = 0;
+    for (Obj p = f.get(0); p; p = load(p, 0), n++)
+      if (loadScalar(p, 1) != uint64_t(kDepth - 1 - n)) break;
+    ok = n == kDepth;
+    co_return;
+  });
+  expectNothingLost(r);
+  EXPECT_TRUE(ok);
+}
+
+// Go: TestGcArraySlice — interior pointers (into another object's middle)
+// keep that object alive, with a GC after every insert.
+TEST_P(GcEngines, InteriorPointersWithGcAfterEveryInsert) {
+  // type X struct { buf [1]byte (as a word); nextbuf *byte (interior); next *X }
+  static const Type kX("X", 3, {1, 2});
+  bool ok = false;
+  GcRun r = runWithGc(GetParam().sim, 2, 3, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
+    Frame<1> head;
+    for (int i = 0; i < 10; i++) {
+      Frame<1> p;
+      p.set(0, co_await New(&kX));
+      storeScalar(p.get(0), 0, 42);
+      store(p.get(0), 2, head.get(0));
+      if (head.get(0)) {
+        // p.nextbuf = head.buf[:] — a pointer to the inside of head.
+        store(p.get(0), 1, reinterpret_cast<Obj>(reinterpret_cast<uintptr>(head.get(0)) + kHeaderSize));
+      }
+      head.set(0, p.get(0));
+      co_await GC();
+    }
+    int n = 0;
+    for (Obj p = head.get(0); p; p = load(p, 2), n++) {
+      if (loadScalar(p, 0) != 42) break;
+      Obj nb = load(p, 1);
+      if (nb && *reinterpret_cast<uint64_t*>(nb) != 42) break;
+    }
+    ok = n == 10;
+    co_return;
+  });
+  expectNothingLost(r);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(r.ms.NumGC, 10u);
+}
+
+// Go: TestGcHashmapIndirection — a hash table of 2000 entries built under
+// GOGC=1, so cycles run all through the inserts.
+TEST_P(GcEngines, HashTableUnderGogc1) {
+  static const Type kTable("table", 64, [] {
+    std::vector<uint32_t> v;
+    for (uint32_t i = 0; i < 64; i++) v.push_back(i);
+    return v;
+  }());
+  static const Type kEntry("entry", 2, {0});                    // next, key
+  static const Type kValue("value", 256, {});                   // T{a [256]int}, noscan
+  static const Type kEntryV("entryv", 3, {0, 2});               // next, key, *value
+  (void)kEntry;
+  GcConfig c = verifying(GetParam().marker);
+  c.gogc = 1;
+  int found = 0;
+  GcRun r = runWithGc(GetParam().sim, 2, 4, c, [&](Collector*) -> Goroutine {
+    Frame<2> f;
+    f.set(0, co_await New(&kTable));
+    for (int i = 0; i < 2000; i++) {
+      f.set(1, co_await New(&kEntryV));
+      storeScalar(f.get(1), 1, uint64_t(i));
+      Obj v = co_await New(&kValue);  // held only by the entry from here on
+      store(f.get(1), 2, v);
+      reinterpret_cast<uint64_t*>(v)[0] = uint64_t(i);
+      const uint32_t b = uint32_t(i) % 64;
+      store(f.get(1), 0, load(f.get(0), b));
+      store(f.get(0), b, f.get(1));
+    }
+    f.set(1, nullptr);
+    for (int i = 0; i < 2000; i++) {
+      for (Obj e = load(f.get(0), uint32_t(i) % 64); e; e = load(e, 0)) {
+        if (loadScalar(e, 1) == uint64_t(i)) {
+          found += reinterpret_cast<uint64_t*>(load(e, 2))[0] == uint64_t(i);
+          break;
+        }
+      }
+    }
+    co_return;
+  });
+  expectNothingLost(r);
+  EXPECT_EQ(found, 2000);
+  EXPECT_GT(r.history.size(), 3u) << "GOGC=1 should collect often";
+}
+
+// Go: TestGcSys — allocating 100k objects of 1029 bytes that die at once
+// does not grow the heap without bound.
+TEST_P(GcEngines, ShortLivedAllocationsKeepTheHeapBounded) {
+  static const Type kBuf("buf", 129, {});  // 1032 bytes, noscan (Go: make([]byte, 1029))
+  const int n = int(testscale::scaled(100000, 10));
+  GcRun r = runWithGc(GetParam().sim, 2, 5, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
+    for (int i = 0; i < n; i++) co_await New(&kBuf);
+    co_return;
+  });
+  expectNothingLost(r);
+  EXPECT_GT(r.ms.NumGC, 3u);
+  // Go's test allows 16 MB of growth; the lab's 4 MB minimum goal keeps it near 8.
+  EXPECT_LT(r.ms.HeapSys, uint64_t(16) << 20) << "HeapSys " << r.ms.HeapSys;
+  EXPECT_GE(r.ms.TotalAlloc, uint64_t(n) * 1029);
+}
+
+// MemStats' pause bookkeeping (Go: TestReadMemStats / pause ring rules).
+TEST_P(GcEngines, ForcedCyclesAreCountedWithTheirPauses) {
+  GcRun r = runWithGc(GetParam().sim, 2, 6, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
+    Frame<1> f;
+    f.set(0, co_await New(&kPair));
+    for (int i = 0; i < 3; i++) co_await GC();
+    co_return;
+  });
+  expectNothingLost(r);
+  ASSERT_EQ(r.ms.NumGC, 3u);
+  EXPECT_EQ(r.ms.NumForcedGC, 3u);
+  uint64_t sum = 0;
+  for (int i = 0; i < 3; i++) {
+    EXPECT_GT(r.ms.PauseNs[i], 0u);
+    sum += r.ms.PauseNs[i];
+    if (i > 0) EXPECT_GE(r.ms.PauseEnd[i], r.ms.PauseEnd[i - 1]);
+  }
+  EXPECT_EQ(r.ms.PauseNs[3], 0u);
+  EXPECT_EQ(r.ms.PauseTotalNs, sum);
+  EXPECT_EQ(r.ms.LastGC, r.ms.PauseEnd[2]);
+  for (const CycleStats& cs : r.history) {
+    EXPECT_TRUE(cs.forced);
+    EXPECT_NE(cs.gctrace.find(" (forced)"), std::string::npos);
+    EXPECT_LE(cs.tSweepTerm, cs.tMark);
+    EXPECT_LE(cs.tMark, cs.tMarkTerm);
+    EXPECT_LE(cs.tMarkTerm, cs.tEnd);
+  }
+}
+
+// GODEBUG=gctrace=1 prints one line per cycle in Go's format.
+TEST(Gc, GctracePrintsOneLinePerCycle) {
+  GcConfig c;
+  c.gctrace = true;
+  GcRun r = runWithGc(true, 2, 7, c, [&](Collector*) -> Goroutine {
+    for (int i = 0; i < 2; i++) co_await GC();
+    co_return;
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok);
+  EXPECT_EQ(r.output.find("gc 1 @"), 0u) << r.output;
+  EXPECT_NE(r.output.find("\ngc 2 @"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" ms clock, "), std::string::npos);
+  EXPECT_NE(r.output.find(" MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace rt::gc
