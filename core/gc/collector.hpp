@@ -66,6 +66,10 @@ bool parseBarrier(std::string_view s, BarrierKind* out);
 // The course's two markers.
 enum class Marker : uint8_t { Concurrent, STW };
 
+// Go's gcMarkDone retries as long as flushing finds work; the lab stops
+// retrying after this many and drains the rest in mark termination.
+inline constexpr uint32_t kMaxMarkDoneRestarts = 64;
+
 // Who greyed an object: the coverage statistics of one cycle.
 enum class MarkedBy : uint8_t { Roots, Worker, Assist, Barrier, Termination, Allocation };
 inline constexpr int kNumMarkedBy = 6;
@@ -129,6 +133,7 @@ struct CycleStats {
   uint64_t markedObjects[kNumMarkedBy] = {};
   uint64_t markedBytes[kNumMarkedBy] = {};
   uint64_t lost = 0;             // verifier: reachable objects left white
+  uint32_t markDoneRestarts = 0; // gcMarkDone found work in P buffers and resumed the mark
   std::string gctrace;           // the line, as GODEBUG=gctrace=1 prints it
 };
 
@@ -273,6 +278,7 @@ class Collector {
   uint32_t numForcedGC = 0;
   int64_t gcCpuNs = 0;               // total GC CPU time, for the gctrace %
   std::string lastVerify;            // the verifier's last report
+  std::vector<std::string> lossReports;  // the first reports that found lost objects
 
   // Pointer stores while marking (cfg.recordStores).
   std::mutex storesLock;

@@ -157,18 +157,27 @@ int64_t Collector::markTermination() {
   ClearOnExit clear{&markDonePending};
   if (gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return 0;
   const int64_t start = nanotime();
-  work.cur.tMarkTerm = start;
-  int64_t cost = cfg.cost.markTermNs;
   gcBlackenEnabled.store(false, std::memory_order_relaxed);
   // Go: setGCPhase(_GCmarktermination)
   gcphase.store(GCPhase::MarkTermination, std::memory_order_relaxed);
   PerP& mine = perP(getm()->p);
 
-  // Go's gcMarkDone flushes every P's gcWork and write-barrier buffer
-  // (forEachP) and goes back to concurrent marking if that found work.
-  // Named simplification: the lab drains what it finds here, in the pause.
+  // Go: gcMarkDone's ragged barrier — flush every P's gcWork (forEachP)
+  // and, if that turned up grey objects, go back to concurrent marking.
+  // (Named simplification: the lab's flush is a short stop-the-world, not a
+  // handshake with one P at a time.) After kMaxMarkDoneRestarts the rest is
+  // drained in the pause, so a mutator that keeps shading cannot stall the
+  // cycle for ever.
   for (auto& a : perP_)
     if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.dispose();
+  if (!pool.fullEmpty() && work.cur.markDoneRestarts < kMaxMarkDoneRestarts) {
+    work.cur.markDoneRestarts++;
+    gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
+    gcBlackenEnabled.store(true, std::memory_order_relaxed);
+    return cfg.cost.sweepSpanNs;  // a flush, not a mark termination
+  }
+  work.cur.tMarkTerm = start;
+  int64_t cost = cfg.cost.markTermNs;
   int64_t objs = 0;
   // Stacks nobody scanned yet (goroutines that neither ran nor were reached).
   {
@@ -205,6 +214,7 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
     std::string report = verify(&cs.lost);
     std::lock_guard<std::mutex> g(statsLock);
     lastVerify = report;
+    if (cs.lost > 0 && lossReports.size() < 2) lossReports.push_back("gc " + std::to_string(numGC + 1) + ": " + report);
   }
 
   // Totals of the cycle.

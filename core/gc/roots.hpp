@@ -21,7 +21,11 @@
 //
 // Named simplification: pointers held anywhere else in a goroutine (a C++
 // local, a coroutine argument, a channel buffer) are invisible to the GC; a
-// goroutine must keep every pointer it needs in a Frame, a global or the heap.
+// goroutine must keep every pointer it needs across a co_await in a Frame, a
+// global or the heap. Between two co_awaits a C++ local is fine: it is what
+// Go calls a register, and no cycle can start or end (both stop the world)
+// until the goroutine reaches its next safe point; gc::New's result is
+// greyed if a mark is running when it is handed over.
 #pragma once
 
 #include <atomic>

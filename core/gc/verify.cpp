@@ -113,7 +113,15 @@ std::string Collector::verify(uint64_t* lostOut) {
       if (chain.size() > 64) break;
     }
     std::string path;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) path += *it + " -> ";
+    for (size_t n = 0; n < chain.size(); n++) {
+      // Long chains: the root, the last three hops, and how many between.
+      const size_t fromRoot = chain.size() - 1 - n;
+      if (chain.size() > 6 && n > 0 && fromRoot > 2) {
+        if (fromRoot == 3) path += "... (" + std::to_string(chain.size() - 4) + " more) -> ";
+        continue;
+      }
+      path += chain[fromRoot] + " -> ";
+    }
     out += "  reached by: " + path + hex(obj) + "\n";
     // The stores that moved it, from the write barrier's log.
     std::lock_guard<std::mutex> g(storesLock);

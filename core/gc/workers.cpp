@@ -54,8 +54,9 @@ struct MarkWorker {
       if (done == 0 && objs == 0) {
         if (c->noGlobalWork() && pp.gcw.empty()) {
           // Go: gcMarkDone — "This is the last worker and we ran out of work".
+          // Mark termination, or (if flushing found work) more marking.
           co_await EndMark{c};
-          break;
+          continue;
         }
         // Work may still appear (write barriers, other Ps' buffers): wait a
         // little, as a parked Go worker would until work is queued.

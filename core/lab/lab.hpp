@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "gc/collector.hpp"
 #include "lab/shell/shell.hpp"
 #include "runtime/env.hpp"
 
@@ -54,6 +55,15 @@ class Lab {
 
   const Registry& registry() const { return shell_.registry(); }
 
+  // The collector settings `gc` chooses for the runs that follow.
+  struct GcSettings {
+    bool stw = false;  // the simple stop-the-world marker instead of the concurrent one
+    rt::gc::BarrierKind barrier = rt::gc::BarrierKind::Hybrid;
+    bool verify = false;  // the verifier at every mark termination
+  };
+  const GcSettings& gcSettings() const { return gc_; }
+  void setGcSettings(const GcSettings& g) { gc_ = g; }
+
   // The heap of the memory commands (alloc, mstats, spans), created on first use.
   HeapSession& heapSession();
 
@@ -69,6 +79,7 @@ class Lab {
  private:
   HostInfo host_;
   rt::Env env_;
+  GcSettings gc_;
   Language language_ = Language::En;
   std::unique_ptr<HeapSession> heapSession_;
   std::unique_ptr<RunSession> session_;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "lab/gc_report.hpp"
 #include "lab/json.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
@@ -70,6 +71,7 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
   if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
   if (sim_ && tracer_) sim_->setEventHook([this](uint64_t) { traceAt_.push_back(tracer_->emitted()); });
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
+  if (setup_.scenario->usesGC) collector_ = std::make_unique<rt::gc::Collector>(runtime_.get(), setup_.gc);
   if (tracer_ && traceFromStart) runtime_->attachTracer(tracer_.get());
   runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");
 }
@@ -191,6 +193,7 @@ Reply RunSession::report() {
   }
   j.field("runNs", now());
   statsJson(j, r);
+  if (collector_) gcJson(j, *collector_);
   j.key("metrics").beginObject();
   for (const auto& [k, v] : result_.metrics) j.field(k, v);
   j.endObject();
@@ -208,7 +211,8 @@ Reply RunSession::report() {
   const std::string when = sim_ ? "virtual time " : "wall ";
   const std::string how =
       sim_ ? ", seed " + std::to_string(setup_.seed) + ", " + std::to_string(sim_->eventsProcessed()) + " events" : "";
-  std::string text = output_ + sc.name + ": " + result_.text + "\n" + statsText(r) + "\n" + when +
+  const std::string gcLines = collector_ ? gcSummaryText(*collector_) + "\n" : "";
+  std::string text = output_ + sc.name + ": " + result_.text + "\n" + statsText(r) + "\n" + gcLines + when +
                      std::to_string(result_.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup_.params.procs) +
                      ", engine " + setup_.engine + how + ")" + traceNote;
   return Reply{true, text, j.str()};

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "gc/collector.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "lab/shell/command.hpp"
 #include "runtime/env.hpp"
@@ -46,6 +47,8 @@ struct RunSetup {
   bool traced = false;      // record trace events (always when paused or exporting)
   size_t traceLimit = 4'000'000;  // events recorded at most
   std::string tracePath;    // --trace: where the Chrome trace JSON goes
+  // The collector's settings, for scenarios that use the GC'd heap.
+  rt::gc::GcConfig gc;
 };
 
 class RunSession {
@@ -63,6 +66,8 @@ class RunSession {
   bool simulated() const { return sim_ != nullptr; }
   bool over() const { return over_; }
   rt::Runtime& runtime() { return *runtime_; }
+  // The run's garbage collector, if its scenario uses one.
+  rt::gc::Collector* collector() { return collector_.get(); }
 
   // Runs to the end (the real engine can only do this).
   void runToEnd();
@@ -101,6 +106,7 @@ class RunSession {
   RunSetup setup_;
   std::unique_ptr<trace::Tracer> tracer_;
   std::unique_ptr<rt::Runtime> runtime_;
+  std::unique_ptr<rt::gc::Collector> collector_;  // after runtime_: goes first
   rt::SimPlatform* sim_ = nullptr;
   ScenarioResult result_;
   std::mutex outMu_;

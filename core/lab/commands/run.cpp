@@ -53,6 +53,34 @@ std::string loadScript(const std::string& path, RunSetup* setup) {
   return "";
 }
 
+// The collector's configuration: `gc`'s settings, GOGC and GOMEMLIMIT from
+// `env`, GODEBUG's gc knobs, and this run's flags.
+std::string prepareGc(Lab& lab, const Invocation& inv, RunSetup* setup) {
+  const bool gcFlags = inv.flagGiven("barrier") || inv.flagGiven("marker") || inv.boolFlag("verify");
+  if (!setup->scenario->usesGC) {
+    if (gcFlags)
+      return "run: --barrier, --marker and --verify apply to scenarios with a garbage-collected heap "
+             "(binarytrees, churn, linkedlist, mutator-race)";
+    return "";
+  }
+  rt::gc::GcConfig& g = setup->gc;
+  const Lab::GcSettings& s = lab.gcSettings();
+  g.marker = s.stw ? rt::gc::Marker::STW : rt::gc::Marker::Concurrent;
+  g.barrier = s.barrier;
+  if (inv.flagGiven("marker"))
+    g.marker = inv.stringFlag("marker") == "stw" ? rt::gc::Marker::STW : rt::gc::Marker::Concurrent;
+  if (inv.flagGiven("barrier")) rt::gc::parseBarrier(inv.stringFlag("barrier"), &g.barrier);  // a Choice: valid
+  // Go: GODEBUG=gcstoptheworld=1 makes every cycle stop the world.
+  if (setup->debug.gcstoptheworld > 0) g.marker = rt::gc::Marker::STW;
+  g.verifyEachCycle = s.verify || inv.boolFlag("verify") || setup->scenario->verifiesGC || setup->debug.gccheckmark > 0;
+  g.recordStores = g.verifyEachCycle || g.barrier == rt::gc::BarrierKind::None;
+  g.gogc = lab.env().gogc;
+  g.memoryLimit = lab.env().gomemlimit < 0 ? rt::gc::maxInt64 : lab.env().gomemlimit;
+  g.gctrace = setup->debug.gctrace > 0;
+  g.gcpacertrace = setup->debug.gcpacertrace > 0;
+  return "";
+}
+
 std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   const bool fromFile = inv.flagGiven("file");
   if (fromFile == !inv.args.empty())
@@ -116,7 +144,7 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     if (!d) return "run: " + err;
     setup->debug = *d;
   }
-  return "";
+  return prepareGc(lab, inv, setup);
 }
 
 Reply runScenario(Lab& lab, const Invocation& inv) {
@@ -212,8 +240,28 @@ CommandSpec runCommand() {
                          .type = FlagType::String,
                          .valueName = "k=v,...",
                          .defaultValue = "",
-                         .help = {"GODEBUG for this run, e.g. schedtrace=10,scheddetail=1",
-                                  "本次运行的 GODEBUG，例如 schedtrace=10,scheddetail=1"}}},
+                         .help = {"GODEBUG for this run, e.g. schedtrace=10,scheddetail=1 or gctrace=1",
+                                  "本次运行的 GODEBUG，例如 schedtrace=10,scheddetail=1 或 gctrace=1"}},
+                FlagSpec{.name = "barrier",
+                         .type = FlagType::Choice,
+                         .valueName = "B",
+                         .defaultValue = "",
+                         .help = {"the GC's write barrier for this run (default: as `gc` set it, hybrid)",
+                                  "本次运行的 GC 写屏障（默认取 `gc` 的设置，即 hybrid）"},
+                         .choices = {"hybrid", "dijkstra", "yuasa", "none"}},
+                FlagSpec{.name = "marker",
+                         .type = FlagType::Choice,
+                         .valueName = "M",
+                         .defaultValue = "",
+                         .help = {"concurrent marking, or everything inside one stop-the-world pause",
+                                  "并发标记，或在一次 STW 暂停内完成全部标记"},
+                         .choices = {"concurrent", "stw"}},
+                FlagSpec{.name = "verify",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"check every GC cycle: is any reachable object left white?",
+                                  "检查每一轮 GC：是否有可达对象仍是白色？"}}},
       .run = runScenario,
       .example = "run skynet --size 10000",
   };

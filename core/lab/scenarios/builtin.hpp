@@ -14,5 +14,9 @@ Scenario timersScenario();
 Scenario deadlockScenario();
 Scenario parallelScenario();
 Scenario allocstressScenario();
+Scenario binarytreesScenario();
+Scenario linkedlistScenario();
+Scenario churnScenario();
+Scenario mutatorRaceScenario();
 
 }  // namespace lab

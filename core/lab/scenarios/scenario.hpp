@@ -42,6 +42,12 @@ struct Scenario {
   int fixedProcs = 0;       // > 0: the scenario sets GOMAXPROCS itself (hog: 1)
   // Extra rule for --size, returning the problem or "" (skynet: powers of 10).
   std::function<std::string(int64_t)> checkSize;
+  // The program allocates from a garbage-collected heap (core/gc): the run
+  // attaches a collector, configured by `gc` and run's GC flags.
+  bool usesGC = false;
+  // Run the verifier at every mark termination and record pointer stores
+  // to explain what it finds.
+  bool verifiesGC = false;
   std::function<rt::Goroutine(const ScenarioParams&, ScenarioResult*)> main;
 };
 

@@ -8,7 +8,8 @@ const std::vector<Scenario>& scenarios() {
   static const std::vector<Scenario> all = [] {
     std::vector<Scenario> v = {skynetScenario(), pingpongScenario(), fanoutScenario(), hogScenario(),
                                syscallsScenario(), timersScenario(), deadlockScenario(), parallelScenario(),
-                               allocstressScenario()};
+                               allocstressScenario(), binarytreesScenario(), linkedlistScenario(),
+                               churnScenario(), mutatorRaceScenario()};
     std::sort(v.begin(), v.end(), [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
     return v;
   }();
