@@ -87,7 +87,7 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
       gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
       gp->handoff = Handoff::Cpu;
       break;
-    case Then::EndMark: c->requestMarkTermination(); break;
+    case Then::EndMark: c->requestMarkTermination(false); break;
     case Then::Yield: detail::yieldForPreemption(); break;
   }
 }
@@ -191,10 +191,11 @@ bool StartCycle::await_ready() noexcept {
 
 void StartCycle::await_suspend(coro::coroutine_handle<>) noexcept { c->requestCycleStart(true); }
 
-namespace {
 // The StopTheWorld function for mark termination.
-void markTerminationStopped(void* self) { getg()->call.ns = static_cast<Collector*>(self)->markTermination(); }
-}  // namespace
+void Collector::markTerminationStopped(void* self) {
+  auto* c = static_cast<Collector*>(self);
+  getg()->call.ns = c->markTermination(c->forceMarkDone_);
+}
 
 bool EndMark::await_ready() noexcept {
   if (c == nullptr) c = Collector::current();
@@ -203,9 +204,10 @@ bool EndMark::await_ready() noexcept {
   return !c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
 }
 
-void EndMark::await_suspend(coro::coroutine_handle<>) noexcept { c->requestMarkTermination(); }
+void EndMark::await_suspend(coro::coroutine_handle<>) noexcept { c->requestMarkTermination(force); }
 
-void Collector::requestMarkTermination() {
+void Collector::requestMarkTermination(bool force) {
+  forceMarkDone_ = force;
   G* gp = getg();
   gp->call = BlockingCall{&markTerminationStopped, this, 0, 0};
   gp->handoff = Handoff::StopTheWorld;

@@ -59,6 +59,9 @@ struct StartCycle {
 };
 struct EndMark {
   Collector* c = nullptr;
+  // false: Go's gcMarkDone, which resumes the mark if flushing the Ps'
+  // buffers finds grey objects (what workers and assists do).
+  bool force = true;
   bool await_ready() noexcept;
   void await_suspend(coro::coroutine_handle<>) noexcept;
   void await_resume() const noexcept {}

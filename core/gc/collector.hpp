@@ -226,8 +226,9 @@ class Collector {
   // Go: gcStart's stop-the-world body (sweep termination, and with the STW
   // marker the whole mark). Returns the pause's virtual cost.
   int64_t sweepTermination(bool forced);
-  // Go: gcMarkDone + gcMarkTermination's stop-the-world body.
-  int64_t markTermination();
+  // Go: gcMarkDone + gcMarkTermination's stop-the-world body. Unless
+  // forced, it resumes the mark instead when the Ps' buffers held work.
+  int64_t markTermination(bool force);
   // Claimed by the one goroutine that will stop the world to start or end
   // a cycle; others go on (Go: work.startSema / work.markDoneSema).
   std::atomic<bool> startPending{false};
@@ -235,8 +236,9 @@ class Collector {
   // Hands the calling goroutine's M a stop-the-world that runs
   // sweepTermination (the caller won startPending).
   void requestCycleStart(bool forced);
-  // The same for mark termination (the caller won markDonePending).
-  void requestMarkTermination();
+  // The same for mark termination (the caller won markDonePending); see
+  // markTermination for `force`.
+  void requestMarkTermination(bool force);
   // Go: gcAssistAlloc — pay for `size` bytes in scan work while marking.
   // Returns the virtual time it cost (0 on real threads: it was real time).
   int64_t gcAssistAlloc(G* gp, uintptr size);
@@ -302,6 +304,8 @@ class Collector {
   std::mutex perPLock_;
   std::atomic<int> sweepClass_{0};
   bool startForced_ = false;  // under startPending
+  bool forceMarkDone_ = false;  // under markDonePending
+  static void markTerminationStopped(void* self);
   std::vector<void*> oomBlocks_;  // memory handed out after the heap ran out
   static void startCycleStopped(void* self);
   void startWorkers();

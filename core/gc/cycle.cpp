@@ -153,7 +153,7 @@ int64_t Collector::sweepTermination(bool forced) {
 
 // Go: runtime/mgc.go gcMarkDone (the ragged barrier and the re-check) and
 // gcMarkTermination, in one pause.
-int64_t Collector::markTermination() {
+int64_t Collector::markTermination(bool force) {
   ClearOnExit clear{&markDonePending};
   if (gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return 0;
   const int64_t start = nanotime();
@@ -170,7 +170,7 @@ int64_t Collector::markTermination() {
   // cycle for ever.
   for (auto& a : perP_)
     if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.dispose();
-  if (!pool.fullEmpty() && work.cur.markDoneRestarts < kMaxMarkDoneRestarts) {
+  if (!force && !pool.fullEmpty() && work.cur.markDoneRestarts < kMaxMarkDoneRestarts) {
     work.cur.markDoneRestarts++;
     gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
     gcBlackenEnabled.store(true, std::memory_order_relaxed);

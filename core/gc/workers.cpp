@@ -55,7 +55,7 @@ struct MarkWorker {
         if (c->noGlobalWork() && pp.gcw.empty()) {
           // Go: gcMarkDone — "This is the last worker and we ran out of work".
           // Mark termination, or (if flushing found work) more marking.
-          co_await EndMark{c};
+          co_await EndMark{c, false};
           continue;
         }
         // Work may still appear (write barriers, other Ps' buffers): wait a

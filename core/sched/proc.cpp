@@ -889,6 +889,9 @@ MTask mstart(M* mp) {
           // If the run ended while the world was stopping, the G just goes
           // on: it stops at its next safe point like every other.
           if (rt->exiting.load()) {
+            // Nobody restarts the world: Ms are leaving. This P stays ours
+            // until mstart's end gives it back.
+            mp->p->status.store(Pstatus::Running, std::memory_order_release);
             releaseWorldsema(mp);
             break;
           }
