@@ -37,6 +37,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "gc/gcwork.hpp"
@@ -135,6 +136,20 @@ struct CycleStats {
   uint64_t lost = 0;             // verifier: reachable objects left white
   uint32_t markDoneRestarts = 0; // gcMarkDone found work in P buffers and resumed the mark
   std::string gctrace;           // the line, as GODEBUG=gctrace=1 prints it
+};
+
+// How an object was first reached in the verifier's walk.
+struct Parent {
+  uintptr from = 0;   // 0: a root
+  uint32_t word = 0;  // field of `from`, or root index
+  int rootKind = 0;   // 0 global, 1 stack (when from == 0)
+  uint64_t goid = 0;
+};
+
+// How far a mark has come: the reachable heap, and how much of it is marked.
+struct MarkProgress {
+  uint64_t reachableObjects = 0, reachableBytes = 0;
+  uint64_t markedObjects = 0, markedBytes = 0;
 };
 
 // Per-P GC state (Go keeps these in the p struct: mcache, gcw,
@@ -251,8 +266,16 @@ class Collector {
 
   // --- Verification (verify.cpp) ---
   // Run with the world stopped at the end of mark. Returns the report
-  // (empty when nothing is wrong) and counts the lost objects.
-  std::string verify(uint64_t* lost);
+  // (empty when nothing is wrong) and counts the lost objects; with
+  // repair, marks them so that sweep keeps them.
+  std::string verify(uint64_t* lost, bool repair = true);
+  // Everything reachable from the roots, and how it was reached.
+  std::unordered_map<uintptr, Parent> reachable();
+  // The share of the reachable heap marked so far (the lab's coverage).
+  MarkProgress markProgress();
+  // During a mark: reachable white objects that no grey object or unscanned
+  // root still leads to — lost if the mark ended now.
+  std::vector<uintptr> hiddenWhiteObjects();
 
   // --- State of the cycle (Go: work) ---
   struct Work {

@@ -148,6 +148,11 @@ int64_t Collector::sweepTermination(bool forced) {
   gcBlackenEnabled.store(true, std::memory_order_relaxed);
   rt->gcStackBarrier.store(true, std::memory_order_release);
   startWorkers();
+  // Go's scheduler runs a mark worker the next time a P schedules
+  // (findRunnableGCWorker). The lab's workers are ordinary goroutines in
+  // this P's run queue: ask the goroutine that started the cycle to yield
+  // at its next safe point, so a worker gets the P at once.
+  if (cfg.backgroundWorkers) getg()->preempt.store(true, std::memory_order_relaxed);
   return cost;
 }
 

@@ -51,6 +51,13 @@ class WorkPool {
   void putfull(workbuf* b);      // Go: putfull
   workbuf* trygetfull();         // Go: trygetfull
   bool fullEmpty() const { return nfull_.load(std::memory_order_acquire) == 0; }
+  // Every object queued in the full list (world stopped, for the lab's views).
+  template <typename F>
+  void forEachQueued(F&& f) {
+    std::lock_guard<std::mutex> g(lock_);
+    for (workbuf* b = full_; b; b = b->next)
+      for (uintptr i = 0; i < b->nobj; i++) f(b->obj[i]);
+  }
   int64_t nfull() const { return nfull_.load(std::memory_order_acquire); }
 
  private:
@@ -87,6 +94,13 @@ struct gcWork {
   bool empty() const { return (wbuf1 == nullptr || wbuf1->nobj == 0) && (wbuf2 == nullptr || wbuf2->nobj == 0); }
   // Go: (*gcWork).dispose — return both buffers (full ones to the global list).
   void dispose();
+  // Every object queued here (its owner stopped, for the lab's views).
+  template <typename F>
+  void forEachQueued(F&& f) const {
+    for (const workbuf* b : {wbuf1, wbuf2})
+      if (b)
+        for (uintptr i = 0; i < b->nobj; i++) f(b->obj[i]);
+  }
 
  private:
   void init();

@@ -41,17 +41,11 @@ std::string describe(uintptr obj) {
   return hex(obj) + (t ? " (" + t->name + ")" : " (noscan)");
 }
 
-// How an object was first reached in the verifier's walk.
-struct Parent {
-  uintptr from = 0;     // 0: a root
-  uint32_t word = 0;    // field of `from`, or root index
-  int rootKind = 0;     // 0 global, 1 stack (when from == 0)
-  uint64_t goid = 0;
-};
-
 }  // namespace
 
-std::string Collector::verify(uint64_t* lostOut) {
+// The verifier's own mark: everything reachable from the roots, each with
+// how it was first reached. World stopped (or the simulator paused).
+std::unordered_map<uintptr, Parent> Collector::reachable() {
   std::unordered_map<uintptr, Parent> seen;  // the checkmarks
   std::vector<uintptr> stack;
   auto reach = [&](uintptr p, Parent how) {
@@ -82,6 +76,88 @@ std::string Collector::verify(uint64_t* lostOut) {
       if (t->isPointer(i))
         if (uintptr p = loadField(b, i)) reach(p, Parent{b, i, 0, 0});
   }
+  return seen;
+}
+
+MarkProgress Collector::markProgress() {
+  MarkProgress mp;
+  for (auto& [obj, how] : reachable()) {
+    mem::mspan* s;
+    uintptr idx;
+    findObject(&heap, obj, &s, &idx);
+    mp.reachableObjects++;
+    mp.reachableBytes += s->elemsize;
+    if (s->gcmarkBits->isMarkedAtomic(idx)) {
+      mp.markedObjects++;
+      mp.markedBytes += s->elemsize;
+    }
+  }
+  return mp;
+}
+
+// The weak tri-color invariant in the middle of a mark: every white object
+// a black one points to must still be reachable from something the mark
+// will scan — a grey object, a stack not scanned yet, or the globals if
+// their root job has not run. Returns the white objects that are reachable
+// only through black ones.
+std::vector<uintptr> Collector::hiddenWhiteObjects() {
+  std::unordered_map<uintptr, Parent> all = reachable();
+  std::unordered_map<uintptr, bool> protectedSet;
+  std::vector<uintptr> stack;
+  auto marked = [&](uintptr obj) {
+    mem::mspan* s;
+    uintptr idx;
+    findObject(&heap, obj, &s, &idx);
+    return s->gcmarkBits->isMarkedAtomic(idx);
+  };
+  // From a source, walk through white objects only (a marked object met on
+  // the way is grey or black; greys are sources themselves).
+  auto visit = [&](uintptr p) {
+    mem::mspan* s;
+    uintptr idx;
+    uintptr obj = findObject(&heap, p, &s, &idx);
+    if (obj == 0 || s->gcmarkBits->isMarkedAtomic(idx) || !protectedSet.emplace(obj, true).second) return;
+    if (!s->spanclass.noscan()) stack.push_back(obj);
+  };
+  auto scanFields = [&](uintptr b) {
+    const Type* t = typeOf(b);
+    if (!t) return;
+    for (uint32_t i = 0; i < t->ptrwords; i++)
+      if (t->isPointer(i))
+        if (uintptr p = loadField(b, i)) visit(p);
+  };
+  // Sources: grey objects...
+  pool.forEachQueued(scanFields);
+  for (auto& a : perP_)
+    if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.forEachQueued(scanFields);
+  // ...the globals if nobody scanned them yet, and unscanned stacks.
+  if (work.markrootNext.load() == 0)
+    for (uint32_t i = 0; i < globals.n; i++)
+      if (uintptr p = globals.slots[i].load(std::memory_order_relaxed)) visit(p);
+  {
+    const uint32_t gen = work.stackGen.load();
+    std::lock_guard<std::mutex> g(rt->allgLock);
+    for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      if (readgstatus(gp) == Gstatus::Dead || gp->gcscangen.load() == gen) continue;
+      for (GcRootFrame* f = gp->gcroots; f; f = f->next)
+        for (uint32_t i = 0; i < f->n; i++)
+          if (f->slots[i]) visit(f->slots[i]);
+    }
+  }
+  while (!stack.empty()) {
+    uintptr b = stack.back();
+    stack.pop_back();
+    scanFields(b);
+  }
+  std::vector<uintptr> hidden;
+  for (auto& [obj, how] : all)
+    if (!marked(obj) && !protectedSet.count(obj)) hidden.push_back(obj);
+  std::sort(hidden.begin(), hidden.end());
+  return hidden;
+}
+
+std::string Collector::verify(uint64_t* lostOut, bool repair) {
+  std::unordered_map<uintptr, Parent> seen = reachable();
 
   // Reachable but white.
   std::vector<uintptr> lost;
@@ -170,6 +246,7 @@ std::string Collector::verify(uint64_t* lostOut) {
   }
 
   // Keep what the program can still reach: mark it, so sweep does not free it.
+  if (!repair) return out;
   for (uintptr obj : lost) {
     mem::mspan* s;
     uintptr idx;

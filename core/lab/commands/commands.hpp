@@ -27,5 +27,8 @@ CommandSpec sizeclassCommand();
 CommandSpec allocCommand();
 CommandSpec mstatsCommand();
 CommandSpec spansCommand();
+CommandSpec gcCommand();
+CommandSpec heapCommand();
+CommandSpec verifyCommand();
 
 }  // namespace lab

@@ -19,6 +19,9 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(allocCommand());
   registry.add(mstatsCommand());
   registry.add(spansCommand());
+  registry.add(gcCommand());
+  registry.add(heapCommand());
+  registry.add(verifyCommand());
 }
 
 }  // namespace lab
