@@ -203,6 +203,8 @@ class Collector {
   // Go: gcTrigger{kind: gcTriggerHeap}.test().
   bool heapTriggered() const;
   PerP& perP(P* pp);
+  // The state of P id if it was ever used (for the lab's views).
+  PerP* perPIfAny(int id) const { return id >= 0 && id < 1024 ? perP_[id].load(std::memory_order_acquire) : nullptr; }
 
   // --- Marking (mark.cpp) ---
   // Go: greyobject — mark obj (slot idx of span s); queue it if it has

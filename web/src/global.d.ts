@@ -3,6 +3,7 @@ import type { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import type { LineEditor } from './terminal/lineEditor';
 import type { LabShell } from './terminal/shell';
+import type { MarkingView } from './views/marking';
 import type { SchedViews } from './views/schedViews';
 
 declare global {
@@ -15,6 +16,7 @@ declare global {
       shell: LabShell;
       editor: LineEditor;
       views: SchedViews | undefined;
+      marking: MarkingView | undefined;
     };
   }
 }

@@ -8,6 +8,7 @@ import { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
 import { HeapMapView, parseHeap } from './views/heapMap';
+import { MarkingView, parseGraph } from './views/marking';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
@@ -111,11 +112,31 @@ async function refreshHeap(): Promise<void> {
   document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', live);
   if (live) heapMap.render();
 }
+// The marking view reads the run's object graph after every command; the
+// barrier's shades are those since the previous reading.
+let marking: MarkingView | undefined;
+let markingSince = -1;
+async function refreshMarking(command: string): Promise<void> {
+  if (!marking) return;
+  if (command === 'run') {
+    marking.layout.reset();
+    markingSince = -1;
+  }
+  const reply = await lab.exec(`heap --graph --json --since ${markingSince}`);
+  const graph = reply.ok ? parseGraph(reply.json) : null;
+  document.getElementById('marking')!.closest('.card')!.classList.toggle('live', graph !== null);
+  marking.graph = graph;
+  if (!graph) return;
+  markingSince = graph.nowNs;
+  marking.render();
+}
 const shellLab = {
   exec: async (line: string) => {
     const result = await lab.exec(line);
     await views?.refresh();
-    if (HEAP_COMMANDS.has(line.trim().split(/\s+/)[0] ?? '')) await refreshHeap().catch(() => {});
+    const command = line.trim().split(/\s+/)[0] ?? '';
+    if (HEAP_COMMANDS.has(command)) await refreshHeap().catch(() => {});
+    await refreshMarking(command).catch(() => {});
     return result;
   },
   complete: (line: string) => lab.complete(line),
@@ -139,6 +160,15 @@ heapMap = new HeapMapView(document.getElementById('heapmap')!, () => ({
     t(lang, 'heapSummary', {
       spans: s.spans.length, pages: s.spans.reduce((n, x) => n + x.npages, 0),
       objects: s.spans.reduce((n, x) => n + x.allocCount, 0), inuse: s.stats.HeapInuse ?? 0, sys: s.stats.HeapSys ?? 0,
+    }),
+}));
+marking = new MarkingView(document.getElementById('marking')!, () => ({
+  roots: st('markRoots'),
+  queue: (n) => t(lang, 'markQueue', { n }),
+  spans: (n) => t(lang, 'markSpans', { n }),
+  summary: (g, c, shaded) =>
+    t(lang, 'markSummary', {
+      cycle: g.cycle, phase: g.phase, barrier: g.barrier, black: c.black, grey: c.grey, white: c.white, shaded,
     }),
 }));
 views = new SchedViews({
@@ -207,6 +237,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
     applyLanguage();
     views?.render();
     heapMap?.render();
+    marking?.render();
     lab.setLanguage(lang).catch(() => {}); // before ready this waits; on failure nothing to do
     view.term.focus();
   });
@@ -225,5 +256,5 @@ document.getElementById('script-run')!.addEventListener('click', () => {
 });
 
 // For tests and for poking around from the console; harmless in production.
-window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views };
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking };
 view.term.focus();

@@ -13,6 +13,7 @@
 
 #include "gc/collector.hpp"
 #include "lab/commands/commands.hpp"
+#include "lab/gc_graph.hpp"
 #include "lab/gc_report.hpp"
 #include "lab/heap_session.hpp"
 #include "lab/json.hpp"
@@ -62,11 +63,20 @@ Reply gcRun(Lab& lab, const Invocation& inv) {
   return Reply{true, text, j.str()};
 }
 
-Reply heapRun(Lab& lab, const Invocation&) {
+Reply heapRun(Lab& lab, const Invocation& inv) {
   std::string err;
   Collector* c = sessionCollector(lab, "heap", &err);
   if (!c) return Reply::error(err);
   RunSession& s = *lab.session();
+  if (inv.boolFlag("graph")) {
+    GraphOptions opt;
+    if (inv.flagGiven("max")) opt.maxNodes = size_t(inv.intFlag("max"));
+    if (inv.flagGiven("since")) opt.sinceNs = inv.intFlag("since");
+    opt.nowNs = s.now();
+    JsonWriter j;
+    gcGraphJson(j, *c, opt);
+    return Reply{true, "the object graph of " + s.setup().scenario->name + " at " + s.position() + " (JSON, for the marking view)", j.str()};
+  }
   const rt::gc::GCPhase phase = c->gcphase.load();
   const uint64_t live = c->heap.stats.heapLive.load();
   const uint64_t goal = c->gcController.heapGoal();
@@ -194,7 +204,28 @@ CommandSpec heapCommand() {
                   "在暂停的模拟器运行上（run mutator-race --engine sim --step）逐步推进一轮 GC，看可达堆中已标记的"
                   "比例如何增长。"},
       .args = {},
-      .flags = {},
+      .flags = {FlagSpec{.name = "graph",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"the object graph with each object's colour, as JSON (what the marking view draws)",
+                                  "带每个对象颜色的对象图（JSON，即标记视图所画的内容）"}},
+                FlagSpec{.name = "max",
+                         .type = FlagType::Int,
+                         .valueName = "N",
+                         .defaultValue = "400",
+                         .help = {"with --graph: the most objects drawn one by one (beyond: spans)",
+                                  "配合 --graph：逐个绘制的对象上限（超出则按 span 显示）"},
+                         .min = 1,
+                         .max = 5000},
+                FlagSpec{.name = "since",
+                         .type = FlagType::Int,
+                         .valueName = "NS",
+                         .defaultValue = "",
+                         .help = {"with --graph: the barrier's stores after this time (ns since the start)",
+                                  "配合 --graph：此时刻（自开始的纳秒数）之后写屏障处理过的写入"},
+                         .min = -1,
+                         .max = INT64_MAX}},
       .run = heapRun,
       .example = "heap",
   };

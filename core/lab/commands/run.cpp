@@ -73,7 +73,8 @@ std::string prepareGc(Lab& lab, const Invocation& inv, RunSetup* setup) {
   // Go: GODEBUG=gcstoptheworld=1 makes every cycle stop the world.
   if (setup->debug.gcstoptheworld > 0) g.marker = rt::gc::Marker::STW;
   g.verifyEachCycle = s.verify || inv.boolFlag("verify") || setup->scenario->verifiesGC || setup->debug.gccheckmark > 0;
-  g.recordStores = g.verifyEachCycle || g.barrier == rt::gc::BarrierKind::None;
+  // On the simulator the marking view shows the barrier at work from the log.
+  g.recordStores = g.verifyEachCycle || g.barrier == rt::gc::BarrierKind::None || setup->engine == "sim";
   g.gogc = lab.env().gogc;
   g.memoryLimit = lab.env().gomemlimit < 0 ? rt::gc::maxInt64 : lab.env().gomemlimit;
   g.gctrace = setup->debug.gctrace > 0;
