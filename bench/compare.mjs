@@ -103,7 +103,46 @@ const ENTRIES = [
     lab: { kind: 'gbench', bin: '{build}/bench/mem/alloc_bench', benchmark: 'BM_rtlab_AllocOnly32', timeoutMs: 300_000 },
     peers: [{ name: 'Go', kind: 'gotest', build: 'alloc.test', benchmark: 'BenchmarkNew/32', benchtime: '1s', timeoutMs: 300_000 }],
   },
+  // The collector (bench/gc; bench/gc/README.md): a full runtime.GC() (mark
+  // and sweep) of the same object graph, on one P so wall time is CPU time.
+  // Targets: mark throughput >= 1.5x Go's on binary trees (time <= 0.67x),
+  // >= Go's on a 4M-node linked list (time <= 1x). Boehm is reported only.
+  ...gcPair('full GC of a binary tree, depth 18', ['tree', '18', '5'], 0.67),
+  ...gcPair('full GC of a 4M-node linked list', ['list', '4000000', '5'], 1.0),
+  {
+    name: 'STW pauses, 64 MB live heap under churn (GOMAXPROCS=2)',
+    procs: 2,
+    metrics: [
+      { label: 'p99 pause', unit: 'ns', pick: (s) => s.p99PauseNs, target: null },
+      { label: 'max pause', unit: 'ns', pick: (s) => s.maxPauseNs, target: null },
+    ],
+    lab: { kind: 'json-process', bin: '{build}/bench/gc/gc_bench', args: ['pauses', '6'], expect: {}, timeoutMs: 300_000 },
+    peers: [{ name: 'Go', kind: 'json-process', bin: '{go:gcbench}', args: ['pauses', '6'], expect: {}, timeoutMs: 300_000 }],
+  },
+  {
+    name: 'pointer store with the hybrid barrier on (during a mark) vs off (GOMAXPROCS=1)',
+    procs: 1,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerStore, target: 1.1 }],
+    lab: { kind: 'json-process', bin: '{build}/bench/gc/gc_bench', args: ['barrier', '--mark'], expect: {}, timeoutMs: 300_000 },
+    peers: [
+      { name: 'barrier off', kind: 'json-process', bin: '{build}/bench/gc/gc_bench', args: ['barrier'], expect: {},
+        timeoutMs: 300_000 },
+    ],
+  },
 ];
+
+// A full collection of one heap shape: the lab against Go (target) and
+// Boehm GC (reported).
+function gcPair(title, args, target) {
+  const metric = (t) => [{ label: '', unit: 'ns', pick: (s) => s.nsPerGC, target: t }];
+  const side = (bin) => ({ kind: 'json-process', bin, args, expect: {}, timeoutMs: 300_000 });
+  return [
+    { name: `${title} vs Go (GOMAXPROCS=1)`, procs: 1, metrics: metric(target), lab: side('{build}/bench/gc/gc_bench'),
+      peers: [{ name: 'Go', ...side('{go:gcbench}') }] },
+    { name: `${title} vs Boehm GC (GOMAXPROCS=1)`, procs: 1, metrics: metric(null), lab: side('{build}/bench/gc/gc_bench'),
+      peers: [{ name: 'Boehm', ...side('{build}/bench/gc/boehm_bench') }] },
+  ];
+}
 
 // skynet 1M on one engine, the wasm-threads build under node against the
 // native build.
@@ -157,6 +196,7 @@ const GO_BUILDS = {
   skynet: { pkg: './skynet', test: false },
   'sched.test': { pkg: './sched', test: true },
   'alloc.test': { pkg: './alloc', test: true },
+  gcbench: { pkg: './gcbench', test: false },
 };
 
 // ---------------------------------------------------------------------------

@@ -61,7 +61,8 @@ bool New::await_ready() noexcept {
   }
   // Go: gcAssistAlloc — "if this is the last worker and we ran out of
   // work, signal a completion point": the assist ends the mark.
-  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->noGlobalWork() && c->perP(pp).gcw.empty()) {
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->noGlobalWork() && c->perP(pp).gcw.empty() &&
+      c->perP(pp).wbuf.next == 0) {
     bool expected = false;
     if (c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       then = Then::EndMark;

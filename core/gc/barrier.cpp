@@ -23,8 +23,8 @@
 //   none                        for the experiment: run `mutator-race` with
 //       it and the verifier shows the object that got lost.
 //
-// Go batches shades in a per-P buffer (wbBuf) flushed to the gcWork; the
-// lab greys directly into the P's gcWork, which is the same thing unbatched.
+// Like Go, the barrier itself only records the pointers in a per-P buffer
+// (wbBuf); they are shaded in batches (wbBufFlush).
 #include "gc/collector.hpp"
 #include "sched/goroutine.hpp"
 #include "sched/m.hpp"
@@ -51,17 +51,23 @@ bool parseBarrier(std::string_view s, BarrierKind* out) {
   return false;
 }
 
-// Go: runtime/mbarrier.go gcWriteBarrier -> wbBuf -> shade.
+// Go: runtime/mbarrier.go gcWriteBarrier: put what must be shaded in this
+// P's buffer (mwbbuf.go wbBuf.putFast), flushing it first if it is full.
 void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val) {
-  M* mp = getm();
-  PerP& pp = perP(mp->p);
+  PerP& pp = perP(getm()->p);
+  wbBuf& b = pp.wbuf;
+  if (b.next + 2 > wbBuf::kEntries) [[unlikely]] wbBufFlush(pp);
   switch (cfg.barrier) {
     case BarrierKind::Hybrid:
-      shade(oldval, pp, MarkedBy::Barrier);
-      shade(val, pp, MarkedBy::Barrier);
+      if (oldval) b.buf[b.next++] = oldval;
+      if (val) b.buf[b.next++] = val;
       break;
-    case BarrierKind::Dijkstra: shade(val, pp, MarkedBy::Barrier); break;
-    case BarrierKind::Yuasa: shade(oldval, pp, MarkedBy::Barrier); break;
+    case BarrierKind::Dijkstra:
+      if (val) b.buf[b.next++] = val;
+      break;
+    case BarrierKind::Yuasa:
+      if (oldval) b.buf[b.next++] = oldval;
+      break;
     case BarrierKind::None: break;
   }
   if (cfg.recordStores) {
@@ -82,6 +88,14 @@ void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr
     std::lock_guard<std::mutex> g(storesLock);
     if (stores.size() < 1 << 16) stores.push_back(r);
   }
+}
+
+// Go: runtime/mwbbuf.go wbBufFlush1 — for each pointer: find its object,
+// skip it if already marked, else grey it.
+void Collector::wbBufFlush(PerP& pp) {
+  wbBuf& b = pp.wbuf;
+  for (uint32_t i = 0; i < b.next; i++) shade(b.buf[i], pp, MarkedBy::Barrier);
+  b.next = 0;
 }
 
 }  // namespace rt::gc

@@ -152,11 +152,22 @@ struct MarkProgress {
   uint64_t markedObjects = 0, markedBytes = 0;
 };
 
-// Per-P GC state (Go keeps these in the p struct: mcache, gcw,
+// Go: runtime/mwbbuf.go wbBuf — the write barrier's per-P buffer. The
+// barrier only appends the pointers it must shade; they are shaded in a
+// batch when the buffer fills, when this P's marking runs out of work, and
+// at mark termination.
+struct wbBuf {
+  static constexpr uint32_t kEntries = 512;  // Go: wbBufEntries
+  uint32_t next = 0;
+  uintptr buf[kEntries];
+};
+
+// Per-P GC state (Go keeps these in the p struct: mcache, gcw, wbBuf,
 // gcFractionalMarkTime, gcAssistTime...).
 struct PerP {
   mem::mcache* mcache = nullptr;
   gcWork gcw;
+  wbBuf wbuf;
   int64_t fractionalMarkTime = 0;
   uint64_t markedObjects[kNumMarkedBy] = {};
   uint64_t markedBytes[kNumMarkedBy] = {};
@@ -238,6 +249,8 @@ class Collector {
   // Go: the compiler's write barrier before *slot = val (slot: word `word`
   // of obj, or global `word` when obj == 0).
   void writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val);
+  // Go: wbBufFlush1 — shade everything pp's write-barrier buffer holds.
+  void wbBufFlush(PerP& pp);
 
   // --- The cycle (cycle.cpp) ---
   // Go: gcStart's stop-the-world body (sweep termination, and with the STW

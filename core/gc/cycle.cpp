@@ -173,8 +173,12 @@ int64_t Collector::markTermination(bool force) {
   // handshake with one P at a time.) After kMaxMarkDoneRestarts the rest is
   // drained in the pause, so a mutator that keeps shading cannot stall the
   // cycle for ever.
-  for (auto& a : perP_)
-    if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.dispose();
+  for (auto& a : perP_) {
+    if (PerP* ps = a.load(std::memory_order_relaxed)) {
+      wbBufFlush(*ps);
+      ps->gcw.dispose();
+    }
+  }
   if (!force && !pool.fullEmpty() && work.cur.markDoneRestarts < kMaxMarkDoneRestarts) {
     work.cur.markDoneRestarts++;
     gcphase.store(GCPhase::Mark, std::memory_order_relaxed);

@@ -98,7 +98,12 @@ int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objec
     uintptr b = pp.gcw.tryGetFast();
     if (b == 0) {
       b = pp.gcw.tryGet();
-      if (b == 0) break;
+      if (b == 0) {
+        // Go: "Flush the write barrier buffer; this may create more work."
+        if (pp.wbuf.next == 0) break;
+        wbBufFlush(pp);
+        continue;
+      }
     }
     done += int64_t(scanobject(b, pp, by));
     nobj++;

@@ -128,8 +128,13 @@ std::vector<uintptr> Collector::hiddenWhiteObjects() {
   };
   // Sources: grey objects...
   pool.forEachQueued(scanFields);
-  for (auto& a : perP_)
-    if (PerP* ps = a.load(std::memory_order_relaxed)) ps->gcw.forEachQueued(scanFields);
+  for (auto& a : perP_) {
+    if (PerP* ps = a.load(std::memory_order_relaxed)) {
+      ps->gcw.forEachQueued(scanFields);
+      // Pointers the barrier buffered will be shaded: they protect too.
+      for (uint32_t i = 0; i < ps->wbuf.next; i++) visit(ps->wbuf.buf[i]);
+    }
+  }
   // ...the globals if nobody scanned them yet, and unscanned stacks.
   if (work.markrootNext.load() == 0)
     for (uint32_t i = 0; i < globals.n; i++)

@@ -266,6 +266,44 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         await p.screenshot({ path: path.join(SCREENSHOTS, `heap-${mode.name}.png`), fullPage: true });
       });
 
+      it('the marking view steps through a concurrent mark: colours change, the barrier shades show', async () => {
+        const p = page();
+        await p.click('#terminal');
+        await run(p, 'run mutator-race --engine sim --barrier hybrid --seed 1 --step', { timeoutMs: 60_000 });
+        await run(p, 'until 300us', { timeoutMs: 60_000 });
+        await p.waitForFunction(() => document.querySelectorAll('#marking .obj').length > 0);
+        const colours = () =>
+          p.evaluate(() => ({
+            white: document.querySelectorAll('#marking .obj.white').length,
+            grey: document.querySelectorAll('#marking .obj.grey').length,
+            black: document.querySelectorAll('#marking .obj.black').length,
+            shaded: document.querySelectorAll('#marking .obj.shaded').length,
+            roots: document.querySelectorAll('#marking .root').length,
+          }));
+        const before = await colours();
+        assert.ok(before.roots > 0, 'roots are drawn');
+        assert.ok(before.white > 0 && before.black > 0, JSON.stringify(before));
+        assert.match(await p.textContent('#marking svg'), /_GCmark · concurrent marker · hybrid barrier/);
+        // A position is stable across steps: the root object stays where it was.
+        const firstId = await p.getAttribute('#marking .obj', 'data-id');
+        const place = (id) => p.evaluate((i) => {
+          const c = document.querySelector(`#marking .obj[data-id="${i}"]`);
+          return c ? `${c.getAttribute('cx')},${c.getAttribute('cy')}` : '';
+        }, id);
+        const where = await place(firstId);
+        // From the controls: Step moves the mark on.
+        await p.selectOption('#sim-controls select[name="speed"]', '100');
+        await p.click('#sim-controls [data-action="step"]');
+        await waitIdle(p);
+        await run(p, 'until 420us', { timeoutMs: 60_000 });
+        const after = await colours();
+        assert.ok(after.black > before.black, `more black after stepping: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+        assert.ok(after.shaded > 0, `the barrier's shades are ringed: ${JSON.stringify(after)}`);
+        assert.equal(await place(firstId), where, 'positions are stable across steps');
+        assert.match(await p.textContent('#marking .sr-only'), /black, \d+ grey and \d+ white objects; the barrier shaded \d+/);
+        await p.screenshot({ path: path.join(SCREENSHOTS, `marking-${mode.name}.png`), fullPage: true });
+      });
+
       it('playing a 10^4-goroutine scenario keeps drawing (frame rate printed, not asserted)', async () => {
         const p = page();
         await p.bringToFront(); // a background tab gets one animation frame a second

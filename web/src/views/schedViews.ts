@@ -10,6 +10,9 @@ import { GmpView, type GmpText } from './gmp';
 import { TimelineView, type TimelineText } from './timeline';
 import { decodeEvents, TraceModel, type TraceInfo } from './trace';
 
+/** Scenarios with a garbage-collected heap: the write barrier applies to them. */
+export const GC_SCENARIOS = new Set(['mutator-race', 'binarytrees', 'churn', 'linkedlist']);
+
 export interface SchedViewsText {
   timeline: () => TimelineText;
   gmp: () => GmpText;
@@ -101,7 +104,8 @@ export class SchedViews {
     const procs = Number(this.field('procs').value) || 2;
     const seed = Number(this.field('seed').value) || 1;
     const size = this.field('size').value.trim();
-    return `run ${scenario} --engine sim --procs ${procs} --seed ${seed}${size ? ` --size ${Number(size) || 1}` : ''} --step`;
+    const barrier = GC_SCENARIOS.has(scenario) ? ` --barrier ${this.field('barrier').value}` : '';
+    return `run ${scenario} --engine sim --procs ${procs} --seed ${seed}${size ? ` --size ${Number(size) || 1}` : ''}${barrier} --step`;
   }
 
   private speed(): number {

@@ -1,0 +1,221 @@
+// gc_bench: the lab's collector on the heap shapes bench/compare.mjs
+// compares with Go (bench/go/gcbench) and Boehm GC (boehm_bench.cpp).
+//
+//   gc_bench tree D [reps]     a binary tree of depth D, collected `reps` times
+//   gc_bench list N [reps]     a linked list of N nodes, collected `reps` times
+//   gc_bench pauses [seconds]  a 64 MB live heap under churn: every STW pause
+//   gc_bench barrier [--mark]  pointer stores with the write barrier off, or
+//                              on during a mark (the hybrid barrier's cost)
+//
+// Each prints one JSON line. A full collection (runtime.GC: mark and sweep)
+// of the same object graph is what the three collectors are timed on; run
+// with GOMAXPROCS=1 the wall time is the CPU time.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gc/api.hpp"
+#include "gc/collector.hpp"
+#include "sched/api.hpp"
+#include "sched/runtime.hpp"
+
+namespace {
+
+using namespace rt::gc;
+
+// type node struct { left, right *node } — Go's and Boehm's are 16 bytes.
+const Type kTreeNode("node", 2, {0, 1});
+// type elem struct { next *elem; value int }
+const Type kListNode("elem", 2, {0});
+// type item struct { payload [4]int; next *item } — the churned objects.
+const Type kItem("item", 5, {4});
+
+int envProcs() {
+  const char* s = std::getenv("GOMAXPROCS");
+  int n = s ? std::atoi(s) : 1;
+  return n > 0 ? n : 1;
+}
+
+int64_t median(std::vector<int64_t> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Go: bottomUpTree, into frame slot 0 of `out`.
+rt::Task<> tree(int depth, Frame<1>* out) {
+  Frame<1> n;
+  n.set(0, co_await New(&kTreeNode));
+  if (depth > 0) {
+    Frame<1> child;
+    co_await tree(depth - 1, &child);
+    store(n.get(0), 0, child.get(0));
+    co_await tree(depth - 1, &child);
+    store(n.get(0), 1, child.get(0));
+  }
+  out->set(0, n.get(0));
+  co_return;
+}
+
+struct Result {
+  std::string json;
+};
+
+rt::Goroutine collectMain(std::string shape, int64_t size, int reps, Result* out) {
+  Frame<1> root;
+  int64_t objects = 0;
+  if (shape == "tree") {
+    co_await tree(int(size), &root);
+    objects = (int64_t(1) << (size + 1)) - 1;
+  } else {
+    Frame<1> n;
+    for (int64_t i = 0; i < size; i++) {
+      n.set(0, co_await New(&kListNode));
+      store(n.get(0), 0, root.get(0));
+      root.set(0, n.get(0));
+    }
+    objects = size;
+  }
+  Collector* c = Collector::current();
+  std::vector<int64_t> times;
+  co_await GC();  // settle: sweep what building left
+  for (int i = 0; i < reps; i++) {
+    const int64_t t0 = rt::nanotime();
+    co_await GC();
+    times.push_back(rt::nanotime() - t0);
+  }
+  uint64_t live = 0;
+  {
+    std::lock_guard<std::mutex> g(c->statsLock);
+    live = c->history.back().heap2;
+  }
+  const int64_t ns = median(times);
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"shape\":\"%s\",\"size\":%lld,\"objects\":%lld,\"liveBytes\":%llu,\"nsPerGC\":%lld,"
+                "\"mbPerMs\":%.3f,\"reps\":%d}",
+                shape.c_str(), (long long)size, (long long)objects, (unsigned long long)live, (long long)ns,
+                ns > 0 ? double(live) / 1e6 / (double(ns) / 1e6) : 0.0, reps);
+  out->json = buf;
+  co_return;
+}
+
+// A 64 MB live heap: a table of items, each replaced over and over.
+rt::Goroutine pausesMain(double seconds, Result* out) {
+  constexpr uint32_t kTable = 1 << 16;  // pointer words per table
+  static const Type kTableT("table", kTable, [] {
+    std::vector<uint32_t> v;
+    for (uint32_t i = 0; i < kTable; i++) v.push_back(i);
+    return v;
+  }());
+  constexpr int kTables = 24;  // 24 * 64 Ki items of 48 B ≈ 75 MB live with the tables
+  Frame<kTables> tables;
+  for (int t = 0; t < kTables; t++) {
+    tables.set(uint32_t(t), co_await New(&kTableT));
+    for (uint32_t i = 0; i < kTable; i++) store(tables.get(uint32_t(t)), i, co_await New(&kItem));
+  }
+  Collector* c = Collector::current();
+  co_await GC();
+  const uint32_t firstCycle = c->numGC.load();
+  uint64_t x = 88172645463325252ull;
+  const int64_t end = rt::nanotime() + int64_t(seconds * 1e9);
+  int64_t replaced = 0;
+  while (rt::nanotime() < end) {
+    for (int k = 0; k < 1024; k++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      store(tables.get(uint32_t(x % kTables)), uint32_t((x >> 8) % kTable), co_await New(&kItem));
+    }
+    replaced += 1024;
+  }
+  std::vector<int64_t> pauses;
+  uint64_t live = 0;
+  {
+    std::lock_guard<std::mutex> g(c->statsLock);
+    for (const CycleStats& cs : c->history) {
+      if (cs.numgc <= firstCycle) continue;
+      pauses.push_back(cs.pauseSweepTermNs);
+      pauses.push_back(cs.pauseMarkTermNs);
+      live = cs.heap2;
+    }
+  }
+  std::sort(pauses.begin(), pauses.end());
+  const int64_t p99 = pauses.empty() ? 0 : pauses[std::min(pauses.size() - 1, pauses.size() * 99 / 100)];
+  const int64_t maxp = pauses.empty() ? 0 : pauses.back();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"cycles\":%zu,\"pauses\":%zu,\"p99PauseNs\":%lld,\"maxPauseNs\":%lld,\"liveBytes\":%llu,"
+                "\"replaced\":%lld}",
+                pauses.size() / 2, pauses.size(), (long long)p99, (long long)maxp, (unsigned long long)live,
+                (long long)replaced);
+  out->json = buf;
+  co_return;
+}
+
+// Pointer stores: a ring of objects whose pointer fields are rewritten.
+rt::Goroutine barrierMain(bool duringMark, Result* out) {
+  constexpr uint32_t kN = 4096;
+  static const Type kArr("objs", kN, [] {
+    std::vector<uint32_t> v;
+    for (uint32_t i = 0; i < kN; i++) v.push_back(i);
+    return v;
+  }());
+  Frame<1> arr;
+  arr.set(0, co_await New(&kArr));
+  for (uint32_t i = 0; i < kN; i++) store(arr.get(0), i, co_await New(&kItem));
+  if (duringMark) co_await StartCycle{};  // no background workers: the mark stays open
+  Obj a = arr.get(0);
+  std::vector<Obj> objs(kN);
+  for (uint32_t i = 0; i < kN; i++) objs[i] = load(a, i);
+  constexpr int64_t kStores = 50'000'000;
+  const int64_t t0 = rt::nanotime();
+  uint32_t j = 1;
+  for (int64_t i = 0; i < kStores; i++) {
+    j = j * 1664525u + 1013904223u;
+    // item.next = another item: a heap pointer store, through the barrier.
+    store(objs[j % kN], 4, objs[(j >> 12) % kN]);
+  }
+  const int64_t ns = rt::nanotime() - t0;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "{\"duringMark\":%s,\"stores\":%lld,\"nsPerStore\":%.3f}",
+                duringMark ? "true" : "false", (long long)kStores, double(ns) / double(kStores));
+  out->json = buf;
+  if (duringMark) co_await EndMark{};
+  co_return;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  rt::Runtime::Config cfg;
+  cfg.gomaxprocs = envProcs();
+  GcConfig gcfg;
+  Result result;
+  rt::Runtime runtime(cfg);
+  if (mode == "tree" || mode == "list") {
+    gcfg.marker = Marker::STW;  // the whole mark inside the pause: its length is the mark's cost
+    gcfg.gogc = -1;             // only the explicit collections
+    Collector col(&runtime, gcfg);
+    const int64_t size = argc > 2 ? std::atoll(argv[2]) : (mode == "tree" ? 20 : 4'000'000);
+    const int reps = argc > 3 ? std::atoi(argv[3]) : 5;
+    runtime.run(collectMain(mode, size, reps, &result));
+  } else if (mode == "pauses") {
+    Collector col(&runtime, gcfg);
+    runtime.run(pausesMain(argc > 2 ? std::atof(argv[2]) : 3.0, &result));
+  } else if (mode == "barrier") {
+    gcfg.backgroundWorkers = false;
+    gcfg.gogc = -1;
+    Collector col(&runtime, gcfg);
+    runtime.run(barrierMain(argc > 2 && std::strcmp(argv[2], "--mark") == 0, &result));
+  } else {
+    std::fprintf(stderr, "usage: gc_bench tree D [reps] | list N [reps] | pauses [seconds] | barrier [--mark]\n");
+    return 2;
+  }
+  std::printf("%s\n", result.json.c_str());
+  return 0;
+}
