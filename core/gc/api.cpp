@@ -190,7 +190,7 @@ bool StartCycle::await_ready() noexcept {
   return !c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
 }
 
-void StartCycle::await_suspend(coro::coroutine_handle<>) noexcept { c->requestCycleStart(true); }
+void StartCycle::await_suspend(coro::coroutine_handle<>) noexcept { c->requestCycleStart(forced); }
 
 // The StopTheWorld function for mark termination.
 void Collector::markTerminationStopped(void* self) {

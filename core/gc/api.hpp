@@ -53,6 +53,7 @@ Task<> GC();
 // grey is drained in the pause). Both are no-ops in the wrong phase.
 struct StartCycle {
   Collector* c = nullptr;
+  bool forced = true;  // false: a periodic cycle (Go: gcTriggerTime), not runtime.GC
   bool await_ready() noexcept;
   void await_suspend(coro::coroutine_handle<>) noexcept;
   void await_resume() const noexcept {}

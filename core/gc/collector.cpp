@@ -13,11 +13,13 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   trigger_.store(gcController.trigger(gcController.heapGoal()), std::memory_order_relaxed);
   rt->gcState = this;
   rt->gcBeforeResume = &Collector::beforeResume;
+  rt->gcSysmonCheck = &Collector::sysmonCheck;
 }
 
 Collector::~Collector() {
   rt->gcState = nullptr;
   rt->gcBeforeResume = nullptr;
+  rt->gcSysmonCheck = nullptr;
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;
@@ -35,7 +37,7 @@ uint64_t Collector::stackBytes() const {
   uint64_t n = 0;
   std::lock_guard<std::mutex> g(rt->allgLock);
   for (G* gp = rt->allgs; gp; gp = gp->alllink)
-    for (GcRootFrame* f = gp->gcroots; f; f = f->next) n += uint64_t(f->n) * 8;
+    for (GcRootFrame* f = gp->gcroots; f; f = f->next) n += uint64_t(f->n) * kPtrSize;
   return n;
 }
 

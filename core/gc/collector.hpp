@@ -67,6 +67,9 @@ bool parseBarrier(std::string_view s, BarrierKind* out);
 // The course's two markers.
 enum class Marker : uint8_t { Concurrent, STW };
 
+// Go: runtime/proc.go forcegcperiod — the longest time between collections.
+inline constexpr int64_t forcegcperiod = 2 * 60 * int64_t(1'000'000'000);
+
 // Go's gcMarkDone retries as long as flushing finds work; the lab stops
 // retrying after this many and drains the rest in mark termination.
 inline constexpr uint32_t kMaxMarkDoneRestarts = 64;
@@ -324,6 +327,16 @@ class Collector {
   std::mutex storesLock;
   std::vector<StoreRecord> stores;
 
+  // Go: forcegc — the helper goroutine sysmon wakes for the periodic GC
+  // (forcegcperiod, 2 minutes), and whether it is parked waiting for that.
+  struct {
+    std::mutex lock;
+    G* g = nullptr;
+    bool idle = false;
+  } forcegc;
+  static G* sysmonCheck(void* self, int64_t now);  // Runtime::gcSysmonCheck
+  void startForcegcHelper();
+
   // Runtime.GC() waiters: readied when the cycle they wait for ends.
   std::mutex waitersLock;
   GQueue gcWaiters;
@@ -332,7 +345,7 @@ class Collector {
   void readMemStats(mem::MemStats* m);
   // Scannable bytes in all goroutine stacks (root frames) and in globals.
   uint64_t stackBytes() const;
-  uint64_t globalBytes() const { return uint64_t(globals.n) * 8; }
+  uint64_t globalBytes() const { return uint64_t(globals.n) * kPtrSize; }
   bool simulated() const;
   int64_t nanotime() const;
 
@@ -342,6 +355,8 @@ class Collector {
   std::mutex perPLock_;
   std::atomic<int> sweepClass_{0};
   bool startForced_ = false;  // under startPending
+  bool forcegcStarted_ = false;
+  std::atomic<uint64_t> lastGCTime_{0};  // lastGC, for sysmon
   bool forceMarkDone_ = false;  // under markDonePending
   static void markTerminationStopped(void* self);
   std::vector<void*> oomBlocks_;  // memory handed out after the heap ran out

@@ -77,6 +77,12 @@ int64_t Collector::sweepTermination(bool forced) {
 
   work.cycles++;
   work.stackGen.store(2 * work.cycles, std::memory_order_relaxed);
+  // Go starts forcegchelper at init; the lab at the first cycle (the
+  // periodic GC only counts from the last one anyway).
+  if (!forcegcStarted_) {
+    forcegcStarted_ = true;
+    startForcegcHelper();
+  }
   work.userForced = forced;
   const uint64_t heapLive = heap.stats.heapLive.load();
   cs.heap0 = heapLive;
@@ -295,6 +301,7 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   pauseNs[(numGC + 255) % 256] = pause;
   pauseEnd[(numGC + 255) % 256] = uint64_t(cs.tEnd);
   lastGC = uint64_t(cs.tEnd);
+  lastGCTime_.store(lastGC, std::memory_order_relaxed);
 
   GcTraceLine l;
   l.numgc = cs.numgc;

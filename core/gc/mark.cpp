@@ -48,7 +48,7 @@ uintptr Collector::scanobject(uintptr b, PerP& pp, MarkedBy by) {
     uintptr obj = loadField(b, i);
     if (obj != 0) shade(obj, pp, by);
   }
-  uintptr scanned = kHeaderSize + uintptr(t->ptrwords) * 8;
+  uintptr scanned = kHeaderSize + uintptr(t->ptrwords) * kPtrSize;
   pp.gcw.heapScanWork += int64_t(scanned);
   return scanned;
 }
@@ -59,7 +59,7 @@ uintptr Collector::scanstack(G* gp, PerP& pp, MarkedBy by) {
   for (GcRootFrame* f = gp->gcroots; f; f = f->next) {
     for (uint32_t i = 0; i < f->n; i++)
       if (f->slots[i] != 0) shade(f->slots[i], pp, by);
-    scanned += uintptr(f->n) * 8;
+    scanned += uintptr(f->n) * kPtrSize;
   }
   pp.stackScanWork += int64_t(scanned);
   return scanned;

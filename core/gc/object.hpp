@@ -5,8 +5,8 @@
 // span map, then the slot index from the offset (one multiply, divMul). The
 // slot's mark bit lives in the span's gcmarkBits, at that index.
 //
-// An object whose type has pointers begins with an 8-byte header holding its
-// Type*, and its fields follow:
+// An object whose type has pointers begins with a one-word header holding
+// its Type*, and its fields (one word each) follow:
 //
 //     base ─▶ ┌──────────┬─────────┬─────────┬─────┐
 //             │ Type*    │ word 0  │ word 1  │ ... │
@@ -35,7 +35,10 @@ namespace rt::gc {
 struct Type;
 using uintptr = rt::mem::uintptr;
 
-inline constexpr uintptr kHeaderSize = 8;
+// Go: goarch.PtrSize — a word; objects are made of words (8 bytes natively,
+// 4 under wasm32), and the header is one word.
+inline constexpr uintptr kPtrSize = sizeof(void*);
+inline constexpr uintptr kHeaderSize = kPtrSize;
 
 // A heap object, seen from outside: the address of its base.
 using Obj = void*;

@@ -15,7 +15,7 @@ Type::Type(std::string n, uint32_t words, const std::vector<uint32_t>& ptrs)
 }
 
 uintptr_t Type::allocSize() const {
-  uintptr_t payload = uintptr_t(nwords) * 8;
+  uintptr_t payload = uintptr_t(nwords) * kPtrSize;
   return noscan() ? payload : payload + kHeaderSize;
 }
 

@@ -22,7 +22,7 @@ namespace rt::gc {
 // Go: internal/abi/type.go Type (Size_, PtrBytes, GCData), reduced to words.
 struct Type {
   std::string name;
-  uint32_t nwords = 0;           // the object's payload, in 8-byte words
+  uint32_t nwords = 0;           // the object's payload, in words (pointer-sized)
   std::vector<uint64_t> ptrmask; // bit i set: word i is a pointer (Go: GCData)
   uint32_t nptrs = 0;            // number of pointer words
   uint32_t ptrwords = 0;         // Go: PtrBytes/8 — words up to the last pointer
@@ -32,7 +32,7 @@ struct Type {
   bool isPointer(uint32_t word) const { return word < ptrwords && ((ptrmask[word / 64] >> (word % 64)) & 1); }
   bool noscan() const { return nptrs == 0; }
   // Bytes the allocator is asked for: the payload plus, for types with
-  // pointers, the 8-byte header that points back at the Type (object.hpp).
+  // pointers, the one-word header that points back at the Type (object.hpp).
   uintptr_t allocSize() const;
 };
 

@@ -18,6 +18,7 @@
 #include "gc/collector.hpp"
 #include "sched/api.hpp"
 #include "sched/m.hpp"
+#include "sched/proc.hpp"
 #include "sched/runtime.hpp"
 
 namespace rt::gc {
@@ -101,5 +102,52 @@ Goroutine bgsweep(Collector* c, uint32_t cycle) {
 }  // namespace
 
 void Collector::startBgSweep() { rt::go(bgsweep(this, work.cycles), "runtime.bgsweep"); }
+
+// Go: runtime/proc.go forcegchelper — parked until sysmon finds that no
+// collection ran for forcegcperiod, then starts one (gcTriggerTime).
+namespace {
+
+struct ParkForcegc {
+  Collector* c;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) noexcept {
+    gopark(
+        [](G* gp, void* self) {
+          auto* col = static_cast<Collector*>(self);
+          std::lock_guard<std::mutex> g(col->forcegc.lock);
+          col->forcegc.g = gp;
+          col->forcegc.idle = true;
+          return true;
+        },
+        c, WaitReason::ForceGCIdle);
+  }
+  void await_resume() const noexcept {}
+};
+
+Goroutine forcegchelper(Collector* c) {
+  for (;;) {
+    co_await ParkForcegc{c};
+    // this goroutine is explicitly resumed by sysmon
+    if (c->cfg.gctrace) c->rt->print("GC forced\n");
+    co_await StartCycle{c, /*forced=*/false};
+  }
+}
+
+}  // namespace
+
+void Collector::startForcegcHelper() { rt::go(forcegchelper(this), "runtime.forcegchelper"); }
+
+G* Collector::sysmonCheck(void* self, int64_t now) {
+  auto* c = static_cast<Collector*>(self);
+  // Go: gcTrigger{kind: gcTriggerTime}.test() — "lastgc != 0 && now - lastgc > forcegcperiod",
+  // only with GOGC on.
+  if (c->gcController.gcPercent < 0 || c->gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return nullptr;
+  const uint64_t last = c->lastGCTime_.load(std::memory_order_relaxed);
+  if (last == 0 || now - int64_t(last) <= forcegcperiod) return nullptr;
+  std::lock_guard<std::mutex> g(c->forcegc.lock);
+  if (!c->forcegc.idle) return nullptr;
+  c->forcegc.idle = false;
+  return c->forcegc.g;
+}
 
 }  // namespace rt::gc

@@ -175,6 +175,9 @@ class Runtime {
   // resumes a goroutine, so that no stack is scanned while its G runs.
   void* gcState = nullptr;
   void (*gcBeforeResume)(void* gcState, G* gp) = nullptr;
+  // Called by sysmon every round: a parked goroutine to make runnable (the
+  // GC's forcegc helper, when a periodic collection is due), or nullptr.
+  G* (*gcSysmonCheck)(void* gcState, int64_t now) = nullptr;
   // relaxed: set and cleared with the world stopped; restarting the world
   // publishes it to every M.
   std::atomic<bool> gcStackBarrier{false};

@@ -73,7 +73,7 @@ uint32_t retake(Runtime* rt, int64_t now) {
 
 // Go: runtime/proc.go sysmon. The lab leaves out the deep sleep (with every
 // P idle Go parks sysmon until work appears; here it keeps its 10 ms rounds),
-// netpoll, forced GC and the scavenger (those arrive with the GC chapter).
+// netpoll and the scavenger.
 MTask sysmon(M* mp) {
   Runtime* rt = mp->rt;
   Platform* pl = rt->platform;
@@ -100,6 +100,20 @@ MTask sysmon(M* mp) {
     // retake P's blocked in syscalls and preempt long running G's
     if (retake(rt, now) != 0) idle = 0;
     else idle++;
+    // Go: "check if we need to force a GC" — the collector hands back its
+    // parked forcegc helper when the last cycle is older than forcegcperiod.
+    if (rt->gcSysmonCheck) {
+      if (G* gp = rt->gcSysmonCheck(rt->gcState, now)) {
+        // Go: injectglist — onto the global queue, and an M for an idle P.
+        casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+        {
+          std::lock_guard lock(rt->sched.lock);
+          globrunqput(rt, gp);
+        }
+        wakep(rt);
+        idle = 0;
+      }
+    }
     const DebugVars& debug = rt->cfg.debug;
     if (debug.schedtrace > 0 && lasttrace + static_cast<int64_t>(debug.schedtrace) * 1000000 <= now) {
       lasttrace = now;

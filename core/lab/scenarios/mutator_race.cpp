@@ -30,8 +30,11 @@ using namespace rt::gc;
 
 constexpr int kHolders = 48;
 constexpr int kMutators = 3;
-// type holder struct { next *holder; pad [510]int; child *child } — 4 KB.
-const Type kHolder("holder", 512, {0, 511});
+// type holder struct { next *holder; pad [...]int; child *child } — 4 KB
+// with 8-byte words and with wasm32's 4-byte ones, so the run is the same.
+constexpr uint32_t kHolderWords = 4096 / kPtrSize;
+constexpr uint32_t kChildWord = kHolderWords - 1;
+const Type kHolder("holder", kHolderWords, {0, kChildWord});
 // type child struct { id int; payload *[2]int }
 const Type kChild("child", 2, {1});
 
@@ -56,7 +59,7 @@ rt::Goroutine mutator(int id, int64_t moves, rt::WaitGroup* wg) {
     int from = -1, to = -1;
     for (int tries = 0; tries < 64 && (from < 0 || to < 0); tries++) {
       int i = int(next() % (kHolders / kMutators)) * kMutators + id;
-      if (load(holder(i), 511)) {
+      if (load(holder(i), kChildWord)) {
         if (from < 0) from = i;
       } else if (to < 0) {
         to = i;
@@ -66,10 +69,10 @@ rt::Goroutine mutator(int id, int64_t moves, rt::WaitGroup* wg) {
       co_await rt::cpu(1000);
       continue;
     }
-    tmp.set(0, load(holder(from), 511));
-    store(holder(from), 511, nullptr);
+    tmp.set(0, load(holder(from), kChildWord));
+    store(holder(from), kChildWord, nullptr);
     co_await rt::cpu(int64_t(500 + next() % 3000));  // the window
-    store(holder(to), 511, tmp.get(0));
+    store(holder(to), kChildWord, tmp.get(0));
     tmp.set(0, nullptr);
     co_await rt::cpu(int64_t(200 + next() % 800));
   }
@@ -98,7 +101,7 @@ rt::Goroutine mutatorRaceMain(ScenarioParams params, ScenarioResult* out) {
       if (i % 2 == 0) {
         Obj c = co_await New(&kChild);  // safe in a local until the next co_await
         storeScalar(c, 0, uint64_t(i));
-        store(f.get(1), 511, c);
+        store(f.get(1), kChildWord, c);
       }
     }
     setGlobal(0, f.get(1));
@@ -114,7 +117,7 @@ rt::Goroutine mutatorRaceMain(ScenarioParams params, ScenarioResult* out) {
   std::vector<int> seen(kHolders, 0);
   int children = 0;
   for (Obj h = global(0); h; h = load(h, 0)) {
-    if (Obj c = load(h, 511)) {
+    if (Obj c = load(h, kChildWord)) {
       children++;
       uint64_t id = loadScalar(c, 0);
       if (id < uint64_t(kHolders)) seen[id]++;

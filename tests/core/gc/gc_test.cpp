@@ -73,9 +73,9 @@ TEST_P(GcEngines, ReachableSurvivesGarbageIsFreed) {
   ASSERT_FALSE(r.history.empty());
   const CycleStats& last = r.history.back();
   EXPECT_TRUE(last.forced);
-  // The forced cycle found exactly the list (16-byte header + 2 words = 24 B,
-  // a 24-byte size class) plus nothing else.
-  EXPECT_EQ(last.heap2, uint64_t(kLive) * 24);
+  // The forced cycle found exactly the list (a header and 2 words each,
+  // rounded up to their size class) plus nothing else.
+  EXPECT_EQ(last.heap2, uint64_t(kLive) * mem::roundupsize(kNode.allocSize()));
   // After runtime.GC() (which sweeps), only the list is left.
   EXPECT_LE(r.ms.HeapObjects, uint64_t(kLive) + 64);
   EXPECT_EQ(r.ms.NumGC, r.history.size());
@@ -130,7 +130,7 @@ TEST_P(GcEngines, InteriorPointersWithGcAfterEveryInsert) {
     for (Obj p = head.get(0); p; p = load(p, 2), n++) {
       if (loadScalar(p, 0) != 42) break;
       Obj nb = load(p, 1);
-      if (nb && *reinterpret_cast<uint64_t*>(nb) != 42) break;
+      if (nb && *reinterpret_cast<uintptr*>(nb) != 42) break;
     }
     ok = n == 10;
     co_return;
@@ -187,7 +187,7 @@ TEST_P(GcEngines, HashTableUnderGogc1) {
 // Go: TestGcSys — allocating 100k objects of 1029 bytes that die at once
 // does not grow the heap without bound.
 TEST_P(GcEngines, ShortLivedAllocationsKeepTheHeapBounded) {
-  static const Type kBuf("buf", 129, {});  // 1032 bytes, noscan (Go: make([]byte, 1029))
+  static const Type kBuf("buf", 1032 / kPtrSize, {});  // 1032 bytes, noscan (Go: make([]byte, 1029))
   const int n = int(testscale::scaled(100000, 10));
   GcRun r = runWithGc(GetParam().sim, 2, 5, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
     for (int i = 0; i < n; i++) co_await New(&kBuf);
@@ -229,6 +229,28 @@ TEST_P(GcEngines, ForcedCyclesAreCountedWithTheirPauses) {
     EXPECT_LE(cs.tMark, cs.tMarkTerm);
     EXPECT_LE(cs.tMarkTerm, cs.tEnd);
   }
+}
+
+// Go: forcegcperiod — with nothing allocating, sysmon still starts a cycle
+// every two minutes (Go's TestPeriodicGC), printing "GC forced" first.
+TEST(Gc, PeriodicGcEveryTwoMinutes) {
+  GcConfig c;
+  c.gctrace = true;
+  GcRun r = runWithGc(true, 2, 8, c, [&](Collector*) -> Goroutine {
+    co_await GC();               // the first cycle: periodic ones count from it
+    co_await rt::Sleep{int64_t(5) * 60 * 1'000'000'000};  // five virtual minutes
+    co_return;
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  ASSERT_EQ(r.history.size(), 3u) << r.output;  // the forced one, then at ~2 and ~4 minutes
+  EXPECT_TRUE(r.history[0].forced);
+  for (size_t i = 1; i < 3; i++) {
+    EXPECT_FALSE(r.history[i].forced);
+    const int64_t gap = r.history[i].tSweepTerm - r.history[i - 1].tEnd;
+    EXPECT_GT(gap, forcegcperiod);
+    EXPECT_LT(gap, forcegcperiod + 20'000'000) << "within a couple of sysmon rounds";
+  }
+  EXPECT_NE(r.output.find("GC forced\ngc 2 @"), std::string::npos) << r.output;
 }
 
 // GODEBUG=gctrace=1 prints one line per cycle in Go's format.
