@@ -34,6 +34,7 @@ int64_t nowNs() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const int64_t start = nowNs();
   GC_INIT();
   GC_disable();  // only the explicit collections
   std::string mode = argc > 1 ? argv[1] : "";
@@ -69,7 +70,8 @@ int main(int argc, char** argv) {
   std::sort(times.begin(), times.end());
   const int64_t ns = times[times.size() / 2];
   const unsigned long long live = (unsigned long long)(GC_get_heap_size() - GC_get_free_bytes());
-  std::printf("{\"shape\":\"%s\",\"size\":%lld,\"objects\":%lld,\"liveBytes\":%llu,\"nsPerGC\":%lld,\"reps\":%d}\n",
-              mode.c_str(), size, objects, live, (long long)ns, reps);
+  std::printf("{\"shape\":\"%s\",\"size\":%lld,\"objects\":%lld,\"liveBytes\":%llu,\"nsPerGC\":%lld,\"reps\":%d,"
+              "\"wallNs\":%lld}\n",
+              mode.c_str(), size, objects, live, (long long)ns, reps, (long long)(nowNs() - start));
   return root != nullptr ? 0 : 1;
 }

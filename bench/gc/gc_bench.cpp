@@ -5,7 +5,11 @@
 //   gc_bench list N [reps]     a linked list of N nodes, collected `reps` times
 //   gc_bench pauses [seconds]  a 64 MB live heap under churn: every STW pause
 //   gc_bench barrier [--mark]  pointer stores with the write barrier off, or
-//                              on during a mark (the hybrid barrier's cost)
+//                              on during a mark: a store-only loop, the worst case
+//   gc_bench mutator B         a pointer-store-heavy mutator (building binary
+//                              trees: an allocation and two pointer stores per
+//                              node) while a mark is open, with barrier B
+//                              (hybrid or none): the barrier's share of its time
 //
 // Each prints one JSON line. A full collection (runtime.GC: mark and sweep)
 // of the same object graph is what the three collectors are timed on; run
@@ -188,9 +192,29 @@ rt::Goroutine barrierMain(bool duringMark, Result* out) {
   co_return;
 }
 
+// Trees of depth 12, built over and over while a mark stays open (no
+// background workers), so the only difference between runs is the barrier.
+rt::Goroutine mutatorMain(Result* out) {
+  co_await StartCycle{};
+  Frame<1> t;
+  constexpr int kDepth = 12, kTrees = 400;
+  const int64_t t0 = rt::nanotime();
+  for (int i = 0; i < kTrees; i++) co_await tree(kDepth, &t);
+  const int64_t ns = rt::nanotime() - t0;
+  const int64_t nodes = int64_t(kTrees) * ((int64_t(1) << (kDepth + 1)) - 1);
+  Collector* c = Collector::current();
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "{\"barrier\":\"%s\",\"nodes\":%lld,\"nsPerNode\":%.3f}", barrierName(c->cfg.barrier),
+                (long long)nodes, double(ns) / double(nodes));
+  out->json = buf;
+  co_await EndMark{};
+  co_return;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
   std::string mode = argc > 1 ? argv[1] : "";
   rt::Runtime::Config cfg;
   cfg.gomaxprocs = envProcs();
@@ -212,10 +236,21 @@ int main(int argc, char** argv) {
     gcfg.gogc = -1;
     Collector col(&runtime, gcfg);
     runtime.run(barrierMain(argc > 2 && std::strcmp(argv[2], "--mark") == 0, &result));
+  } else if (mode == "mutator" && argc > 2 && parseBarrier(argv[2], &gcfg.barrier)) {
+    gcfg.backgroundWorkers = false;
+    gcfg.gogc = -1;
+    Collector col(&runtime, gcfg);
+    runtime.run(mutatorMain(&result));
   } else {
-    std::fprintf(stderr, "usage: gc_bench tree D [reps] | list N [reps] | pauses [seconds] | barrier [--mark]\n");
+    std::fprintf(stderr,
+                 "usage: gc_bench tree D [reps] | list N [reps] | pauses [seconds] | barrier [--mark] | "
+                 "mutator hybrid|none\n");
     return 2;
   }
-  std::printf("%s\n", result.json.c_str());
+  // Every line carries the whole run's wall time too (compare.mjs's json-process runner wants it).
+  const long long wallNs =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  if (!result.json.empty() && result.json.back() == '}') result.json.pop_back();
+  std::printf("%s,\"wallNs\":%lld}\n", result.json.c_str(), wallNs);
   return 0;
 }

@@ -43,6 +43,8 @@ func bottomUpTree(depth int) *node {
 
 var root interface{}
 
+var start = time.Now()
+
 func median(v []int64) int64 {
 	sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
 	return v[len(v)/2]
@@ -84,8 +86,8 @@ func collect(shape string) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	ns := median(times)
-	fmt.Printf("{\"shape\":%q,\"size\":%d,\"objects\":%d,\"liveBytes\":%d,\"nsPerGC\":%d,\"mbPerMs\":%.3f,\"reps\":%d}\n",
-		shape, size, objects, ms.HeapAlloc, ns, float64(ms.HeapAlloc)/1e6/(float64(ns)/1e6), reps)
+	fmt.Printf("{\"shape\":%q,\"size\":%d,\"objects\":%d,\"liveBytes\":%d,\"nsPerGC\":%d,\"mbPerMs\":%.3f,\"reps\":%d,\"wallNs\":%d}\n",
+		shape, size, objects, ms.HeapAlloc, ns, float64(ms.HeapAlloc)/1e6/(float64(ns)/1e6), reps, time.Since(start).Nanoseconds())
 	runtime.KeepAlive(root)
 }
 
@@ -135,8 +137,8 @@ func pauses() {
 		}
 		p99, max = p[idx], p[len(p)-1]
 	}
-	fmt.Printf("{\"cycles\":%d,\"pauses\":%d,\"p99PauseNs\":%d,\"maxPauseNs\":%d,\"liveBytes\":%d,\"replaced\":%d}\n",
-		len(p), len(p), p99, max, ms.HeapAlloc, replaced)
+	fmt.Printf("{\"cycles\":%d,\"pauses\":%d,\"p99PauseNs\":%d,\"maxPauseNs\":%d,\"liveBytes\":%d,\"replaced\":%d,\"wallNs\":%d}\n",
+		len(p), len(p), p99, max, ms.HeapAlloc, replaced, time.Since(start).Nanoseconds())
 	runtime.KeepAlive(&t)
 }
 
