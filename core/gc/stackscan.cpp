@@ -27,9 +27,11 @@ bool Collector::tryScanStack(G* gp, PerP& pp, MarkedBy by) {
   const uint32_t gen = work.stackGen.load(std::memory_order_relaxed);
   uint32_t cur = gp->gcscangen.load(std::memory_order_acquire);
   if (cur + 1 >= gen) return false;  // scanned or being scanned in this cycle
-  // acq_rel: the winner sees the frames as the G left them (the G's last
-  // suspension released them through the scheduler), and its scan is
-  // published by the release store of gen below.
+  // acquire: pairs with the release store of casgstatus when gp last
+  // stopped running, so the frames are seen as gp left them.
+  (void)readgstatus(gp);
+  // acq_rel: exactly one party wins the scan (the M about to resume gp
+  // waits for it), and the result is published by the release store below.
   if (!gp->gcscangen.compare_exchange_strong(cur, gen - 1, std::memory_order_acq_rel)) return false;
   scanstack(gp, pp, by);
   gp->gcscangen.store(gen, std::memory_order_release);
