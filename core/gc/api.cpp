@@ -32,7 +32,7 @@ void Collector::startCycleStopped(void* self) {
 void Collector::requestCycleStart(bool forced) {
   startForced_ = forced;
   G* gp = getg();
-  gp->call = BlockingCall{&startCycleStopped, this, 0, 0};
+  gp->call = BlockingCall{&startCycleStopped, this, 0, 0, int32_t(trace::StwReason::GCSweepTerm)};
   gp->handoff = Handoff::StopTheWorld;
 }
 
@@ -210,7 +210,7 @@ void EndMark::await_suspend(coro::coroutine_handle<>) noexcept { c->requestMarkT
 void Collector::requestMarkTermination(bool force) {
   forceMarkDone_ = force;
   G* gp = getg();
-  gp->call = BlockingCall{&markTerminationStopped, this, 0, 0};
+  gp->call = BlockingCall{&markTerminationStopped, this, 0, 0, int32_t(trace::StwReason::GCMarkTerm)};
   gp->handoff = Handoff::StopTheWorld;
 }
 

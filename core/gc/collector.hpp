@@ -359,6 +359,7 @@ class Collector {
   std::atomic<uint64_t> lastGCTime_{0};  // lastGC, for sysmon
   bool forceMarkDone_ = false;  // under markDonePending
   static void markTerminationStopped(void* self);
+  void tracePhase(GCPhase p);  // a GCPhase trace event
   std::vector<void*> oomBlocks_;  // memory handed out after the heap ran out
   static void startCycleStopped(void* self);
   void startWorkers();

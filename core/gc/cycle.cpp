@@ -15,6 +15,7 @@
 #include "sched/m.hpp"
 #include "sched/proc.hpp"
 #include "sched/runtime.hpp"
+#include "sched/traceev.hpp"
 
 namespace rt::gc {
 
@@ -56,6 +57,11 @@ struct ClearOnExit {
 };
 
 }  // namespace
+
+void Collector::tracePhase(GCPhase p) {
+  M* mp = getm();
+  traceEvent(rt, mp, trace::EvType::GCPhase, 0, pid(mp ? mp->p.load() : nullptr), -1, int32_t(p), int32_t(work.cycles));
+}
 
 // Go: runtime/mgc.go gcStart, from stopTheWorldWithSema to startTheWorld.
 int64_t Collector::sweepTermination(bool forced) {
@@ -128,6 +134,7 @@ int64_t Collector::sweepTermination(bool forced) {
 
   // Go: setGCPhase(_GCmark) — write barrier on, allocate black.
   gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
+  tracePhase(GCPhase::Mark);
   writeBarrierEnabled.store(true, std::memory_order_relaxed);
   PerP& mine = perP(getm()->p);
   // Go: gcMarkTinyAllocs — the current tiny blocks are reachable through
@@ -171,6 +178,7 @@ int64_t Collector::markTermination(bool force) {
   gcBlackenEnabled.store(false, std::memory_order_relaxed);
   // Go: setGCPhase(_GCmarktermination)
   gcphase.store(GCPhase::MarkTermination, std::memory_order_relaxed);
+  tracePhase(GCPhase::MarkTermination);
   PerP& mine = perP(getm()->p);
 
   // Go: gcMarkDone's ragged barrier — flush every P's gcWork (forEachP)
@@ -188,6 +196,7 @@ int64_t Collector::markTermination(bool force) {
   if (!force && !pool.fullEmpty() && work.cur.markDoneRestarts < kMaxMarkDoneRestarts) {
     work.cur.markDoneRestarts++;
     gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
+    tracePhase(GCPhase::Mark);
     gcBlackenEnabled.store(true, std::memory_order_relaxed);
     return cfg.cost.sweepSpanNs;  // a flush, not a mark termination
   }
@@ -272,6 +281,7 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   // Go: setGCPhase(_GCoff), then gcSweep: flush every mcache (their spans
   // become unswept when sweepgen moves) and start the sweep cycle.
   gcphase.store(GCPhase::Off, std::memory_order_relaxed);
+  tracePhase(GCPhase::Off);
   writeBarrierEnabled.store(false, std::memory_order_relaxed);
   rt->gcStackBarrier.store(false, std::memory_order_release);
   for (auto& a : perP_)

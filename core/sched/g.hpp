@@ -49,6 +49,7 @@ struct BlockingCall {
   void* arg = nullptr;
   int64_t ns = 0;  // how long the call blocks or computes
   int64_t n = 0;   // StopTheWorld: the new GOMAXPROCS, 0 to keep it
+  int32_t stwReason = 0;  // StopTheWorld: why (trace::StwReason), for the trace
 };
 
 // A goroutine's GC roots: frames of pointer slots on its "stack" (see

@@ -874,6 +874,7 @@ MTask mstart(M* mp) {
             running = false;  // parked until the stop-the-world in progress ends
             break;
           }
+          traceEvent(rt, mp, trace::EvType::STWStart, gp->goid, pid(mp->p), -1, gp->call.stwReason);
           if (stopTheWorldBegin(mp)) {
             for (;;) {
               // Wait for 100us, then try to re-preempt in case of any races.
@@ -901,6 +902,7 @@ MTask mstart(M* mp) {
           // What the work costs in virtual time (the simulator's pause).
           if (gp->call.ns > 0) co_await MWait{pl, mp, WaitKind::Overhead, nullptr, gp->call.ns};
           startTheWorld(mp, static_cast<int32_t>(gp->call.n));
+          traceEvent(rt, mp, trace::EvType::STWDone, gp->goid, pid(mp->p), -1, gp->call.stwReason);
           releaseWorldsema(mp);
           break;
         case Handoff::None:

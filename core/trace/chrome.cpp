@@ -102,6 +102,17 @@ class Exporter {
         instant(e.ts, kPidPs, 0, "GOMAXPROCS " + std::to_string(e.b) + " -> " + std::to_string(e.a), "g");
         maxP_ = std::max(maxP_, e.a - 1);
         break;
+      case EvType::STWStart:
+        stwStart_ = e.ts;
+        break;
+      case EvType::STWDone:
+        // On the track of the M that stopped the world (it runs all along).
+        if (stwStart_ >= 0) mSlice(e.m, stwStart_, e.ts, "STW: " + std::string(stwReasonName(e.a)));
+        stwStart_ = -1;
+        break;
+      case EvType::GCPhase:
+        instant(e.ts, kPidPs, 0, "GC " + std::to_string(e.b) + " phase " + std::to_string(e.a), "g");
+        break;
       case EvType::MStart:
         mSeen(e.m);
         break;
@@ -300,6 +311,7 @@ class Exporter {
   int64_t counts_[10] = {};
   bool countsChanged_ = false;
   int64_t lastTs_ = 0, endTs_ = 0;
+  int64_t stwStart_ = -1;  // the stop-the-world in progress, if any
   uint64_t nextFlow_ = 0;
   int maxP_ = -1, maxM_ = -1;
 };

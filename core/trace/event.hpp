@@ -31,7 +31,18 @@ enum class EvType : uint8_t {
   TimerFire,       // goroutine g's timer fired; run by P p
   RunqSizes,       // after a scheduling decision on P p: a = its local run queue, b = the global
                    // one, g = the G in its runnext (0: none)
+  STWStart,        // M m (for goroutine g) stops the world; a = why (StwReason)
+  STWDone,         // the world restarts; a = why
+  GCPhase,         // the collector entered phase a (0 _GCoff, 1 _GCmark, 2 _GCmarktermination); b = cycle
 };
+
+// Why the world stops (STWStart/STWDone a). Go: runtime/proc.go stwReason.
+enum class StwReason : int32_t {
+  Gomaxprocs = 0,      // "GOMAXPROCS"
+  GCSweepTerm = 1,     // "GC sweep termination"
+  GCMarkTerm = 2,      // "GC mark termination"
+};
+std::string_view stwReasonName(int32_t r);
 
 // Why a running G stopped running (GoStatus from _Grunning), in b.
 enum class GoReason : int32_t {

@@ -21,6 +21,18 @@ std::string_view evTypeName(EvType t) {
     case EvType::Gomaxprocs: return "Gomaxprocs";
     case EvType::TimerFire: return "TimerFire";
     case EvType::RunqSizes: return "RunqSizes";
+    case EvType::STWStart: return "STWStart";
+    case EvType::STWDone: return "STWDone";
+    case EvType::GCPhase: return "GCPhase";
+  }
+  return "?";
+}
+
+std::string_view stwReasonName(int32_t r) {
+  switch (static_cast<StwReason>(r)) {
+    case StwReason::Gomaxprocs: return "GOMAXPROCS";
+    case StwReason::GCSweepTerm: return "GC sweep termination";
+    case StwReason::GCMarkTerm: return "GC mark termination";
   }
   return "?";
 }

@@ -124,3 +124,27 @@ describe('heap map', () => {
     expect(classColor(0)).not.toBe(classColor(4));
   });
 });
+
+describe('GC on the timeline', () => {
+  it('pairs stop-the-world starts and ends and opens a band per mark phase', () => {
+    const m = new TraceModel();
+    m.reset({ session: 1, scenario: 'mutator-race', engine: 'sim', seed: 1, procs: 2, nowNs: 0, over: false, names: [] } as unknown as TraceInfo);
+    m.append(
+      [
+        { ts: 100, g: 5, a: 1, b: 0, p: 0, p2: -1, m: 1, type: Ev.STWStart, from: 0, to: 0 },
+        { ts: 110, g: 0, a: 1, b: 1, p: 0, p2: -1, m: 1, type: Ev.GCPhase, from: 0, to: 0 },
+        { ts: 120, g: 5, a: 1, b: 0, p: 0, p2: -1, m: 1, type: Ev.STWDone, from: 0, to: 0 },
+        { ts: 900, g: 7, a: 2, b: 0, p: 1, p2: -1, m: 2, type: Ev.STWStart, from: 0, to: 0 },
+        { ts: 905, g: 0, a: 2, b: 1, p: 1, p2: -1, m: 2, type: Ev.GCPhase, from: 0, to: 0 },
+        { ts: 910, g: 0, a: 0, b: 1, p: 1, p2: -1, m: 2, type: Ev.GCPhase, from: 0, to: 0 },
+        { ts: 930, g: 7, a: 2, b: 0, p: 1, p2: -1, m: 2, type: Ev.STWDone, from: 0, to: 0 },
+      ],
+      { session: 1, scenario: 'mutator-race', engine: 'sim', seed: 1, procs: 2, nowNs: 1000, over: false, names: [] } as unknown as TraceInfo,
+    );
+    expect(m.stws).toEqual([
+      { start: 100, end: 120, what: 'STW: GC sweep termination' },
+      { start: 900, end: 930, what: 'STW: GC mark termination' },
+    ]);
+    expect(m.marks).toEqual([{ start: 110, end: 905, what: 'GC 1 mark' }]);
+  });
+});

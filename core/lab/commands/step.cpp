@@ -70,6 +70,13 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
     case EvType::TimerFire: return "timer fires: " + g + " is ready";
     case EvType::RunqSizes:
       return p + " run queue: " + std::to_string(e.a) + " local, " + std::to_string(e.b) + " global";
+    case EvType::STWStart: return "stop the world (" + std::string(trace::stwReasonName(e.a)) + ") for " + g;
+    case EvType::STWDone: return "start the world (" + std::string(trace::stwReasonName(e.a)) + ")";
+    case EvType::GCPhase: {
+      static const char* const kPhases[] = {"_GCoff: sweeping", "_GCmark: concurrent mark, write barrier on",
+                                            "_GCmarktermination"};
+      return "GC " + std::to_string(e.b) + " enters " + (e.a >= 0 && e.a < 3 ? kPhases[e.a] : "?");
+    }
   }
   return "?";
 }

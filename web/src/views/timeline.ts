@@ -175,6 +175,23 @@ export class TimelineView {
       parts.push(`<rect class="band ${b.kind}" x="${x0}" y="${mY(b.m) + 1}" width="${bw}" height="${M_ROW - 2}"><title>M${b.m} ${what} ${formatNs(b.start)}–${formatNs(bEnd)}</title></rect>`);
     }
 
+    // GC: each cycle's concurrent mark as a bar under the axis, and every
+    // stop-the-world pause as a band across all P rows.
+    for (const s of m.marks) {
+      const sEnd = s.end < 0 ? end : s.end;
+      if (sEnd < this.t0 || s.start > this.t1) continue;
+      const x0 = Math.max(LABEL_W, this.x(s.start));
+      const bw = Math.max(1, Math.min(w - 4, this.x(sEnd)) - x0);
+      parts.push(`<rect class="gc-mark" x="${x0}" y="${AXIS_H - 3}" width="${bw}" height="3"><title>${escapeXml(s.what)} ${formatNs(s.start)}–${formatNs(sEnd)}</title></rect>`);
+    }
+    for (const s of m.stws) {
+      const sEnd = s.end < 0 ? end : s.end;
+      if (sEnd < this.t0 || s.start > this.t1) continue;
+      const x0 = Math.max(LABEL_W, this.x(s.start));
+      const bw = Math.max(1, Math.min(w - 4, this.x(sEnd)) - x0);
+      parts.push(`<rect class="stw" x="${x0}" y="${AXIS_H}" width="${bw}" height="${nP * P_ROW}"><title>${escapeXml(s.what)} ${formatNs(s.start)}–${formatNs(sEnd)}</title></rect>`);
+    }
+
     // Preemption requests and steal arrows.
     for (const pr of m.preempts) {
       if (pr.ts < this.t0 || pr.ts > this.t1 || pr.p < 0) continue;

@@ -22,7 +22,13 @@ export const Ev = {
   Gomaxprocs: 13,
   TimerFire: 14,
   RunqSizes: 15,
+  STWStart: 16,
+  STWDone: 17,
+  GCPhase: 18,
 } as const;
+
+/** Why the world stopped (trace::StwReason). */
+export const STW_REASONS = ['GOMAXPROCS', 'GC sweep termination', 'GC mark termination'];
 
 /** Go's G states (runtime2.go), as in core/sched/gstatus.hpp. */
 export const Gs = { Idle: 0, Runnable: 1, Running: 2, Syscall: 3, Waiting: 4, Dead: 6 } as const;
@@ -104,6 +110,13 @@ export interface Mark {
   g: number;
 }
 
+/** A stretch of time: a stop-the-world pause, or a GC cycle's concurrent mark. */
+export interface Span {
+  start: number;
+  end: number; // -1 while it lasts
+  what: string;
+}
+
 /** What the views know about the run besides its events. */
 export type TraceInfo = Omit<TraceBatch, 'from' | 'events'>;
 
@@ -126,6 +139,9 @@ export class TraceModel {
   arrows: Arrow[] = [];
   bands: Band[] = [];
   preempts: Mark[] = [];
+  /** Stop-the-world pauses and GC mark phases, for the bands across the P rows. */
+  stws: Span[] = [];
+  marks: Span[] = [];
   /** Goroutine id -> index into info.names. */
   private readonly nameOf = new Map<number, number>();
   private readonly open = new Map<number, number>(); // g -> index of its running slice
@@ -146,6 +162,8 @@ export class TraceModel {
     this.arrows = [];
     this.bands = [];
     this.preempts = [];
+    this.stws = [];
+    this.marks = [];
     this.nameOf.clear();
     this.open.clear();
     this.openBand.clear();
@@ -223,6 +241,21 @@ export class TraceModel {
       case Ev.Gomaxprocs:
         if (e.a - 1 > this.maxP) this.maxP = e.a - 1;
         break;
+      case Ev.STWStart:
+        this.stws.push({ start: e.ts, end: -1, what: `STW: ${STW_REASONS[e.a] ?? '?'}` });
+        break;
+      case Ev.STWDone: {
+        const last = this.stws[this.stws.length - 1];
+        if (last && last.end < 0) last.end = e.ts;
+        break;
+      }
+      case Ev.GCPhase: {
+        const last = this.marks[this.marks.length - 1];
+        const open = last !== undefined && last.end < 0;
+        if (e.a === 1 && !open) this.marks.push({ start: e.ts, end: -1, what: `GC ${e.b} mark` });
+        else if (e.a !== 1 && open) last.end = e.ts;
+        break;
+      }
     }
   }
 
