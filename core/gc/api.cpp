@@ -49,7 +49,6 @@ bool New::await_ready() noexcept {
     }
   }
   P* pp = getm()->p;
-  result = c->mallocgc(t, pp);
   // Go: deductAssistCredit — while marking, allocation is paid in scan work.
   if (c->gcBlackenEnabled.load(std::memory_order_relaxed)) costNs = c->gcAssistAlloc(getg(), t->allocSize());
   if (c->simulated()) {
@@ -77,6 +76,10 @@ bool New::await_ready() noexcept {
     then = Then::Yield;
     return false;
   }
+  // Allocate only now that the goroutine will not suspend: a new object
+  // held by this awaiter across a suspension would be in no root, and a
+  // whole cycle could run and free it meanwhile.
+  result = c->mallocgc(t, pp);
   return true;
 }
 
@@ -94,11 +97,10 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
 }
 
 Obj New::await_resume() noexcept {
+  // After a suspension (a cycle started, an assist paid, a preemption
+  // honoured) the allocation happens here, on whatever P the goroutine now
+  // runs; allocated black if a mark is running.
   if (result == 0) result = c->mallocgc(t, getm()->p);
-  // The new pointer is in this goroutine's hands only (a register, in Go's
-  // terms) and its stack may have been scanned while it was suspended:
-  // grey it if a mark is running.
-  else if (c->writeBarrierEnabled.load(std::memory_order_relaxed)) c->shade(result, c->perP(getm()->p), MarkedBy::Roots);
   return reinterpret_cast<Obj>(result);
 }
 

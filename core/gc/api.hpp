@@ -9,7 +9,8 @@
 //
 // gc::New is a safe point, like every co_await: the allocation may start a
 // cycle (a stop-the-world), pay an assist (scan work, virtual time on the
-// simulator), or honour a preemption.
+// simulator), or honour a preemption — always before the object exists, so
+// a new object is never held where the GC cannot see it.
 #pragma once
 
 #include <cstdint>

@@ -24,8 +24,8 @@
 // goroutine must keep every pointer it needs across a co_await in a Frame, a
 // global or the heap. Between two co_awaits a C++ local is fine: it is what
 // Go calls a register, and no cycle can start or end (both stop the world)
-// until the goroutine reaches its next safe point; gc::New's result is
-// greyed if a mark is running when it is handed over.
+// until the goroutine reaches its next safe point (gc::New allocates after
+// its own suspension, never before it).
 #pragma once
 
 #include <atomic>

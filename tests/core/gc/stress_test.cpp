@@ -1,14 +1,17 @@
-// Randomized mutators on real threads while the collector runs, with the
-// verifier after every cycle (and ThreadSanitizer in the tsan build).
+// Randomized mutators while the collector runs, with the verifier after
+// every cycle (and ThreadSanitizer in the tsan build).
 //
 // Each goroutine owns some global slots, each the head of a list of nodes
 // carrying a value; it keeps a checksum of what its lists must hold. At
 // random it pushes new nodes, pops nodes, moves a node from one of its lists
 // to another through its stack (heap -> stack -> heap, the pattern the
 // barrier exists for), drops whole lists, and reads other goroutines' lists.
-// GOGC=10 keeps cycles coming. At the end every list must match its owner's
-// checksum, and no cycle may have left a reachable object white.
+// GOGC=10 and a goroutine calling runtime.GC() in a loop keep cycles
+// coming. At the end every list must match its owner's checksum, and no
+// cycle may have left a reachable object white.
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include "gc_harness.hpp"
 #include "sched/api.hpp"
@@ -116,30 +119,58 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t seed, Outcome* out, rt::Wait
   co_return;
 }
 
-TEST(GcStress, RandomMutatorsOnRealThreadsLoseNothing) {
+// runtime.GC() over and over until the mutators are done.
+rt::Goroutine collector(std::atomic<bool>* done) {
+  while (!done->load()) {
+    co_await GC();
+    co_await rt::Sleep{50'000};
+  }
+  co_return;
+}
+
+// On real threads with every barrier, and on the simulator (where a
+// failure replays exactly) with the concurrent and the stop-the-world marker.
+TEST(GcStress, RandomMutatorsLoseNothing) {
   const int64_t ops = testscale::scaled(40000, 8);
-  for (int procs : {2, 4}) {
-    for (BarrierKind b : {BarrierKind::Hybrid, BarrierKind::Yuasa, BarrierKind::Dijkstra}) {
+  struct Case {
+    bool sim;
+    int procs;
+    BarrierKind barrier;
+    Marker marker;
+  };
+  std::vector<Case> cases;
+  for (int procs : {2, 4})
+    for (BarrierKind b : {BarrierKind::Hybrid, BarrierKind::Yuasa, BarrierKind::Dijkstra})
+      cases.push_back({false, procs, b, Marker::Concurrent});
+  for (Marker m : {Marker::Concurrent, Marker::STW}) cases.push_back({true, 2, BarrierKind::Hybrid, m});
+  for (const Case& k : cases) {
+    {
+      const int procs = k.procs;
+      const BarrierKind b = k.barrier;
       GcConfig c;
       c.gogc = 10;
+      c.marker = k.marker;
       c.barrier = b;
       c.verifyEachCycle = true;
       c.nglobals = kMutators * kSlotsEach;
       Outcome out[kMutators];
-      testing::GcRun r = testing::runWithGc(false, procs, 1, c, [&](Collector*) -> Goroutine {
+      testing::GcRun r = testing::runWithGc(k.sim, procs, 1, c, [&](Collector*) -> Goroutine {
         rt::WaitGroup wg;
+        std::atomic<bool> done{false};
         wg.Add(kMutators);
         for (int id = 0; id < kMutators; id++) rt::go(mutator(id, ops, uint64_t(procs), out, &wg), "main.mutator");
+        rt::go(collector(&done), "main.collector");
         co_await wg.Wait();
+        done.store(true);
         co_await GC();
         co_return;
       });
       ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
       for (int id = 0; id < kMutators; id++) {
-        EXPECT_EQ(out[id].mismatches, 0) << barrierName(b) << " procs " << procs << " mutator " << id;
+        EXPECT_EQ(out[id].mismatches, 0) << (k.sim ? "sim " : "real ") << barrierName(b) << " procs " << procs << " mutator " << id;
         EXPECT_EQ(out[id].ops, ops);
       }
-      EXPECT_GT(r.history.size(), 2u) << "GOGC=10 should collect often";
+      EXPECT_GT(r.history.size(), 2u) << "cycles should overlap the mutators";
       for (const CycleStats& cs : r.history)
         EXPECT_EQ(cs.lost, 0u) << barrierName(b) << " procs " << procs << " gc " << cs.numgc << "\n" << r.lastVerify;
     }
