@@ -50,6 +50,11 @@ uintptr Collector::mallocgc(const Type* t, P* pp) {
   return base;
 }
 
+void Collector::commitMemoryLimit() {
+  const mem::heapStatsCounters& st = heap.stats;
+  gcController.commitMemoryLimit(st.mappedReady.load(), st.heapFree.load(), st.heapInUse.load());
+}
+
 // Go: runtime/mgc.go gcTrigger.test for gcTriggerHeap.
 bool Collector::heapTriggered() const {
   if (gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return false;

@@ -10,6 +10,7 @@ namespace rt::gc {
 Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals) {
   gcController.setGCPercent(cfg.gogc);
   gcController.memoryLimit = cfg.memoryLimit;
+  commitMemoryLimit();
   trigger_.store(gcController.trigger(gcController.heapGoal()), std::memory_order_relaxed);
   rt->gcState = this;
   rt->gcBeforeResume = &Collector::beforeResume;

@@ -216,6 +216,8 @@ class Collector {
   uintptr outOfMemory(uintptr size);
   // Go: gcTrigger{kind: gcTriggerHeap}.test().
   bool heapTriggered() const;
+  // Feed the heap's mapped memory to the pacer's memory-limit goal.
+  void commitMemoryLimit();
   PerP& perP(P* pp);
   // The state of P id if it was ever used (for the lab's views).
   PerP* perPIfAny(int id) const { return id >= 0 && id < 1024 ? perP_[id].load(std::memory_order_acquire) : nullptr; }

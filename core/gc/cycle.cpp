@@ -96,6 +96,7 @@ int64_t Collector::sweepTermination(bool forced) {
   // Go: gcController.startCycle.
   gcController.globalsScan = globalBytes();
   gcController.maxStackScan = stackBytes();
+  commitMemoryLimit();
   std::string pacer = gcController.startCycle(heapLive, cs.procs, heapLive);
   if (cfg.gcpacertrace) rt->print(pacer + "\n");
   cs.goal = gcController.heapGoal();
@@ -289,6 +290,7 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   heap.startSweepCycle();
   // Go: gcController.resetLive — the live heap is what was marked.
   heap.stats.heapLive.v.store(int64_t(marked), std::memory_order_relaxed);
+  commitMemoryLimit();
   const uint64_t goal = gcController.heapGoal();
   trigger_.store(gcController.trigger(goal), std::memory_order_relaxed);
   startBgSweep();

@@ -64,7 +64,8 @@ uint64_t gcControllerState::heapGoalWith(uint64_t mappedReady, uint64_t heapFree
   return std::min(gcPercentHeapGoal(), memoryLimitHeapGoal(mappedReady, heapFree, heapAlloc));
 }
 
-uint64_t gcControllerState::heapGoal() const { return gcPercentHeapGoal(); }
+// Go: heapGoal — the smaller of the GOGC goal and the memory limit's.
+uint64_t gcControllerState::heapGoal() const { return std::min(gcPercentHeapGoal(), memoryLimitGoal); }
 
 double gcControllerState::consMark() const {
   return *std::max_element(std::begin(consMarkHistory), std::end(consMarkHistory));

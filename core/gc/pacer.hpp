@@ -26,7 +26,8 @@
 //
 // Named simplifications: cons/mark is Go 1.21's estimate (the maximum of the
 // last four cycles' measurements) rather than 1.19's PI controller; no GC CPU
-// limiter; the memory-limit goal uses the heap's own mapped bytes.
+// limiter; the memory-limit goal uses the heap's own mapped bytes and is
+// recomputed at each cycle's start and end (Go recomputes it continuously).
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,9 @@ struct gcControllerState {
   uint64_t globalsScan = 0;  // scannable global bytes
   uint64_t maxStackScan = 0; // all stack bytes that might be scanned
   double consMarkHistory[4] = {};  // Go 1.21: the last four cons/mark samples
+  // The memory limit's goal, recomputed from the heap's mapped memory at
+  // every cycle boundary (commitMemoryLimit); ~0 without a limit.
+  uint64_t memoryLimitGoal = ~uint64_t(0);
 
   // This cycle (Go: triggered, dedicatedMarkWorkersNeeded, ...).
   uint64_t triggered = ~uint64_t(0);  // heapLive when the cycle began
@@ -84,6 +88,10 @@ struct gcControllerState {
   uint64_t gcPercentHeapGoal() const;
   uint64_t memoryLimitHeapGoal(uint64_t mappedReady, uint64_t heapFree, uint64_t heapAlloc) const;
   uint64_t heapGoalWith(uint64_t mappedReady, uint64_t heapFree, uint64_t heapAlloc) const;
+  // Go: the memory-limit half of heapGoalInternal, cached for heapGoal().
+  void commitMemoryLimit(uint64_t mappedReady, uint64_t heapFree, uint64_t heapAlloc) {
+    memoryLimitGoal = memoryLimitHeapGoal(mappedReady, heapFree, heapAlloc);
+  }
   // Go: (*gcControllerState).runway and trigger(): {trigger, goal}.
   double consMark() const;
   uint64_t runway() const;

@@ -253,6 +253,30 @@ TEST(Gc, PeriodicGcEveryTwoMinutes) {
   EXPECT_NE(r.output.find("GC forced\ngc 2 @"), std::string::npos) << r.output;
 }
 
+// GOGC=off with GOMEMLIMIT: no GOGC goal, but the memory limit still sets
+// one, so a program that allocates 64 MB of garbage stays near the limit.
+TEST(Gc, GogcOffWithAMemoryLimitStillCollects) {
+  static const Type kBuf("buf", 1032 / kPtrSize, {});
+  GcConfig c;
+  c.gogc = -1;
+  c.memoryLimit = 16 << 20;
+  const int n = int(testscale::scaled(64 << 10, 8));  // 64 MB of 1 KB objects natively
+  GcRun r = runWithGc(true, 2, 9, c, [&](Collector*) -> Goroutine {
+    for (int i = 0; i < n; i++) co_await New(&kBuf);
+    co_return;
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_GT(r.ms.NumGC, 0u) << "the memory limit triggers cycles";
+  EXPECT_LE(r.ms.HeapSys, uint64_t(24) << 20) << "HeapSys " << r.ms.HeapSys;
+  // And GOGC=off without a limit never collects.
+  c.memoryLimit = maxInt64;
+  GcRun off = runWithGc(true, 2, 9, c, [&](Collector*) -> Goroutine {
+    for (int i = 0; i < 4096; i++) co_await New(&kBuf);
+    co_return;
+  });
+  EXPECT_EQ(off.ms.NumGC, 0u);
+}
+
 // GODEBUG=gctrace=1 prints one line per cycle in Go's format.
 TEST(Gc, GctracePrintsOneLinePerCycle) {
   GcConfig c;
