@@ -1,5 +1,7 @@
 #include "sched/api.hpp"
 
+#include <string_view>
+
 #include "sched/runtime.hpp"
 #include "sched/stw.hpp"
 #include "sched/timers.hpp"
@@ -62,14 +64,16 @@ void Sleep::await_suspend(coro::coroutine_handle<>) noexcept {
 
 int64_t nanotime() { return currentRuntime()->platform->nanotime(); }
 
-// Go: runtime/proc.go gcount
+// Go: runtime/proc.go gcount — user goroutines only: like Go's
+// isSystemGoroutine, a goroutine whose function is in package runtime (the
+// GC's workers, sweeper and forcegc helper) does not count.
 int NumGoroutine() {
   Runtime* rt = currentRuntime();
   int n = 0;
   std::lock_guard<std::mutex> lock(rt->allgLock);
   for (G* gp = rt->allgs; gp; gp = gp->alllink) {
     Gstatus s = readgstatus(gp);
-    if (s != Gstatus::Dead && s != Gstatus::Idle) n++;
+    if (s != Gstatus::Dead && s != Gstatus::Idle && std::string_view(gp->name).rfind("runtime.", 0) != 0) n++;
   }
   return n;
 }

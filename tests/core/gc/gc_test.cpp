@@ -277,6 +277,20 @@ TEST(Gc, GogcOffWithAMemoryLimitStillCollects) {
   EXPECT_EQ(off.ms.NumGC, 0u);
 }
 
+// Go: runtime.NumGoroutine counts user goroutines; the GC's own (workers,
+// sweeper, forcegc helper — functions in package runtime) do not count.
+TEST(Gc, NumGoroutineLeavesOutTheCollectorsGoroutines) {
+  int during = -1;
+  GcRun r = runWithGc(true, 2, 10, GcConfig{}, [&](Collector* c) -> Goroutine {
+    co_await StartCycle{c};  // workers start; the mark stays open a while
+    during = rt::NumGoroutine();
+    co_await GC();
+    co_return;
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_EQ(during, 1) << "only main.main";
+}
+
 // GODEBUG=gctrace=1 prints one line per cycle in Go's format.
 TEST(Gc, GctracePrintsOneLinePerCycle) {
   GcConfig c;
