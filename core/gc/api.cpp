@@ -59,14 +59,27 @@ bool New::await_ready() noexcept {
     if (ps.allocDebtNs >= c->cfg.cost.allocBatchNs) costNs += std::exchange(ps.allocDebtNs, 0);
   }
   // Go: gcAssistAlloc — "if this is the last worker and we ran out of
-  // work, signal a completion point": the assist ends the mark.
-  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->noGlobalWork() && c->perP(pp).gcw.empty() &&
+  // work, signal a completion point": the assist ends the mark, but only
+  // when no background worker is marking (they hold grey objects in their
+  // own buffers, and end the mark themselves), and never in a mark the lab
+  // steps by hand (no background workers at all).
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->cfg.backgroundWorkers &&
+      c->work.workersRunning.load(std::memory_order_acquire) == 0 && c->noGlobalWork() && c->perP(pp).gcw.empty() &&
       c->perP(pp).wbuf.next == 0) {
     bool expected = false;
     if (c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       then = Then::EndMark;
       return false;
     }
+  }
+  // Go: gcParkAssist — still in debt and nothing left to scan: wait for the
+  // background workers to pay. (The scan work it did costs virtual time
+  // with this P's next allocations.)
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->assistShouldPark(getg()) && c->noGlobalWork() &&
+      c->perP(pp).gcw.empty()) {
+    c->perP(pp).allocDebtNs += costNs;
+    then = Then::AssistPark;
+    return false;
   }
   if (costNs > 0) {
     then = Then::AssistCost;
@@ -90,6 +103,19 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
     case Then::AssistCost:
       gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
       gp->handoff = Handoff::Cpu;
+      break;
+    case Then::AssistPark:
+      gopark(
+          [](G* g, void* self) {
+            auto* col = static_cast<Collector*>(self);
+            std::lock_guard<std::mutex> lk(col->assistQueue.lock);
+            // The mark ended, or the debt was paid, meanwhile: do not wait.
+            if (!col->gcBlackenEnabled.load(std::memory_order_relaxed) || g->gcAssistBytes >= 0) return false;
+            col->assistQueue.q.pushBack(g);
+            col->work.assistParks.fetch_add(1, std::memory_order_relaxed);
+            return true;
+          },
+          c, WaitReason::GCAssistWait);
       break;
     case Then::EndMark: c->requestMarkTermination(false); break;
     case Then::Yield: detail::yieldForPreemption(); break;

@@ -27,7 +27,7 @@ struct New {
   const Type* t;
   Collector* c = nullptr;
   uintptr result = 0;
-  enum class Then : uint8_t { StartGC, AssistCost, EndMark, Yield } then = Then::Yield;
+  enum class Then : uint8_t { StartGC, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
   int64_t costNs = 0;
   bool await_ready() noexcept;
   void await_suspend(coro::coroutine_handle<>) noexcept;

@@ -10,12 +10,15 @@
 // proceeds. To amortize the cost, an assist always does at least
 // gcOverAssistWork (64 KB) of scan work, building credit for later.
 //
-// Named simplification: Go parks an assist that found no grey object to
-// scan (gcParkAssist) until workers flush credit or the cycle ends; the
-// lab lets it go on in debt.
+// An assist that is still in debt but finds no grey object to scan parks
+// on the assist queue ("GC assist wait", gcParkAssist) until background
+// workers pay its debt with their scan work (gcFlushBgCredit) or the mark
+// ends (gcWakeAllAssists). Named simplification: with no background workers
+// (the lab's hand-stepped marks) it goes on in debt instead.
 #include "gc/collector.hpp"
 #include "sched/goroutine.hpp"
 #include "sched/m.hpp"
+#include "sched/proc.hpp"
 
 namespace rt::gc {
 
@@ -62,6 +65,57 @@ int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
   const int64_t cost = scanCost(workDone, objs);
   work.assistTime.fetch_add(simulated() ? cost : nanotime() - t0, std::memory_order_relaxed);
   return simulated() ? cost : 0;
+}
+
+bool Collector::assistShouldPark(G* gp) {
+  return gp->gcAssistBytes < 0 && cfg.backgroundWorkers && work.workersRunning.load(std::memory_order_acquire) > 0 &&
+         gcBlackenEnabled.load(std::memory_order_relaxed);
+}
+
+// Go: runtime/mgcmark.go gcFlushBgCredit
+void Collector::gcFlushBgCredit(int64_t scanWork) {
+  GQueue ready;
+  {
+    std::lock_guard<std::mutex> g(assistQueue.lock);
+    if (assistQueue.q.empty()) {
+      // Fast path; there are no blocked assists.
+      work.bgScanCredit.fetch_add(scanWork, std::memory_order_relaxed);
+      return;
+    }
+    const double assistBytesPerWork = gcController.assistBytesPerWork;
+    int64_t scanBytes = int64_t(double(scanWork) * assistBytesPerWork);
+    while (!assistQueue.q.empty() && scanBytes > 0) {
+      G* gp = assistQueue.q.head;
+      if (scanBytes + gp->gcAssistBytes >= 0) {
+        // Satisfy this entire assist debt.
+        scanBytes += gp->gcAssistBytes;
+        gp->gcAssistBytes = 0;
+        assistQueue.q.pop();
+        ready.pushBack(gp);
+      } else {
+        // Partially satisfy this assist.
+        gp->gcAssistBytes += scanBytes;
+        scanBytes = 0;
+      }
+    }
+    if (scanBytes > 0) {
+      // Convert from scan bytes back to work.
+      const double assistWorkPerByte = gcController.assistWorkPerByte;
+      work.bgScanCredit.fetch_add(int64_t(double(scanBytes) * assistWorkPerByte), std::memory_order_relaxed);
+    }
+  }
+  while (G* gp = ready.pop()) goready(gp);
+}
+
+// Go: runtime/mgcmark.go gcWakeAllAssists
+void Collector::gcWakeAllAssists() {
+  GQueue ready;
+  {
+    std::lock_guard<std::mutex> g(assistQueue.lock);
+    ready = assistQueue.q;
+    assistQueue.q = GQueue{};
+  }
+  while (G* gp = ready.pop()) goready(gp);
 }
 
 }  // namespace rt::gc

@@ -138,6 +138,7 @@ struct CycleStats {
   uint64_t markedBytes[kNumMarkedBy] = {};
   uint64_t lost = 0;             // verifier: reachable objects left white
   uint32_t markDoneRestarts = 0; // gcMarkDone found work in P buffers and resumed the mark
+  uint64_t assistParks = 0;      // assists that waited for background credit ("GC assist wait")
   std::string gctrace;           // the line, as GODEBUG=gctrace=1 prints it
 };
 
@@ -277,6 +278,21 @@ class Collector {
   // Go: gcAssistAlloc — pay for `size` bytes in scan work while marking.
   // Returns the virtual time it cost (0 on real threads: it was real time).
   int64_t gcAssistAlloc(G* gp, uintptr size);
+  // Go: work.assistQueue — goroutines whose assist found nothing to scan
+  // and are still in debt wait here ("GC assist wait") until background
+  // work pays for them (gcFlushBgCredit) or the mark ends (gcWakeAllAssists).
+  struct {
+    std::mutex lock;
+    GQueue q;
+  } assistQueue;
+  // Go: gcParkAssist's test — should gp (still in debt, no grey object
+  // left for it) park? Only while background workers run to pay for it.
+  bool assistShouldPark(G* gp);
+  // Go: gcFlushBgCredit — background scan work pays queued assists first;
+  // the rest becomes bgScanCredit.
+  void gcFlushBgCredit(int64_t scanWork);
+  // Go: gcWakeAllAssists — the mark is over: nobody needs to wait.
+  void gcWakeAllAssists();
 
   // --- Sweeping (sweep.cpp) ---
   // Go: sweepone — sweep one unswept span; false if none is left.
@@ -309,6 +325,7 @@ class Collector {
     std::atomic<int64_t> assistTime{0}, dedicatedTime{0}, fractionalTime{0}, idleTime{0};
     std::atomic<int64_t> bgScanCredit{0};  // Go: gcController.bgScanCredit
     std::atomic<int32_t> workersRunning{0};
+    std::atomic<uint64_t> assistParks{0};
     bool userForced = false;
     CycleStats cur;
   } work;

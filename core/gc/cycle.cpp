@@ -265,6 +265,7 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   cs.dedicatedTimeNs = work.dedicatedTime.load(std::memory_order_relaxed);
   cs.fractionalTimeNs = work.fractionalTime.load(std::memory_order_relaxed);
   cs.idleTimeNs = work.idleTime.load(std::memory_order_relaxed);
+  cs.assistParks = work.assistParks.exchange(0, std::memory_order_relaxed);
 
   gcControllerState::CycleEnd e;
   e.heapLive = cs.heap1;
@@ -341,6 +342,8 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   if (history.size() >= 4096) history.erase(history.begin());
   history.push_back(cs);
 
+  // Go: gcWakeAllAssists — assists parked for credit need no more.
+  gcWakeAllAssists();
   // Wake the goroutines waiting in runtime.GC() for this cycle.
   GQueue ready;
   {

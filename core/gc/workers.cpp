@@ -37,13 +37,15 @@ struct MarkWorker {
     };
     const int64_t markStart = c->work.cur.tMark;
     int64_t myTime = 0;
+    c->work.workersRunning.fetch_add(1, std::memory_order_acq_rel);
     while (marking()) {
       PerP& pp = c->perP(getm()->p);
       const int64_t t0 = c->nanotime();
       int64_t objs = 0;
       int64_t done = c->gcDrain(pp, c->cfg.cost.drainBudgetBytes, MarkedBy::Worker, &objs);
-      // Go: gcFlushBgCredit — background work banks credit for assists.
-      c->work.bgScanCredit.fetch_add(done, std::memory_order_relaxed);
+      // Go: gcFlushBgCredit — background work pays parked assists, then
+      // banks credit for later ones.
+      if (done > 0) c->gcFlushBgCredit(done);
       const int64_t cost = c->scanCost(done, objs);
       if (c->simulated() && cost > 0) co_await rt::cpu(cost);
       else co_await rt::checkpoint();
@@ -73,6 +75,7 @@ struct MarkWorker {
         }
       }
     }
+    c->work.workersRunning.fetch_sub(1, std::memory_order_acq_rel);
     co_return;
   }
 };

@@ -62,6 +62,7 @@ std::string gcCycleTable(rt::gc::Collector& c, size_t lastN) {
     s += h[i].gctrace + "\n      marked by " + coverage(h[i]);
     if (h[i].rescannedStacks) s += "; stacks re-scanned: " + std::to_string(h[i].rescannedStacks) + " in " +
                                    util::formatDuration(h[i].rescanNs);
+    if (h[i].assistParks) s += "; assists parked: " + std::to_string(h[i].assistParks);
     if (h[i].lost) s += "; LOST " + std::to_string(h[i].lost);
     s += "\n";
   }
@@ -85,6 +86,7 @@ void gcJson(JsonWriter& j, rt::gc::Collector& c) {
     j.field("heap0", cs.heap0).field("heap1", cs.heap1).field("heap2", cs.heap2).field("goal", cs.goal);
     j.field("sweepTermNs", cs.pauseSweepTermNs).field("markNs", cs.tMarkTerm - cs.tMark);
     j.field("markTermNs", cs.pauseMarkTermNs).field("rescanNs", cs.rescanNs).field("lost", cs.lost);
+    j.field("assistParks", cs.assistParks);
     j.key("markedBytes").beginObject();
     for (int k = 0; k < kNumMarkedBy; k++) j.field(rt::gc::markedByName(MarkedBy(k)), cs.markedBytes[k]);
     j.endObject();

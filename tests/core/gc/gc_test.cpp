@@ -277,6 +277,43 @@ TEST(Gc, GogcOffWithAMemoryLimitStillCollects) {
   EXPECT_EQ(off.ms.NumGC, 0u);
 }
 
+// Go: gcParkAssist / gcFlushBgCredit — while a worker walks a long chain
+// (its grey objects stay in its own buffer), a goroutine that allocates
+// owes scan work it cannot find: it waits ("GC assist wait") until the
+// worker's scan work pays its debt, then goes on.
+rt::Goroutine holdChain(int n, std::atomic<bool>* built) {
+  Frame<2> f;
+  for (int i = 0; i < n; i++) {  // a long chain: marking it is serial
+    f.set(1, co_await New(&kNode));
+    store(f.get(1), 0, f.get(0));
+    f.set(0, f.get(1));
+  }
+  f.set(1, nullptr);
+  built->store(true);
+  co_await rt::Sleep{50'000'000};  // parked: a worker scans this stack, and walks the chain
+  co_return;
+}
+
+TEST(Gc, AssistsParkUntilBackgroundWorkPaysTheirDebt) {
+  static const Type kBuf("buf", 512 / kPtrSize, {});
+  GcConfig c;
+  c.verifyEachCycle = true;
+  GcRun r = runWithGc(true, 2, 11, c, [&](Collector* col) -> Goroutine {
+    std::atomic<bool> built{false};
+    rt::go(holdChain(60000, &built), "main.holdChain");
+    while (!built.load()) co_await rt::Sleep{100'000};
+    co_await GC();  // a cycle first, so the pacer knows how much there is to scan
+    co_await StartCycle{col, false};
+    for (int i = 0; i < 20000 && col->gcphase.load() != GCPhase::Off; i++) co_await New(&kBuf);
+    co_await GC();
+    co_return;
+  });
+  expectNothingLost(r);
+  uint64_t parks = 0;
+  for (const CycleStats& cs : r.history) parks += cs.assistParks;
+  EXPECT_GT(parks, 0u);
+}
+
 // Go: runtime.NumGoroutine counts user goroutines; the GC's own (workers,
 // sweeper, forcegc helper — functions in package runtime) do not count.
 TEST(Gc, NumGoroutineLeavesOutTheCollectorsGoroutines) {
