@@ -45,7 +45,7 @@ class MTask {
     void return_void() noexcept {}
     void unhandled_exception() noexcept { std::terminate(); }
   };
-  explicit MTask(coro::coroutine_handle<> h) : h(h) {}
+  explicit MTask(coro::coroutine_handle<> handle) : h(handle) {}
   coro::coroutine_handle<> h;
 };
 

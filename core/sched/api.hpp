@@ -90,7 +90,7 @@ SyscallAwaiter<std::decay_t<F>> syscallBlock(F&& fn) {
 // as a function runs instantly on the simulator, so scenarios meant for
 // both engines use this form.)
 struct syscallFor {
-  explicit syscallFor(int64_t ns, bool block = false) : ns(ns), block(block) {}
+  explicit syscallFor(int64_t duration, bool blocks = false) : ns(duration), block(blocks) {}
   int64_t ns;
   bool block;  // true: entersyscallblock
   bool await_ready() const noexcept { return false; }
@@ -105,7 +105,7 @@ struct syscallFor {
 // the middle, as Go's signal-based asynchronous preemption does; the rest
 // runs when the goroutine is scheduled again.
 struct cpu {
-  explicit cpu(int64_t ns) : ns(ns) {}  // (clang 14 has no C++20 aggregate paren-init)
+  explicit cpu(int64_t duration) : ns(duration) {}  // (clang 14 has no C++20 aggregate paren-init)
   int64_t ns;
   bool await_ready() const noexcept { return ns <= 0 && !preemptRequested(); }
   void await_suspend(coro::coroutine_handle<>) const noexcept;

@@ -103,14 +103,23 @@ const lab = LabClient.inWorker({
 // (and, after a heap command, the heap map reads the heap).
 let views: SchedViews | undefined;
 let heapMap: HeapMapView | undefined;
+// The heap card holds the heap map (after alloc, spans, mstats) and the
+// marking view (in GC runs); it is live when either has something to show.
+let heapLive = false;
+let markingLive = false;
+function showHeapCard(): void {
+  document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', heapLive || markingLive);
+  document.getElementById('heapmap')!.hidden = !heapLive;
+  document.getElementById('marking')!.hidden = !markingLive;
+}
 const HEAP_COMMANDS = new Set(['alloc', 'spans', 'mstats']);
 async function refreshHeap(): Promise<void> {
   const [spans, mstats] = await Promise.all([lab.exec('spans --limit 0 --json'), lab.exec('mstats --json')]);
   if (!heapMap || !spans.ok || !mstats.ok) return;
   heapMap.snapshot = parseHeap(spans.json, mstats.json);
-  const live = (heapMap.snapshot?.spans.length ?? 0) > 0;
-  document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', live);
-  if (live) heapMap.render();
+  heapLive = (heapMap.snapshot?.spans.length ?? 0) > 0;
+  showHeapCard();
+  if (heapLive) heapMap.render();
 }
 // The marking view reads the run's object graph after every command; the
 // barrier's shades are those since the previous reading.
@@ -124,7 +133,8 @@ async function refreshMarking(command: string): Promise<void> {
   }
   const reply = await lab.exec(`heap --graph --json --since ${markingSince}`);
   const graph = reply.ok ? parseGraph(reply.json) : null;
-  document.getElementById('marking')!.closest('.card')!.classList.toggle('live', graph !== null);
+  markingLive = graph !== null;
+  showHeapCard();
   marking.graph = graph;
   if (!graph) return;
   markingSince = graph.nowNs;
