@@ -104,13 +104,17 @@ const lab = LabClient.inWorker({
 let views: SchedViews | undefined;
 let heapMap: HeapMapView | undefined;
 // The heap card holds the heap map (after alloc, spans, mstats) and the
-// marking view (in GC runs); it is live when either has something to show.
+// marking view (in GC runs), one at a time: the one the latest command
+// concerned, so the card never grows past the terminal's room.
 let heapLive = false;
 let markingLive = false;
+let heapCardShows: 'heap' | 'marking' = 'heap';
 function showHeapCard(): void {
-  document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', heapLive || markingLive);
-  document.getElementById('heapmap')!.hidden = !heapLive;
-  document.getElementById('marking')!.hidden = !markingLive;
+  const showMarking = markingLive && (heapCardShows === 'marking' || !heapLive);
+  const showHeap = heapLive && !showMarking;
+  document.getElementById('heapmap')!.closest('.card')!.classList.toggle('live', showHeap || showMarking);
+  document.getElementById('heapmap')!.hidden = !showHeap;
+  document.getElementById('marking')!.hidden = !showMarking;
 }
 const HEAP_COMMANDS = new Set(['alloc', 'spans', 'mstats']);
 async function refreshHeap(): Promise<void> {
@@ -118,27 +122,43 @@ async function refreshHeap(): Promise<void> {
   if (!heapMap || !spans.ok || !mstats.ok) return;
   heapMap.snapshot = parseHeap(spans.json, mstats.json);
   heapLive = (heapMap.snapshot?.spans.length ?? 0) > 0;
+  heapCardShows = 'heap';
   showHeapCard();
   if (heapLive) heapMap.render();
 }
-// The marking view reads the run's object graph after every command; the
-// barrier's shades are those since the previous reading.
+// The marking view reads the run's object graph after every command. The
+// barrier's shades it rings are those of the last step forward: from the
+// previous position to this one (a command that does not move the run, like
+// `heap`, keeps the same window).
 let marking: MarkingView | undefined;
-let markingSince = -1;
+let markingNow = -1; // the run time of the last graph
+let markingFrom = -1; // where the last step forward started
 async function refreshMarking(command: string): Promise<void> {
   if (!marking) return;
   if (command === 'run') {
     marking.layout.reset();
-    markingSince = -1;
+    markingNow = -1;
+    markingFrom = -1;
   }
-  const reply = await lab.exec(`heap --graph --json --since ${markingSince}`);
-  const graph = reply.ok ? parseGraph(reply.json) : null;
+  const read = async (since: number) => {
+    const reply = await lab.exec(`heap --graph --json --since ${since}`);
+    return reply.ok ? parseGraph(reply.json) : null;
+  };
+  let graph = await read(markingNow);
+  if (graph && graph.nowNs > markingNow) {
+    markingFrom = markingNow; // moved forward: this step's shades
+    markingNow = graph.nowNs;
+  } else if (graph && graph.nowNs === markingNow) {
+    graph = await read(markingFrom); // did not move: the same window as before
+  } else if (graph) {
+    markingNow = graph.nowNs; // went back: no shades until the next step
+    markingFrom = graph.nowNs;
+  }
   markingLive = graph !== null;
+  if (markingLive && !HEAP_COMMANDS.has(command)) heapCardShows = 'marking';
   showHeapCard();
   marking.graph = graph;
-  if (!graph) return;
-  markingSince = graph.nowNs;
-  marking.render();
+  if (graph) marking.render();
 }
 const shellLab = {
   exec: async (line: string) => {
