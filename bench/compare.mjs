@@ -103,7 +103,7 @@ const ENTRIES = [
     lab: { kind: 'gbench', bin: '{build}/bench/mem/alloc_bench', benchmark: 'BM_rtlab_AllocOnly32', timeoutMs: 300_000 },
     peers: [{ name: 'Go', kind: 'gotest', build: 'alloc.test', benchmark: 'BenchmarkNew/32', benchtime: '1s', timeoutMs: 300_000 }],
   },
-  // The collector (bench/gc; bench/gc/README.md): a full runtime.GC() (mark
+  // The collector (bench/gc; bench/README.md explains every row): a full runtime.GC() (mark
   // and sweep) of the same object graph, on one P so wall time is CPU time.
   // Targets: mark throughput >= 1.5x Go's on binary trees (time <= 0.67x),
   // >= Go's on a 4M-node linked list (time <= 1x). Boehm is reported only.
