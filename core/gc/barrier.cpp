@@ -91,10 +91,28 @@ void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr
 }
 
 // Go: runtime/mwbbuf.go wbBufFlush1 — for each pointer: find its object,
-// skip it if already marked, else grey it.
+// skip it if already marked, else grey it. Pointers stored one after the
+// other often point into the same span (objects allocated together), so
+// the span found last is tried first; no span is freed while marking.
 void Collector::wbBufFlush(PerP& pp) {
   wbBuf& b = pp.wbuf;
-  for (uint32_t i = 0; i < b.next; i++) shade(b.buf[i], pp, MarkedBy::Barrier);
+  mem::mspan* last = nullptr;
+  for (uint32_t i = 0; i < b.next; i++) {
+    const uintptr p = b.buf[i];
+    mem::mspan* s;
+    uintptr idx;
+    uintptr obj;
+    if (last != nullptr && p >= last->base() && p < last->limit) {
+      s = last;
+      idx = s->objIndex(p);
+      obj = s->base() + idx * s->elemsize;
+    } else {
+      obj = findObject(&heap, p, &s, &idx);
+      if (obj == 0) continue;
+      last = s;
+    }
+    greyobject(obj, s, idx, pp, MarkedBy::Barrier);
+  }
   b.next = 0;
 }
 

@@ -138,9 +138,6 @@ Reply verifyRun(Lab& lab, const Invocation&) {
     } else {
       text += std::to_string(hidden.size()) + " white object" + (hidden.size() == 1 ? " is" : "s are") +
               " reachable only through black ones: lost if the mark ended now";
-      std::string report = c->verify(&lost, /*repair=*/false);
-      (void)report;
-      lost = hidden.size();
       char buf[32];
       for (size_t i = 0; i < hidden.size() && i < 5; i++) {
         std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(hidden[i]));
