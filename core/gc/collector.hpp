@@ -24,7 +24,7 @@
 //      ▼
 //   _GCoff        sweeping frees every unmarked slot as spans are reused
 //
-// With the STW marker (`gc --stw`), all of the marking happens inside the
+// With the STW marker (`gc --stw`, `run … --marker stw`), all of the marking happens inside the
 // first pause instead: simple, and the pause is as long as the mark.
 //
 // Both engines run this code. On real threads marking really runs in

@@ -45,7 +45,10 @@ std::string settingsLine(const Lab::GcSettings& g) {
 
 Reply gcRun(Lab& lab, const Invocation& inv) {
   Lab::GcSettings g = lab.gcSettings();
+  if (inv.boolFlag("stw") && inv.boolFlag("concurrent")) return Reply::error("gc: --stw or --concurrent, not both");
   if (inv.flagGiven("marker")) g.stw = inv.stringFlag("marker") == "stw";
+  if (inv.boolFlag("stw")) g.stw = true;
+  if (inv.boolFlag("concurrent")) g.stw = false;
   if (inv.flagGiven("barrier")) rt::gc::parseBarrier(inv.stringFlag("barrier"), &g.barrier);
   if (inv.flagGiven("verify")) g.verify = inv.stringFlag("verify") == "on";
   lab.setGcSettings(g);
@@ -174,6 +177,16 @@ CommandSpec gcCommand() {
                          .defaultValue = "",
                          .help = {"concurrent, or stw (everything in one pause)", "concurrent，或 stw（全部在一次暂停内）"},
                          .choices = {"concurrent", "stw"}},
+                FlagSpec{.name = "stw",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"the same as --marker stw", "等同于 --marker stw"}},
+                FlagSpec{.name = "concurrent",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"the same as --marker concurrent", "等同于 --marker concurrent"}},
                 FlagSpec{.name = "barrier",
                          .type = FlagType::Choice,
                          .valueName = "B",

@@ -147,6 +147,11 @@ TEST(GcLab, GcSettingsApplyToTheNextRuns) {
   EXPECT_EQ(json(r)["gc"]["barrier"].str, "yuasa");
   EXPECT_TRUE(json(r)["passed"].b) << r.text;
   EXPECT_NE(r.text.find("20000 nodes survived 3 collections"), std::string::npos) << r.text;
+  // The spelling: gc --concurrent / gc --stw.
+  ASSERT_TRUE(lab.exec("gc --concurrent").ok);
+  EXPECT_FALSE(lab.gcSettings().stw);
+  ASSERT_TRUE(lab.exec("gc --stw").ok);
+  EXPECT_TRUE(lab.gcSettings().stw);
 }
 
 TEST(GcLab, BadInputIsOneClearErrorLine) {
@@ -160,6 +165,9 @@ TEST(GcLab, BadInputIsOneClearErrorLine) {
   Reply bad = lab.exec("run skynet --size 10 --barrier none");
   EXPECT_FALSE(bad.ok);
   EXPECT_NE(bad.text.find("apply to scenarios with a garbage-collected heap"), std::string::npos) << bad.text;
+  Reply both = lab.exec("gc --stw --concurrent");
+  EXPECT_FALSE(both.ok);
+  EXPECT_EQ(both.text.find('\n'), std::string::npos) << both.text;
   Reply choice = lab.exec("gc --barrier steele");
   EXPECT_FALSE(choice.ok);
   EXPECT_EQ(choice.text.find('\n'), std::string::npos) << choice.text;
