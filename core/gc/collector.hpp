@@ -205,7 +205,9 @@ class Collector {
   std::atomic<bool> writeBarrierEnabled{false};
   std::atomic<bool> gcBlackenEnabled{false};
   // The heap size that starts the next cycle (the pacer's trigger),
-  // recomputed at every mark termination and GOGC change.
+  // recomputed at every mark termination. relaxed: written with the world
+  // stopped and read as a hint by allocators; a stale value only moves a
+  // cycle's start by one allocation, as Go's racy heapLive read does.
   std::atomic<uint64_t> trigger_{defaultHeapMinimum};
 
   // --- Allocation (alloc.cpp) ---
@@ -375,7 +377,8 @@ class Collector {
   std::atomic<int> sweepClass_{0};
   bool startForced_ = false;  // under startPending
   bool forcegcStarted_ = false;
-  std::atomic<uint64_t> lastGCTime_{0};  // lastGC, for sysmon
+  // lastGC, for sysmon; relaxed: a stale value delays a periodic GC by one sysmon round.
+  std::atomic<uint64_t> lastGCTime_{0};
   bool forceMarkDone_ = false;  // under markDonePending
   static void markTerminationStopped(void* self);
   void tracePhase(GCPhase p);  // a GCPhase trace event
