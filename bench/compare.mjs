@@ -96,6 +96,18 @@ const ENTRIES = [
   // amortized GC, which is what a Go program pays per allocation).
   allocPair('32 B alloc+free vs glibc malloc', 'glibc', '{build}/bench/mem/alloc_bench', 1.0),
   allocPair('32 B alloc+free vs mimalloc', 'mimalloc', '{build}/bench/mem/alloc_bench_mimalloc', 1.5),
+  // Scaling (bench/mem/threads/alloc_threads.cpp): the same pair on 2
+  // threads, each with its own mcache over one mheap. nsPerOp is wall time
+  // per op over both threads, so 2 threads scaling >= 1.8x is a ratio
+  // <= 1/1.8 against one thread. glibc's 2-thread pair is reported alongside.
+  allocThreads('32 B alloc+free, 2 threads vs 1 thread (scaling >= 1.8x)', 'native',
+    ['rtlab', 2], { name: 'one thread', args: ['rtlab', 1] }, 1 / 1.8),
+  allocThreads('32 B alloc+free, 2 threads each', 'native',
+    ['rtlab', 2], { name: 'glibc', args: ['malloc', 2] }, null),
+  // In the wasm-threads build under node, against Emscripten's default
+  // malloc (dlmalloc behind one lock), both on 2 threads: >= 3x faster.
+  allocThreads('wasm-threads under node: 32 B alloc+free, 2 threads', 'wasm',
+    ['rtlab', 2], { name: 'Emscripten malloc', args: ['malloc', 2] }, 1 / 3),
   {
     name: '32 B allocation vs Go new([32]byte) (GOMAXPROCS=1)',
     procs: 1,
@@ -189,6 +201,27 @@ function allocPair(title, peerName, peerBin, target) {
     metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target }],
     lab: { kind: 'gbench', bin: '{build}/bench/mem/alloc_bench', benchmark: 'BM_rtlab_Pair32', timeoutMs: 300_000 },
     peers: [{ name: peerName, kind: 'gbench', bin: peerBin, benchmark: 'BM_peer_Pair32', timeoutMs: 300_000 }],
+  };
+}
+
+// A row of alloc_threads runs: lab and peer are [allocator, threads] of the
+// same program, native (the bench build) or the wasm-threads build under node.
+function allocThreads(title, where, [labAlloc, labThreads], peer, target) {
+  const side = ([allocator, threads]) => {
+    const args = ['--allocator', allocator, '--threads', String(threads)];
+    // Under wasm, 5M pairs per thread: Emscripten's malloc takes ~120 ns a pair.
+    return where === 'native'
+      ? { kind: 'json-process', bin: '{build}/bench/mem/threads/alloc_threads', args, expect: {}, timeoutMs: 300_000 }
+      : { kind: 'json-process', bin: process.execPath, expect: {}, timeoutMs: 300_000,
+        args: ['--no-experimental-fetch', '{root}/build/wasm-threads/bench/mem/threads/alloc_threads.js', ...args,
+          '--ops', '5000000'] };
+  };
+  return {
+    name: title,
+    procs: 2,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target }],
+    lab: side([labAlloc, labThreads]),
+    peers: [{ name: peer.name, ...side(peer.args) }],
   };
 }
 
@@ -623,7 +656,7 @@ function printTable(rows, ctx) {
     cell(r.lab, r.unit),
     (peerNames.length > 1 ? `${r.peer.name}: ` : '') + cell(r.peer, r.unit),
     r.ratio === null ? '-' : `${r.ratio >= 0.1 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2)}×`,
-    r.target === null ? '-' : `≤ ${r.target.toFixed(1)}×`,
+    r.target === null ? '-' : `≤ ${Number(r.target.toFixed(1)) === r.target ? r.target.toFixed(1) : r.target.toFixed(3)}×`,
     r.verdict,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => [...b[i]].length)));

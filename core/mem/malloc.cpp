@@ -97,19 +97,17 @@ const char* freeStatusName(FreeStatus s) {
 //      mark the slot in labFreeRemote; the holder's uncacheSpan (or sweep)
 //      takes it from there.
 // Large objects: their span is always idle in its mcentral; free it now.
-FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
-  uintptr p = reinterpret_cast<uintptr>(ptr);
-  if (ptr == &zerobase) return FreeStatus::Freed;  // zero-size objects cost nothing
-  mspan* s = h->spanOf(p);
-  if (s == nullptr) return FreeStatus::NotHeapPointer;
-  spanClass spc = s->spanclass;  // immutable while the span holds our object
-  mcentral& central = h->central[spc.v].mcentral;
+namespace {
 
+// Cases 2 and 3 and large objects: everything that takes the mcentral lock.
+// Out of line, so that the lock's code does not weigh on case 1's.
+[[gnu::noinline]] FreeStatus labFreeLocked(mheap* h, mspan* s, uintptr idx) {
+  spanClass spc = s->spanclass;
+  mcentral& central = h->central[spc.v].mcentral;
+  std::lock_guard<std::mutex> g(central.lock);
+  uint32_t sg = h->sweepgen.load(std::memory_order_relaxed);
   if (spc.sizeclass() == 0) {
-    if (p != s->base()) return FreeStatus::NotObjectStart;
-    std::unique_lock<std::mutex> g(central.lock);
     if (s->list == nullptr || s->allocCount != 1) return FreeStatus::DoubleFree;
-    uint32_t sg = h->sweepgen.load(std::memory_order_relaxed);
     s->list->remove(s);
     // What sweep does for a dead large object (Go: mgcsweep.go sweep).
     s->allocCount = 0;
@@ -120,22 +118,6 @@ FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
     h->freeSpan(s);
     return FreeStatus::Freed;
   }
-
-  uintptr idx = s->objIndex(p);
-  if (s->base() + idx * s->elemsize != p) return FreeStatus::NotObjectStart;
-
-  if (c != nullptr && c->heap == h && c->alloc[spc.v] == s) {
-    // Case 1: our own span. Only this thread reads or writes it now.
-    if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
-    if (s->tinyBlocks.isMarked(idx)) return FreeStatus::TinyObject;
-    if (s->labFreeLocal.isMarked(idx)) return FreeStatus::DoubleFree;
-    s->labFreeLocal.setNonAtomic(idx);
-    s->nLabFreeLocal++;
-    return FreeStatus::Freed;
-  }
-
-  std::lock_guard<std::mutex> g(central.lock);
-  uint32_t sg = h->sweepgen.load(std::memory_order_relaxed);
   if (s->list != nullptr && s->sweepgen.load(std::memory_order_relaxed) == sg) {
     // Case 2: idle and swept; the lock makes it ours.
     if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
@@ -161,6 +143,40 @@ FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
   s->labFreeRemote.setNonAtomic(idx);
   s->nLabFreeRemote++;
   return FreeStatus::Freed;
+}
+
+}  // namespace
+
+FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
+  uintptr p = reinterpret_cast<uintptr>(ptr);
+  if (ptr == &zerobase) return FreeStatus::Freed;  // zero-size objects cost nothing
+  // A free into the span we hold for the class of our previous free needs
+  // no lookup. (The span map's cache lines are shared with other Ps, which
+  // write them as their spans come and go.)
+  mspan* s = c != nullptr && c->heap == h ? c->alloc[c->lastFreeClass.v] : nullptr;
+  if (s == nullptr || p < s->base() || p >= s->limit) {
+    s = h->spanOf(p);
+    if (s == nullptr) return FreeStatus::NotHeapPointer;
+    if (c != nullptr) c->lastFreeClass = s->spanclass;
+  }
+  spanClass spc = s->spanclass;  // immutable while the span holds our object
+  if (spc.sizeclass() == 0) {
+    if (p != s->base()) return FreeStatus::NotObjectStart;
+    return labFreeLocked(h, s, 0);
+  }
+  uintptr idx = s->objIndex(p);
+  if (s->base() + idx * s->elemsize != p) return FreeStatus::NotObjectStart;
+
+  if (c != nullptr && c->heap == h && c->alloc[spc.v] == s) {
+    // Case 1: our own span. Only this thread reads or writes it now.
+    if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
+    if (s->tinyBlocks.isMarked(idx)) return FreeStatus::TinyObject;
+    if (s->labFreeLocal.isMarked(idx)) return FreeStatus::DoubleFree;
+    s->labFreeLocal.setNonAtomic(idx);
+    s->nLabFreeLocal++;
+    return FreeStatus::Freed;
+  }
+  return labFreeLocked(h, s, idx);
 }
 
 }  // namespace rt::mem

@@ -71,12 +71,12 @@ bool mcache::refill(spanClass spc, bool* grew) {
     heap->stats.totalAlloc.add(slotsUsed * static_cast<int64_t>(s->elemsize));
     // Clear the second allocCount just to be safe.
     s->allocCountBeforeCache = 0;
-    heap->central[spc.v].mcentral.uncacheSpan(s);
+    heap->central[spc.v].mcentral.uncacheSpan(s, this);
     alloc[spc.v] = &emptymspan;  // ours: if cacheSpan fails, hold nothing
   }
 
   // Get a new cached span from the central lists.
-  s = heap->central[spc.v].mcentral.cacheSpan(grew);
+  s = heap->central[spc.v].mcentral.cacheSpan(this, grew);
   if (s == nullptr) {
     lastError = heap->lastError();
     return false;  // Go: throw("out of memory"); the lab reports it instead
@@ -116,7 +116,7 @@ mspan* mcache::allocLarge(uintptr size, bool noscan) {
   }
   // (Go: deductSweepCredit — no GC yet.)
   spanClass spc = makeSpanClass(0, noscan);
-  mspan* s = heap->alloc(npages, spc);
+  mspan* s = heap->alloc(npages, spc, this);
   if (s == nullptr) {
     lastError = heap->lastError();
     return nullptr;
@@ -166,7 +166,7 @@ void mcache::releaseAll() {
       dHeapLive -= int64_t(s->nelems - s->allocCount) * int64_t(s->elemsize);
     }
     // Release the span to the mcentral.
-    heap->central[i].mcentral.uncacheSpan(s);
+    heap->central[i].mcentral.uncacheSpan(s, this);
     alloc[i] = &emptymspan;
   }
   // Clear tinyalloc pool.

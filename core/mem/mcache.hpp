@@ -30,6 +30,7 @@
 #include <cstdint>
 
 #include "mem/mspan.hpp"
+#include "mem/pagecache.hpp"
 
 namespace rt::mem {
 
@@ -40,7 +41,7 @@ inline constexpr int numAllocPaths = 7;
 const char* allocPathName(AllocPath p);
 
 // Go: runtime/mcache.go mcache
-struct mcache {
+struct alignas(64) mcache {
   // The following members are accessed on every malloc, so they are grouped
   // here for better caching. (Go: nextSample, scanAlloc: no profiling or
   // scan accounting yet.)
@@ -55,6 +56,9 @@ struct mcache {
   AllocPath lastPath = AllocPath::Fast;
   uint64_t pathCount[numAllocPaths] = {};
   const char* lastError = nullptr;  // why the last nullptr was returned
+  // Lab-only: the span class of the latest explicit free, so that a free
+  // into the span this mcache holds for it skips the span map (labFree).
+  spanClass lastFreeClass{};
 
   mspan* alloc[numSpanClasses];  // spans to allocate from, indexed by spanClass
 
@@ -62,6 +66,18 @@ struct mcache {
   // flushed. If flushGen != mheap.sweepgen, the spans in this mcache are
   // stale and need to the flushed so they can be swept.
   uint32_t flushGen = 0;
+
+  // Go keeps these two in the P (runtime/runtime2.go p.mcache's neighbours);
+  // the lab's mcache is its P's allocator state, so they live here.
+  // Go: p.pcache — pages this P allocates spans from without the heap lock.
+  pageCache pcache;
+  // Go: p.mspancache — mspan structs for the same purpose (raw memory from
+  // spanalloc; allocSpan constructs the mspan).
+  static constexpr int mspanCacheSize = 128;
+  struct {
+    int len = 0;
+    void* buf[mspanCacheSize];
+  } mspancache;
 
   mheap* heap = nullptr;  // Go has one global mheap_; we may have several
   mcache* nextInHeap = nullptr;

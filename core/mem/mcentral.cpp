@@ -22,7 +22,7 @@ bool mcentral::tryAcquire(mspan* s, uint32_t sg) {
 
 // Go: runtime/mcentral.go (*mcentral).cacheSpan, without sweep credit and
 // tracing (the GC issue brings the pacer's deductSweepCredit).
-mspan* mcentral::cacheSpan(bool* grew, int* swept) {
+mspan* mcentral::cacheSpan(mcache* c, bool* grew, int* swept) {
   *grew = false;
   int nswept = 0;
   // If we sweep spanBudget spans without finding any free space, just
@@ -86,7 +86,7 @@ mspan* mcentral::cacheSpan(bool* grew, int* swept) {
   if (swept != nullptr) *swept = nswept;
   if (s == nullptr) {
     // We failed to get a span from the mcentral so get one from mheap.
-    s = grow();
+    s = grow(c);
     if (s == nullptr) return nullptr;
     *grew = true;
   }
@@ -121,9 +121,9 @@ bool mcentral::sweepOne() {
 }
 
 // Go: runtime/mcentral.go (*mcentral).uncacheSpan
-void mcentral::uncacheSpan(mspan* s) {
+void mcentral::uncacheSpan(mspan* s, mcache* c) {
   if (s->allocCount == 0) rt::throwFatal("uncaching span but s.allocCount == 0");
-  std::lock_guard<std::mutex> g(lock);
+  std::unique_lock<std::mutex> g(lock);
   uint32_t sg = heap->sweepgen.load(std::memory_order_relaxed);
   bool stale = s->sweepgen.load(std::memory_order_relaxed) == sg + 1;
   // Fix up sweepgen.
@@ -143,7 +143,17 @@ void mcentral::uncacheSpan(mspan* s) {
   // Lab-only: frees that arrived while the span was cached become free
   // slots now, as if the span had been swept.
   if (s->hasLabFrees()) s->labSweep(heap);
-  refileSweptLocked(s, sg);
+  if (s->allocCount != 0) {
+    refileSweptLocked(s, sg);
+    return;
+  }
+  // Every object was freed: the span goes back to the heap, after we
+  // release our lock. In no set, it is reachable by nobody but us. (Go's
+  // spanSets take no lock, so its sweep never frees a span under one; this
+  // keeps two Ps refilling the same class from waiting on each other's
+  // freeSpan.)
+  g.unlock();
+  heap->freeSpan(s, c);
 }
 
 // The placement half of sweep (and of uncacheSpan), for a swept span.
@@ -185,10 +195,10 @@ void mcentral::labSweepIdle() {
 }
 
 // Go: runtime/mcentral.go (*mcentral).grow
-mspan* mcentral::grow() {
+mspan* mcentral::grow(mcache* c) {
   uintptr npages = class_to_allocnpages[spanclass.sizeclass()];
   uintptr size = class_to_size[spanclass.sizeclass()];
-  mspan* s = heap->alloc(npages, spanclass);
+  mspan* s = heap->alloc(npages, spanclass, c);
   if (s == nullptr) return nullptr;
   // Use division by multiplication and shifts to quickly compute:
   // n := (npages << _PageShift) / size

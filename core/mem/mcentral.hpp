@@ -34,6 +34,7 @@
 namespace rt::mem {
 
 class mheap;
+struct mcache;
 
 struct mcentral {
   std::mutex lock;  // protects partial, full and the spans' list/next/prev
@@ -54,11 +55,13 @@ struct mcentral {
   // Go: runtime/mcentral.go (*mcentral).cacheSpan — a span with a free slot
   // for an mcache, or nullptr if the heap cannot grow. *grew tells whether
   // it came fresh from the heap (mcentral.grow). *swept counts spans swept.
-  mspan* cacheSpan(bool* grew, int* swept = nullptr);
+  // c is the P whose page cache serves a growth (nullptr: the heap directly).
+  mspan* cacheSpan(mcache* c, bool* grew, int* swept = nullptr);
   // Go: runtime/mcentral.go (*mcentral).uncacheSpan
-  void uncacheSpan(mspan* s);
+  // c is the mcache giving s back: an empty s frees its mspan to c's cache.
+  void uncacheSpan(mspan* s, mcache* c);
   // Go: runtime/mcentral.go (*mcentral).grow
-  mspan* grow();
+  mspan* grow(mcache* c);
   // Go: runtime/mgcsweep.go sweepone, for this span class: sweep one
   // unswept span (partial first, then full); false if none is left.
   bool sweepOne();

@@ -1,6 +1,8 @@
 // ReadMemStats and its slow twin. See memstats.hpp.
 #include "mem/memstats.hpp"
 
+#include <bit>
+
 #include "mem/mcache.hpp"
 #include "mem/mheap.hpp"
 
@@ -122,8 +124,11 @@ void ReadMemStatsSlow(mheap* h, MemStats* base, MemStats* slow) {
         bySize[sizeclass].Mallocs += s->allocCount;
       }
     });
-    // Go: count the scavenged bits of every chunk.
+    // Go: count the scavenged bits of every chunk, and of every P's page
+    // cache (allocToCache moved those out of the chunks).
     slow->HeapReleased = uint64_t(h->pages.scavengedPages()) * PageSize;
+    for (mcache* c = h->allmcaches; c != nullptr; c = c->nextInHeap)
+      slow->HeapReleased += uint64_t(std::popcount(c->pcache.scav)) * PageSize;
   }
   slow->HeapInuse = inUseBytes;
 

@@ -27,28 +27,52 @@ mheap::~mheap() {
   // persistent_'s destructor returns every metadata chunk.
 }
 
-mspan* mheap::alloc(uintptr npages, spanClass spanclass) {
+mspan* mheap::alloc(uintptr npages, spanClass spanclass, mcache* c) {
   // Go: "Don't do any operations that lock the heap on the G stack" and
   // reclaim npages before allocating if sweeping is not done: no GC yet.
-  return allocSpan(npages, spanclass);
+  return allocSpan(npages, spanclass, c);
 }
 
 // Go: runtime/mheap.go (*mheap).allocSpan, for spanAllocHeap.
-mspan* mheap::allocSpan(uintptr npages, spanClass spanclass) {
-  std::lock_guard<std::mutex> g(lock);
+//
+// A small span comes from the P's page cache and mspancache without the
+// lock. Otherwise the lock covers only the page allocator and the mspan free
+// list, as in Go: the pages and the mspan are ours once taken, so initSpan,
+// the zeroing check and the span map stores run unlocked (atomics where
+// others read).
+mspan* mheap::allocSpan(uintptr npages, spanClass spanclass, mcache* c) {
   uintptr scav = 0;
-  uintptr base = pages.alloc(npages, &scav);
-  if (base == 0) {
-    // Try to acquire a base address.
-    if (!grow(npages)) return nullptr;  // lastError_ set by grow
-    base = pages.alloc(npages, &scav);
-    if (base == 0) rt::throwFatal("grew heap, but no adequate free space found");
+  uintptr base = 0;
+  void* mem = nullptr;
+  if (c != nullptr && npages < pageCachePages / 4) {
+    // If the cache is empty, refill it.
+    if (c->pcache.empty()) {
+      std::lock_guard<std::mutex> g(lock);
+      c->pcache = pages.allocToCache();
+    }
+    // Try to allocate from the cache.
+    base = c->pcache.alloc(npages, &scav);
+    if (base != 0) mem = tryAllocMSpan(c);
   }
-  void* mem = spanalloc.alloc();
-  if (mem == nullptr) {
-    pages.free(base, npages);
-    lastError_.store("out of memory: no OS memory for span metadata (mspan)", std::memory_order_relaxed);
-    return nullptr;
+  if (base == 0 || mem == nullptr) {
+    // For one reason or another, we couldn't get the whole job done
+    // without the heap lock.
+    std::lock_guard<std::mutex> g(lock);
+    if (base == 0) {
+      base = pages.alloc(npages, &scav);
+      if (base == 0) {
+        // Try to acquire a base address.
+        if (!grow(npages)) return nullptr;  // lastError_ set by grow
+        base = pages.alloc(npages, &scav);
+        if (base == 0) rt::throwFatal("grew heap, but no adequate free space found");
+      }
+    }
+    mem = allocMSpanLocked(c);
+    if (mem == nullptr) {
+      pages.free(base, npages);
+      lastError_.store("out of memory: no OS memory for span metadata (mspan)", std::memory_order_relaxed);
+      return nullptr;
+    }
   }
   mspan* s = new (mem) mspan();
   s->init(base, npages);
@@ -92,6 +116,33 @@ mspan* mheap::allocSpan(uintptr npages, spanClass spanclass) {
   return s;
 }
 
+// Go: runtime/mheap.go (*mheap).tryAllocMSpan — an mspan from the P's
+// cache, without the lock; nullptr if there is no P or its cache is empty.
+void* mheap::tryAllocMSpan(mcache* c) {
+  if (c == nullptr || c->mspancache.len == 0) return nullptr;
+  // Pull off the last entry in the cache.
+  return c->mspancache.buf[--c->mspancache.len];
+}
+
+// Go: runtime/mheap.go (*mheap).allocMSpanLocked — refill the P's cache
+// with half its capacity at once, so the next 63 spans need no lock for
+// their mspan. The caller holds the lock.
+void* mheap::allocMSpanLocked(mcache* c) {
+  if (c == nullptr) return spanalloc.alloc();
+  // Refill the cache if necessary.
+  if (c->mspancache.len == 0) {
+    constexpr int refillCount = mcache::mspanCacheSize / 2;
+    for (int i = 0; i < refillCount; i++) {
+      void* mem = spanalloc.alloc();
+      if (mem == nullptr) break;  // out of OS memory: keep what we got
+      c->mspancache.buf[c->mspancache.len++] = mem;
+    }
+    if (c->mspancache.len == 0) return nullptr;
+  }
+  // Pull off the last entry in the cache.
+  return c->mspancache.buf[--c->mspancache.len];
+}
+
 // Go: runtime/mheap.go (*mheap).setSpans
 void mheap::setSpans(uintptr base, uintptr npage, mspan* s) {
   for (uintptr n = 0; n < npage; n++) {
@@ -128,10 +179,17 @@ bool mheap::allocNeedsZero(uintptr base, uintptr npage) {
     // Compute how far into the arena we extend into, capped at heapArenaBytes.
     uintptr arenaLimit = arenaBase + npage * PageSize;
     if (arenaLimit > heapArenaBytes) arenaLimit = heapArenaBytes;
-    // Increase ha.zeroedBase so it's >= arenaLimit. (Go CASes because it
-    // does this without the heap lock; we hold it, a store is enough.)
-    // relaxed: only read and written under mheap.lock.
-    if (arenaLimit > zeroedBase) ha->zeroedBase.store(arenaLimit, std::memory_order_relaxed);
+    // Increase ha.zeroedBase so it's >= arenaLimit. We may be racing with
+    // other updates (allocSpan calls us without the heap lock).
+    // relaxed: zeroedBase guards no other data; the pages are ours.
+    while (arenaLimit > zeroedBase) {
+      if (ha->zeroedBase.compare_exchange_strong(zeroedBase, arenaLimit, std::memory_order_relaxed)) break;
+      // (strong: a spurious failure would trip the check below.) zeroedBase
+      // now holds the current value. It moving into the space we
+      // are claiming would mean someone allocated the same region we did.
+      if (zeroedBase <= arenaLimit && zeroedBase > arenaBase)
+        rt::throwFatal("potentially overlapping in-use allocations detected");
+    }
     // Move base forward and subtract from npage to move into the next arena.
     base += arenaLimit - arenaBase;
     npage -= (arenaLimit - arenaBase) / PageSize;
@@ -266,7 +324,7 @@ void* mheap::sysAlloc(uintptr n, uintptr* size) {
 }
 
 // Go: runtime/mheap.go (*mheap).freeSpan / freeSpanLocked (spanAllocHeap)
-void mheap::freeSpan(mspan* s) {
+void mheap::freeSpan(mspan* s, mcache* c) {
   std::lock_guard<std::mutex> g(lock);
   if (s->allocCount != 0 || s->sweepgen.load(std::memory_order_relaxed) != sweepgen.load(std::memory_order_relaxed))
     rt::throwFatal("mheap.freeSpanLocked - invalid free");
@@ -282,6 +340,16 @@ void mheap::freeSpan(mspan* s) {
   // Free the span structure. We no longer have a use for it.
   s->state.store(mSpanState::Dead, std::memory_order_relaxed);
   s->~mspan();
+  freeMSpanLocked(s, c);
+}
+
+// Go: runtime/mheap.go (*mheap).freeMSpanLocked — first try the P's cache,
+// failing that (or without a P) the heap's spanalloc. The caller holds the lock.
+void mheap::freeMSpanLocked(void* s, mcache* c) {
+  if (c != nullptr && c->mspancache.len < mcache::mspanCacheSize) {
+    c->mspancache.buf[c->mspancache.len++] = s;
+    return;
+  }
   spanalloc.free(s);
 }
 
@@ -303,6 +371,10 @@ mcache* mheap::allocmcache() {
 void mheap::freemcache(mcache* c) {
   c->releaseAll();
   std::lock_guard<std::mutex> g(lock);
+  // Go: runtime/proc.go (*p).destroy — the P's mspancache and page cache go
+  // back to the heap.
+  while (c->mspancache.len > 0) spanalloc.free(c->mspancache.buf[--c->mspancache.len]);
+  c->pcache.flush(&pages);
   if (c->prevInHeap != nullptr) {
     c->prevInHeap->nextInHeap = c->nextInHeap;
   } else {

@@ -12,18 +12,22 @@
 //   central    one mcentral per span class (136), padded to a cache line;
 //   spanalloc  a fixalloc for mspan structs, cachealloc one for mcaches.
 //
-// mheap.alloc(npages, spanclass) takes a first-fit run of pages (growing the
-// heap from the OS if none fits), takes an mspan from spanalloc, initializes
+// mheap.alloc(npages, spanclass, c) takes a run of pages — from the P's page
+// cache (pagecache.hpp) when the span is small, else first fit from the page
+// allocator, growing the heap from the OS if none fits — takes an mspan from
+// the P's mspancache or spanalloc, initializes
 // it for its class (elemsize, nelems, divMul, fresh bitmaps) and records it
 // in the span map. freeSpan undoes that. Large objects (> 32 KB) skip the
 // classes: mcache.allocLarge asks for ceil(size/8 KB) pages directly.
 //
-// Locking: one mutex, mheap.lock, around page allocation, span setup,
-// growth and the fixallocs (as in Go). spanOf takes no lock: span map
-// entries are published with release stores (see spanOf).
+// Locking: one mutex, mheap.lock, around page allocation, growth and the
+// fixallocs, as in Go. A small span served by the P's caches takes no lock
+// at all, and allocSpan initializes every span after releasing the lock.
+// spanOf takes no lock: span map entries are published with release stores
+// (see spanOf).
 //
 // Named simplifications: no scavenger (pages are never returned to the OS),
-// no per-P page cache, no reclaim-before-alloc (the GC issue brings sweeping
+// no reclaim-before-alloc (the GC issue brings sweeping
 // of whole spans), no user arenas; sweepgen is advanced by an explicit call.
 // Unlike Go's single global heap, tests may create several heaps; each gives
 // its memory back to the OS in its destructor.
@@ -71,10 +75,14 @@ class mheap {
   mheap& operator=(const mheap&) = delete;
 
   // Go: runtime/mheap.go (*mheap).alloc — a span of npages for spanclass,
-  // or nullptr if the OS refused to grow the heap (see lastError()).
-  mspan* alloc(uintptr npages, spanClass spanclass);
+  // or nullptr if the OS refused to grow the heap (see lastError()). c is
+  // the calling P's mcache, whose page cache and mspancache are used (Go
+  // finds them through getg().m.p); nullptr goes to the heap directly.
+  mspan* alloc(uintptr npages, spanClass spanclass, mcache* c);
   // Go: runtime/mheap.go (*mheap).freeSpan — span must be swept and empty.
-  void freeSpan(mspan* s);
+  // c, if not nullptr, is the calling P's mcache: the mspan struct goes to
+  // its mspancache (Go: freeMSpanLocked).
+  void freeSpan(mspan* s, mcache* c = nullptr);
 
   // Go: runtime/mheap.go spanOfHeap — the in-use span containing p, or
   // nullptr. Lock-free; valid for a p the caller knows to be live.
@@ -131,7 +139,11 @@ class mheap {
  private:
   friend struct mcache;
   // Go: runtime/mheap.go (*mheap).allocSpan (spanAllocHeap only)
-  mspan* allocSpan(uintptr npages, spanClass spanclass);
+  mspan* allocSpan(uintptr npages, spanClass spanclass, mcache* c);
+  // Go: runtime/mheap.go (*mheap).tryAllocMSpan / allocMSpanLocked
+  static void* tryAllocMSpan(mcache* c);
+  void* allocMSpanLocked(mcache* c);
+  void freeMSpanLocked(void* s, mcache* c);
   // Go: runtime/mheap.go (*mheap).grow
   bool grow(uintptr npage);
   // Go: runtime/malloc.go (*mheap).sysAlloc — reserve whole arenas.
@@ -148,7 +160,8 @@ class mheap {
   }
 
   persistentAlloc persistent_;
-  std::atomic<heapArena*>* arenas_ = nullptr;  // Go: mheap.arenas (one L2 array)
+  // Read by every spanOf: a line of its own, away from fields written per span.
+  alignas(64) std::atomic<heapArena*>* arenas_ = nullptr;  // Go: mheap.arenas (one L2 array)
   uintptr* allArenas_ = nullptr;               // arena indices in address order
   uintptr nAllArenas_ = 0, capAllArenas_ = 0;
   struct {

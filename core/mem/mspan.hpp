@@ -75,7 +75,7 @@ struct gcBits {
   void clearAll(uintptr nelems);
 };
 
-struct mspan {
+struct alignas(64) mspan {
   // Go: runtime/mheap.go mspan (the fields we need, with Go's names)
   mspan* next = nullptr;    // next span in list, or nil if none
   mspan* prev = nullptr;    // previous span in list, or nil if none

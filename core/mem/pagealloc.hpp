@@ -37,6 +37,7 @@
 #include <cstdint>
 
 #include "mem/fixalloc.hpp"
+#include "mem/pagecache.hpp"
 #include "mem/sizeclasses.hpp"
 
 namespace rt::mem {
@@ -119,6 +120,12 @@ class pageAlloc {
   uintptr alloc(uintptr npages, uintptr* scav);
   // Go: runtime/mpagealloc.go (*pageAlloc).free
   void free(uintptr base, uintptr npages);
+  // Go: runtime/mpagecache.go (*pageAlloc).allocToCache — the free pages of
+  // the 64-page block holding the first free page, all marked in use; an
+  // empty cache if no page is free (pagecache.cpp).
+  pageCache allocToCache();
+  // The page-by-page half of (*pageCache).flush (pagecache.cpp).
+  void freeCache(const pageCache& c);
 
   // For tests and the lab's heap view.
   uintptr scavengedPages() const;  // Σ popcount(scavenged) over chunks in use

@@ -90,7 +90,7 @@ TEST_F(HeapTest, CacheSpanSweepBudget) {
 
   bool grew = false;
   int swept = 0;
-  mspan* s = central.cacheSpan(&grew, &swept);
+  mspan* s = central.cacheSpan(nullptr, &grew, &swept);
   ASSERT_NE(s, nullptr);
   EXPECT_TRUE(grew);
   EXPECT_EQ(swept, 101);
@@ -100,7 +100,7 @@ TEST_F(HeapTest, CacheSpanSweepBudget) {
   heap->freeSpan(s);
 
   // Sweeping everything the rest of the way: the next cacheSpan sweeps the 49.
-  s = central.cacheSpan(&grew, &swept);
+  s = central.cacheSpan(nullptr, &grew, &swept);
   EXPECT_EQ(swept, nspans - 101);
   EXPECT_EQ(central.fullSwept(h)->n, uintptr(nspans));
   heap->freeSpan(s);
