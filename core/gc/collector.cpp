@@ -15,12 +15,14 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   rt->gcState = this;
   rt->gcBeforeResume = &Collector::beforeResume;
   rt->gcSysmonCheck = &Collector::sysmonCheck;
+  rt->gcFindIdleWorker = &Collector::findIdleWorker;
 }
 
 Collector::~Collector() {
   rt->gcState = nullptr;
   rt->gcBeforeResume = nullptr;
   rt->gcSysmonCheck = nullptr;
+  rt->gcFindIdleWorker = nullptr;
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;

@@ -358,6 +358,20 @@ class Collector {
   static G* sysmonCheck(void* self, int64_t now);  // Runtime::gcSysmonCheck
   void startForcegcHelper();
 
+  // Idle-priority mark workers (workers.cpp): parked in a pool until a P
+  // with nothing else to run takes one (Go: gcBgMarkWorkerPool, and
+  // gcController's idleMarkWorkers count and limit).
+  struct {
+    std::mutex lock;
+    std::vector<G*> pool;  // parked, _Gwaiting "GC worker (idle)"
+    uint32_t cycle = 0;    // the cycle the pool serves; workers of another exit
+    bool open = false;     // false once the mark is over: no worker parks again
+    int running = 0, max = 0;
+  } idleWorkers;
+  static G* findIdleWorker(void* self, P* pp);  // Runtime::gcFindIdleWorker
+  // The mark is over: parked idle workers wake up and exit.
+  void closeIdleWorkers();
+
   // Runtime.GC() waiters: readied when the cycle they wait for ends.
   std::mutex waitersLock;
   GQueue gcWaiters;

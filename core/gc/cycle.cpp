@@ -344,8 +344,10 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   if (history.size() >= 4096) history.erase(history.begin(), history.begin() + 1024);
   history.push_back(cs);
 
-  // Go: gcWakeAllAssists — assists parked for credit need no more.
+  // Go: gcWakeAllAssists — assists parked for credit need no more; nor
+  // does anyone need the idle workers.
   gcWakeAllAssists();
+  closeIdleWorkers();
   // Wake the goroutines waiting in runtime.GC() for this cycle.
   GQueue ready;
   {

@@ -9,16 +9,27 @@
 // and nothing queued globally, the mark is over: it stops the world for
 // mark termination.
 //
+// Beyond the 25%, a P that has nothing else to run marks instead of going
+// idle: findRunnable, about to give up its P, takes an idle-priority worker
+// from a pool (Runtime::gcFindIdleWorker). That worker marks until the P has
+// a goroutine to run again (Go's pollWork) and then parks back in the pool.
+// Idle marking is free CPU, so it is not counted in the 25% (it shows as
+// the third CPU figure of a gctrace line, "assist/background/idle").
+//
 // Named simplifications: Go keeps one parked worker goroutine per P and
-// findRunnable decides when one runs (gcController.findRunnableGCWorker);
-// the lab starts the cycle's workers as ordinary goroutines at sweep
-// termination, and the fractional worker keeps to its share by sleeping.
-// No idle-priority workers (Go runs them on Ps with nothing else to do).
+// findRunnable decides when the dedicated and fractional ones run
+// (gcController.findRunnableGCWorker); the lab starts the cycle's workers as
+// ordinary goroutines at sweep termination, the goroutine that starts the
+// cycle yields so they run at once, and the fractional worker keeps to its
+// share by sleeping. The idle workers are goroutines started each cycle
+// too, procs - dedicated of them (Go's maxIdleMarkWorkers, without the GC
+// CPU limiter), parked until findRunnable takes one.
 #include "gc/api.hpp"
 #include "gc/collector.hpp"
 #include "sched/api.hpp"
 #include "sched/m.hpp"
 #include "sched/proc.hpp"
+#include "sched/runq.hpp"
 #include "sched/runtime.hpp"
 
 namespace rt::gc {
@@ -31,30 +42,46 @@ enum class WorkerMode : uint8_t { Dedicated, Fractional };
 
 // Go: runtime/mgc.go gcBgMarkWorker
 struct MarkWorker {
+  // Is the mark of `cycle` still on?
+  static bool marking(Collector* c, uint32_t cycle) {
+    return c->gcphase.load(std::memory_order_relaxed) == GCPhase::Mark && c->work.cycles == cycle;
+  }
+
+  // One budget of background marking on the current P.
+  struct Round {
+    PerP* pp;
+    int64_t done, objs;  // scan work done, objects scanned
+    int64_t cost;        // its virtual time on the simulator
+    int64_t t0;          // when it began
+    bool idle() const { return done == 0 && objs == 0; }
+    // CPU time it took: virtual on the simulator, measured on real threads.
+    int64_t spent(const Collector* c) const { return c->simulated() ? cost : c->nanotime() - t0; }
+  };
+  static Round drain(Collector* c) {
+    Round r{&c->perP(getm()->p), 0, 0, 0, c->nanotime()};
+    r.done = c->gcDrain(*r.pp, c->cfg.cost.drainBudgetBytes, MarkedBy::Worker, &r.objs);
+    // Go: gcFlushBgCredit — background work pays parked assists, then
+    // banks credit for later ones.
+    if (r.done > 0) c->gcFlushBgCredit(r.done);
+    r.cost = c->scanCost(r.done, r.objs);
+    return r;
+  }
+
   static Goroutine run(Collector* c, WorkerMode mode, uint32_t cycle) {
-    auto marking = [c, cycle] {
-      return c->gcphase.load(std::memory_order_relaxed) == GCPhase::Mark && c->work.cycles == cycle;
-    };
     const int64_t markStart = c->work.cur.tMark;
     int64_t myTime = 0;
     c->work.workersRunning.fetch_add(1, std::memory_order_acq_rel);
-    while (marking()) {
-      PerP& pp = c->perP(getm()->p);
-      const int64_t t0 = c->nanotime();
-      int64_t objs = 0;
-      int64_t done = c->gcDrain(pp, c->cfg.cost.drainBudgetBytes, MarkedBy::Worker, &objs);
-      // Go: gcFlushBgCredit — background work pays parked assists, then
-      // banks credit for later ones.
-      if (done > 0) c->gcFlushBgCredit(done);
-      const int64_t cost = c->scanCost(done, objs);
-      if (c->simulated() && cost > 0) co_await rt::cpu(cost);
+    while (marking(c, cycle)) {
+      const Round r = drain(c);
+      PerP& pp = *r.pp;
+      if (c->simulated() && r.cost > 0) co_await rt::cpu(r.cost);
       else co_await rt::checkpoint();
-      const int64_t spent = c->simulated() ? cost : c->nanotime() - t0;
+      const int64_t spent = r.spent(c);
       myTime += spent;
       (mode == WorkerMode::Dedicated ? c->work.dedicatedTime : c->work.fractionalTime)
           .fetch_add(spent, std::memory_order_relaxed);
-      if (!marking()) break;
-      if (done == 0 && objs == 0) {
+      if (!marking(c, cycle)) break;
+      if (r.idle()) {
         if (c->noGlobalWork() && pp.gcw.empty()) {
           // Go: gcMarkDone — "This is the last worker and we ran out of work".
           // Mark termination, or (if flushing found work) more marking.
@@ -78,15 +105,111 @@ struct MarkWorker {
     c->work.workersRunning.fetch_sub(1, std::memory_order_acq_rel);
     co_return;
   }
+  static Goroutine runIdle(Collector* c, uint32_t cycle);
 };
+
+namespace {
+
+// Go: runtime/proc.go pollWork — is there a goroutine this P should run
+// instead of idle marking?
+bool pollWork(Runtime* rt, P* pp) {
+  return rt->sched.runqsize.load(std::memory_order_relaxed) != 0 || !runqempty(pp);
+}
+
+// Parks an idle worker in the pool (Go: gopark in gcBgMarkWorker, which
+// pushes the worker's node on gcBgMarkWorkerPool in its unlock function,
+// once the goroutine is off its M). It does not park once the pool is
+// closed or serves another cycle: the worker then sees that and exits.
+struct ParkIdleWorker {
+  Collector* c;
+  uint32_t cycle;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) noexcept {
+    gopark(
+        [](G* gp, void* self) {
+          auto* w = static_cast<ParkIdleWorker*>(self);
+          auto& idle = w->c->idleWorkers;
+          std::lock_guard<std::mutex> g(idle.lock);
+          if (!idle.open || idle.cycle != w->cycle) return false;
+          idle.pool.push_back(gp);
+          return true;
+        },
+        this, WaitReason::GCWorkerIdle);
+  }
+  void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+// Go: runtime/mgc.go gcBgMarkWorker in gcMarkWorkerIdleMode, with
+// gcDrain's gcDrainIdle flag: mark until pollWork says the P has other work.
+Goroutine MarkWorker::runIdle(Collector* c, uint32_t cycle) {
+  for (;;) {
+    co_await ParkIdleWorker{c, cycle};
+    if (!marking(c, cycle)) break;
+    // findIdleWorker counted us in idleWorkers.running.
+    c->work.workersRunning.fetch_add(1, std::memory_order_acq_rel);
+    while (marking(c, cycle)) {
+      const Round r = drain(c);
+      if (c->simulated() && r.cost > 0) co_await rt::cpu(r.cost);
+      c->work.idleTime.fetch_add(r.spent(c), std::memory_order_relaxed);
+      // Nothing left to mark here (the other workers finish the mark), or
+      // the P has a goroutine to run: back to the pool.
+      if (r.idle() || pollWork(c->rt, getm()->p)) break;
+    }
+    c->work.workersRunning.fetch_sub(1, std::memory_order_acq_rel);
+    std::lock_guard<std::mutex> g(c->idleWorkers.lock);
+    c->idleWorkers.running--;  // Go: gcController.removeIdleMarkWorker
+  }
+  co_return;
+}
 
 void Collector::startWorkers() {
   if (!cfg.backgroundWorkers) return;
   const uint32_t cycle = work.cycles;
+  // The idle workers first: each goroutine started goes to runnext, and the
+  // last one, a dedicated or fractional worker, must be the one there when
+  // the cycle's starter yields.
+  // Go: gcController.startCycle — setMaxIdleMarkWorkers(procs - dedicated).
+  const int maxIdle = rt->gomaxprocs.load(std::memory_order_relaxed) - gcController.dedicatedMarkWorkersNeeded;
+  {
+    std::lock_guard<std::mutex> g(idleWorkers.lock);
+    idleWorkers.cycle = cycle;
+    idleWorkers.open = true;
+    idleWorkers.running = 0;
+    idleWorkers.max = maxIdle;
+  }
+  for (int i = 0; i < maxIdle; i++) rt::go(MarkWorker::runIdle(this, cycle), "runtime.gcBgMarkWorker");
   for (int i = 0; i < gcController.dedicatedMarkWorkersNeeded; i++)
     rt::go(MarkWorker::run(this, WorkerMode::Dedicated, cycle), "runtime.gcBgMarkWorker");
   if (gcController.fractionalUtilizationGoal > 0)
     rt::go(MarkWorker::run(this, WorkerMode::Fractional, cycle), "runtime.gcBgMarkWorker");
+}
+
+G* Collector::findIdleWorker(void* self, P* pp) {
+  auto* c = static_cast<Collector*>(self);
+  if (!c->gcBlackenEnabled.load(std::memory_order_relaxed)) return nullptr;
+  // Go: gcMarkWorkAvailable — grey objects in this P's buffers, full
+  // buffers on the global list, or roots not yet scanned.
+  if (c->noGlobalWork() && c->perP(pp).gcw.empty()) return nullptr;
+  std::lock_guard<std::mutex> g(c->idleWorkers.lock);
+  auto& idle = c->idleWorkers;
+  // Go: gcController.addIdleMarkWorker — at most max at once.
+  if (!idle.open || idle.pool.empty() || idle.running >= idle.max) return nullptr;
+  idle.running++;
+  G* gp = idle.pool.back();
+  idle.pool.pop_back();
+  return gp;
+}
+
+void Collector::closeIdleWorkers() {
+  std::vector<G*> parked;
+  {
+    std::lock_guard<std::mutex> g(idleWorkers.lock);
+    idleWorkers.open = false;
+    parked.swap(idleWorkers.pool);
+  }
+  for (G* gp : parked) goready(gp);
 }
 
 namespace {

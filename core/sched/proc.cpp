@@ -552,8 +552,19 @@ top:
     if (mp->stealBackoff) return nullptr;
   }
 
-  // We have nothing to do. Before dropping our P, take a snapshot of allp
-  // and check, under the lock, what may have arrived since.
+  // We have nothing to do.
+  //
+  // If we're in the GC mark phase, can safely scan and blacken objects, and
+  // have work to do, run idle-time marking rather than give up the P.
+  if (rt->gcFindIdleWorker) {
+    if (G* gp = rt->gcFindIdleWorker(rt->gcState, pp)) {
+      casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+      return gp;
+    }
+  }
+
+  // Before dropping our P, take a snapshot of allp and check, under the
+  // lock, what may have arrived since.
   {
     std::vector<P*> allpSnapshot = rt->allp;
     std::unique_lock lock(rt->sched.lock);

@@ -178,6 +178,11 @@ class Runtime {
   // Called by sysmon every round: a parked goroutine to make runnable (the
   // GC's forcegc helper, when a periodic collection is due), or nullptr.
   G* (*gcSysmonCheck)(void* gcState, int64_t now) = nullptr;
+  // Called by findRunnable when it has found nothing to run, before it gives
+  // up its P: a parked idle-priority mark worker (still _Gwaiting) to run on
+  // pp instead, or nullptr. Go: the gcMarkWorkAvailable / addIdleMarkWorker
+  // / gcBgMarkWorkerPool.pop step of findRunnable.
+  G* (*gcFindIdleWorker)(void* gcState, P* pp) = nullptr;
   // relaxed: set and cleared with the world stopped; restarting the world
   // publishes it to every M.
   std::atomic<bool> gcStackBarrier{false};

@@ -68,6 +68,17 @@ describe('trace events', () => {
     expect(m.goName(2)).toBe('G2 main.worker');
   });
 
+  it('find where the step that led to a time began', () => {
+    const m = new TraceModel();
+    m.reset(info());
+    expect(m.lastEventBefore(5000)).toBe(-1);
+    m.append(decodeEvents(encode(story)), info());
+    expect(m.lastEventBefore(1000)).toBe(-1); // nothing before the first event
+    expect(m.lastEventBefore(6000)).toBe(1300);
+    expect(m.lastEventBefore(6001)).toBe(6000);
+    expect(m.lastEventBefore(1e9)).toBe(9000);
+  });
+
   it('give the GMP state at any time', () => {
     const m = new TraceModel();
     m.reset(info());

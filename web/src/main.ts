@@ -129,30 +129,38 @@ async function refreshHeap(): Promise<void> {
 // The marking view reads the run's object graph after every command. The
 // barrier's shades it rings are those of the last step forward: from the
 // previous position to this one (a command that does not move the run, like
-// `heap`, keeps the same window).
+// `heap`, keeps the same window). Going back to a position the run stepped
+// through rings the shades of the step that arrived there, as before; to any
+// other position, those since the last trace event before it.
 let marking: MarkingView | undefined;
-let markingNow = -1; // the run time of the last graph
-let markingFrom = -1; // where the last step forward started
+let markingPath: number[] = []; // the run times of the positions stepped through, in order
 async function refreshMarking(command: string): Promise<void> {
   if (!marking) return;
   if (command === 'run') {
     marking.layout.reset();
-    markingNow = -1;
-    markingFrom = -1;
+    markingPath = [];
   }
   const read = async (since: number) => {
     const reply = await lab.exec(`heap --graph --json --since ${since}`);
     return reply.ok ? parseGraph(reply.json) : null;
   };
-  let graph = await read(markingNow);
-  if (graph && graph.nowNs > markingNow) {
-    markingFrom = markingNow; // moved forward: this step's shades
-    markingNow = graph.nowNs;
-  } else if (graph && graph.nowNs === markingNow) {
-    graph = await read(markingFrom); // did not move: the same window as before
-  } else if (graph) {
-    markingNow = graph.nowNs; // went back: no shades until the next step
-    markingFrom = graph.nowNs;
+  const now = markingPath.at(-1) ?? -1;
+  let graph = await read(now);
+  if (graph && graph.nowNs < now) {
+    // Went back: keep the path up to the new position.
+    const at = markingPath.indexOf(graph.nowNs);
+    if (at >= 0) {
+      markingPath.length = at + 1;
+    } else {
+      markingPath = markingPath.filter((t) => t < graph!.nowNs);
+      markingPath.push(views?.model.lastEventBefore(graph.nowNs) ?? -1, graph.nowNs);
+    }
+  } else if (graph && graph.nowNs > now) {
+    markingPath.push(graph.nowNs); // moved forward: this step's shades
+  }
+  if (graph && markingPath.length > 0) {
+    const from = markingPath.at(-2) ?? -1;
+    if (from !== now) graph = await read(from);
   }
   markingLive = graph !== null;
   if (markingLive && !HEAP_COMMANDS.has(command)) heapCardShows = 'marking';

@@ -383,7 +383,9 @@ TEST(SimSeedSweep, InvariantsHoldForEverySeed) {
       ASSERT_EQ(r.ran, r.created) << c.name << " seed " << seed;
       steals += r.steals;
     }
-    if (std::string(c.name) == "fanout") EXPECT_GT(steals, 0) << "no seed ever stole: the sweep explores nothing";
+    if (std::string(c.name) == "fanout") {
+      EXPECT_GT(steals, 0) << "no seed ever stole: the sweep explores nothing";
+    }
   }
 }
 

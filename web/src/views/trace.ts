@@ -178,6 +178,18 @@ export class TraceModel {
     for (const e of events) this.add(e);
   }
 
+  /** The time of the last event before t (ns), or -1 if none: where the step that led to t began. */
+  lastEventBefore(t: number): number {
+    let lo = 0;
+    let hi = this.events.length; // events are in time order: find the first with ts >= t
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.events[mid]!.ts < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? this.events[lo - 1]!.ts : -1;
+  }
+
   get endTs(): number {
     const last = this.events.length ? this.events[this.events.length - 1]!.ts : 0;
     return Math.max(last, this.info?.nowNs ?? 0);
