@@ -76,7 +76,11 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
   runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");
 }
 
-RunSession::~RunSession() = default;
+// A real run still going has threads running its goroutines: they stop
+// before the runtime they run on is destroyed.
+RunSession::~RunSession() {
+  if (running()) runToEnd();
+}
 
 void RunSession::runToEnd() {
   if (over_) return;
@@ -142,7 +146,8 @@ void RunSession::end(const std::string& cutShort) {
 }
 
 const std::vector<trace::Event>& RunSession::events() {
-  if (tracer_) {
+  // A real run's Ms are still writing their buffers until it ends.
+  if (tracer_ && !running()) {
     // On the simulator every new event comes after every older one, so the
     // increments of collect() append in order.
     std::vector<trace::Event> more = tracer_->collect();
@@ -157,6 +162,9 @@ int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtim
 
 std::string RunSession::position() {
   if (over_) return "the end";
+  if (running())
+    return runtime_->exiting.load(std::memory_order_relaxed) ? "its end (`continue` prints the report)"
+                                                              : util::formatDuration(now()) + " into it, live";
   return "event " + std::to_string(events().size()) + " at " + util::formatDuration(now());
 }
 

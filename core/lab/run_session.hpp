@@ -65,11 +65,16 @@ class RunSession {
   const RunSetup& setup() const { return setup_; }
   bool simulated() const { return sim_ != nullptr; }
   bool over() const { return over_; }
+  // A real-engine run started in the background and not yet waited for
+  // (runToEnd): its threads may be running goroutines right now. Only the
+  // inspectors (gs, ps, ms, runq) look at it, under the runtime's locks.
+  bool running() const { return !sim_ && !over_; }
   rt::Runtime& runtime() { return *runtime_; }
   // The run's garbage collector, if its scenario uses one.
   rt::gc::Collector* collector() { return collector_.get(); }
 
-  // Runs to the end (the real engine can only do this).
+  // Runs to the end (the real engine can only do this); for a real run in
+  // the background, waits for it.
   void runToEnd();
   // Simulator: forward until at least n more trace events were recorded
   // (the simulator moves by whole M steps, and one step may record many),
@@ -94,7 +99,8 @@ class RunSession {
   // program that died is a programFailure reply, like `go run`'s.
   Reply report();
 
-  // "event 41 at 15.3µs" (paused) or "the end" — for the inspectors' headers.
+  // "event 41 at 15.3µs" (paused), "12.1ms into it, live" (a real run in
+  // the background) or "the end" — for the inspectors' headers.
   std::string position();
 
  private:

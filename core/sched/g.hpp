@@ -93,7 +93,7 @@ struct G {
   Sudog* waiting = nullptr;
   std::atomic<uint32_t> selectDone{0};
 
-  const char* name = "";     // what created it, for gs and scheddetail
+  util::Relaxed<const char*> name = "";  // what created it, for gs (read live, racily)
 
   // --- The garbage collector's per-G state (core/gc). ---
   // The innermost frame of GC roots (Go scans a G's stack for pointers;

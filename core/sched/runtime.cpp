@@ -121,8 +121,9 @@ std::string Runtime::goroutineDump() {
       case Gstatus::Preempted: status = "preempted"; break;
       default: status = std::string(gstatusName(readgstatus(gp))); break;
     }
+    const char* name = gp->name;
     out += "goroutine " + std::to_string(gp->goid) + " [" + status + "]:\n" +
-           (gp->name && *gp->name ? gp->name : "goroutine") + "(...)\n\n";
+           (name && *name ? name : "goroutine") + "(...)\n\n";
   }
   return out;
 }

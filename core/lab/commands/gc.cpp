@@ -27,9 +27,14 @@ namespace {
 
 using rt::gc::Collector;
 
-// The latest run's collector, or the error to show.
+// The latest run's collector, or the error to show. A run still going in
+// the background has its collector busy on other threads: not yet.
 Collector* sessionCollector(Lab& lab, const char* cmd, std::string* err) {
   RunSession* s = lab.session();
+  if (s && s->running()) {
+    *err = std::string(cmd) + ": the run is still going in the background; `continue` waits for it";
+    return nullptr;
+  }
   Collector* c = s ? s->collector() : nullptr;
   if (c == nullptr)
     *err = std::string(cmd) +
@@ -57,7 +62,7 @@ Reply gcRun(Lab& lab, const Invocation& inv) {
   j.beginObject().field("marker", g.stw ? "stw" : "concurrent").field("barrier", rt::gc::barrierName(g.barrier));
   j.field("verify", g.verify);
   RunSession* s = lab.session();
-  if (Collector* c = s ? s->collector() : nullptr) {
+  if (Collector* c = s && !s->running() ? s->collector() : nullptr) {
     text += "\nlatest run (" + s->setup().scenario->name + ", " + s->position() + "):\n" + gcSummaryText(*c) + "\n" +
             gcCycleTable(*c, 10);
     gcJson(j, *c);

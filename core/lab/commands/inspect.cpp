@@ -1,7 +1,10 @@
 // gs, ps, ms, runq: the goroutines, processors, machines and run queues of
-// the most recent run — at the current step of a paused simulator run, else
-// as it was when the run ended (after a deadlock: who waits on what). The
-// columns follow GODEBUG=scheddetail=1.
+// the most recent run — at the current step of a paused simulator run, live
+// while a real run goes on in the background (`run --background`), else as
+// it was when the run ended (after a deadlock: who waits on what). The
+// columns follow GODEBUG=scheddetail=1, and so does the way a live run is
+// read: under the locks schedtrace takes, with the racy-but-atomic loads Go
+// uses there, so a snapshot may be a little stale but never torn.
 #include <algorithm>
 
 #include "lab/commands/commands.hpp"
@@ -39,7 +42,7 @@ rt::Runtime* inspected(const Lab& lab) { return lab.session() ? &lab.session()->
 std::string runName(const Lab& lab) { return lab.session()->setup().scenario->name; }
 
 std::string header(const Lab& lab) {
-  return "state at " + lab.session()->position() + " of `run " + runName(lab) + "`\n";
+  return "state of `run " + runName(lab) + "` at " + lab.session()->position() + "\n";
 }
 
 // Go: runtime/traceback.go goroutineheader, one line per goroutine.
@@ -48,8 +51,11 @@ Reply gs(Lab& lab, const Invocation& inv) {
   if (!r) return Reply::error(kNoRun);
   const bool all = inv.boolFlag("all");
   std::vector<rt::G*> list;
-  for (rt::G* gp = r->allgs; gp; gp = gp->alllink)
-    if (all || rt::readgstatus(gp) != rt::Gstatus::Dead) list.push_back(gp);
+  {
+    std::lock_guard<std::mutex> gl(r->allgLock);
+    for (rt::G* gp = r->allgs; gp; gp = gp->alllink)
+      if (all || rt::readgstatus(gp) != rt::Gstatus::Dead) list.push_back(gp);
+  }
   std::sort(list.begin(), list.end(), [](rt::G* a, rt::G* b) { return a->goid < b->goid; });
   std::string text = header(lab) + "goid  status      wait reason        m  function\n";
   JsonWriter j;
@@ -58,10 +64,11 @@ Reply gs(Lab& lab, const Invocation& inv) {
     rt::Gstatus s = rt::readgstatus(gp);
     std::string reason(s == rt::Gstatus::Waiting ? rt::waitReasonString(gp->waitreason) : "");
     rt::M* mp = gp->m;
+    const char* name = gp->name;
     text += pad(std::to_string(gp->goid), 6) + pad(std::string(rt::gstatusName(s)), 12) + pad(reason, 19) +
-            pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + (gp->name && *gp->name ? gp->name : "") + "\n";
+            pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + (name ? name : "") + "\n";
     j.beginObject().field("goid", static_cast<uint64_t>(gp->goid)).field("status", rt::gstatusName(s));
-    j.field("statusCode", static_cast<int>(s)).field("waitReason", reason).field("name", gp->name ? gp->name : "");
+    j.field("statusCode", static_cast<int>(s)).field("waitReason", reason).field("name", name ? name : "");
     j.endObject();
   }
   j.endArray().endObject();
@@ -75,10 +82,16 @@ Reply ps(Lab& lab, const Invocation&) {
   std::string text = header(lab) + "P   status     schedtick  syscalltick  m  runqsize  runnext  gfreecnt  timers\n";
   JsonWriter j;
   j.beginObject().field("run", runName(lab)).key("ps").beginArray();
+  std::lock_guard lock(r->sched.lock);
+  std::lock_guard<std::mutex> allpLock(r->allpLock);
   for (rt::P* pp : r->allp) {
     rt::M* mp = pp->m.load();
     rt::G* next = pp->runnext.load();
-    size_t timers = pp->timers.size();
+    size_t timers;
+    {
+      std::lock_guard<std::mutex> tl(pp->timersLock);
+      timers = pp->timers.size();
+    }
     text += pad("P" + std::to_string(pp->id), 4) + pad(std::string(pstatusName(pp->status.load())), 11) +
             pad(std::to_string(pp->schedtick.load()), 11) + pad(std::to_string(pp->syscalltick.load()), 13) +
             pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + pad(std::to_string(rt::runqlen(pp)), 10) +
@@ -99,6 +112,7 @@ Reply ms(Lab& lab, const Invocation&) {
   rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   std::vector<rt::M*> list;
+  std::lock_guard<std::mutex> ml(r->allmLock);
   for (rt::M* mp = r->allm; mp; mp = mp->alllink) list.push_back(mp);
   std::sort(list.begin(), list.end(), [](rt::M* a, rt::M* b) { return a->id < b->id; });
   std::string text = header(lab) + "M   p  curg  spinning  blocked  role\n";
@@ -123,6 +137,8 @@ Reply runq(Lab& lab, const Invocation& inv) {
   rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   int64_t only = -1;
+  std::lock_guard lock(r->sched.lock);  // the global queue, and (below) allp
+  std::lock_guard<std::mutex> allpLock(r->allpLock);
   if (!inv.args.empty()) {
     const std::string& a = inv.args[0];
     std::string digits = a.size() > 1 && (a[0] == 'P' || a[0] == 'p') ? a.substr(1) : a;
@@ -136,7 +152,10 @@ Reply runq(Lab& lab, const Invocation& inv) {
   j.beginObject().field("run", runName(lab)).key("ps").beginArray();
   for (rt::P* pp : r->allp) {
     if (only >= 0 && pp->id != only) continue;
+    // Head first: the tail read after it is never behind it. Live, more may
+    // have been queued and taken in between: show at most a ring's worth.
     uint32_t h = pp->runqhead.load(), t = pp->runqtail.load();
+    if (t - h > rt::kRunqSize) t = h + rt::kRunqSize;
     rt::G* next = pp->runnext.load();
     text += "P" + std::to_string(pp->id) + ": runnext=" + (next ? "G" + std::to_string(next->goid) : "-") + " runq=[";
     j.beginObject().field("id", pp->id);
@@ -145,6 +164,7 @@ Reply runq(Lab& lab, const Invocation& inv) {
     j.key("runq").beginArray();
     for (uint32_t i = h; i != t; i++) {
       rt::G* gp = pp->runq[i % rt::kRunqSize].load();
+      if (gp == nullptr) continue;
       text += (i != h ? " G" : "G") + std::to_string(gp->goid);
       j.value(static_cast<uint64_t>(gp->goid));
     }

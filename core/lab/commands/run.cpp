@@ -124,6 +124,8 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     if (setup->tracePath.empty()) return "run: --trace needs a file name, e.g. --trace out.json";
     if (std::string err = checkTraceFile(setup->tracePath); !err.empty()) return err;
   }
+  if (inv.boolFlag("background") && setup->engine != "real")
+    return "run: --background is for the real engine; a simulator run pauses with --step instead";
   if (inv.boolFlag("step")) {
     if (setup->engine != "sim") return "run: --step needs --engine sim (real threads cannot be paused)";
     setup->traced = true;
@@ -149,6 +151,8 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
 }
 
 Reply runScenario(Lab& lab, const Invocation& inv) {
+  if (lab.session() && lab.session()->running())
+    return Reply::error("run: the previous run is still going in the background; `continue` waits for it");
   RunSetup setup;
   if (std::string err = prepare(lab, inv, &setup); !err.empty()) return Reply::error(err);
   lab.setSession(nullptr);  // the previous run's frames go before the new run's
@@ -166,6 +170,16 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
                      "ms, runq to look around",
                  j.str()};
   }
+  if (inv.boolFlag("background")) {
+    JsonWriter j;
+    j.beginObject().field("scenario", setup.scenario->name).field("engine", setup.engine);
+    j.field("procs", setup.params.procs).field("size", setup.params.size).field("background", true).endObject();
+    return Reply{true,
+                 setup.scenario->name + ": running on real threads in the background (GOMAXPROCS=" +
+                     std::to_string(setup.params.procs) + "); gs, ps, ms and runq show it live, `continue` waits "
+                     "for the end and prints the report",
+                 j.str()};
+  }
   s.runToEnd();
   return s.report();
 }
@@ -180,12 +194,15 @@ CommandSpec runCommand() {
                   "Each scenario's --size means something of its own (leaves, workers, round trips...). "
                   "--file runs a scenario script of your own (format: core/lab/scenarios/script.hpp). "
                   "On the simulator (--engine sim) a run depends only on its inputs and --seed; "
-                  "--step starts it paused for step, until, continue and back.",
+                  "--step starts it paused for step, until, continue and back. "
+                  "On real threads, --background returns at once: gs, ps, ms and runq show the run live, "
+                  "and continue waits for its end.",
                   "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"
                   "每个场景的 --size 含义不同（叶子数、worker 数、往返次数……）。"
                   "--file 运行你自己编写的场景脚本（格式见 core/lab/scenarios/script.hpp）。"
                   "在模拟器上（--engine sim），一次运行只取决于输入与 --seed；--step 以暂停状态开始，"
-                  "之后用 step、until、continue、back 推进。"},
+                  "之后用 step、until、continue、back 推进。"
+                  "在真实线程上，--background 立即返回：gs、ps、ms、runq 实时查看运行，continue 等待其结束。"},
       .args = {ArgSpec{.name = "scenario",
                        .optional = true,
                        .variadic = false,
@@ -231,6 +248,12 @@ CommandSpec runCommand() {
                          .defaultValue = "false",
                          .help = {"start paused on the simulator, then step / until / continue / back",
                                   "在模拟器上以暂停状态开始，然后用 step / until / continue / back 推进"}},
+                FlagSpec{.name = "background",
+                         .type = FlagType::Bool,
+                         .valueName = "",
+                         .defaultValue = "false",
+                         .help = {"real engine: return at once; gs/ps/ms/runq show the run live, continue waits for it",
+                                  "真实引擎：立即返回；gs/ps/ms/runq 实时查看运行，continue 等待它结束"}},
                 FlagSpec{.name = "trace",
                          .type = FlagType::String,
                          .valueName = "FILE",

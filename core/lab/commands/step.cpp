@@ -4,6 +4,7 @@
 //   step [N]       forward N trace events (default 1), printing them
 //   until <time>   forward to a virtual time since the start ("2ms", "150us")
 //   continue       to the end, then the run's report, as `run` prints it
+//                  (also: wait for a real run started with --background)
 //   back [N]       backward N events: the same run is replayed from its
 //                  start to that point (a simulator run depends only on its
 //                  inputs, so the replay arrives at exactly the same state)
@@ -162,6 +163,11 @@ Reply until(Lab& lab, const Invocation& inv) {
 }
 
 Reply continueRun(Lab& lab, const Invocation&) {
+  // A real run in the background: wait for its end.
+  if (RunSession* live = lab.session(); live && live->running()) {
+    live->runToEnd();
+    return live->report();
+  }
   std::string err;
   RunSession* s = pausedSession(lab, "continue", &err);
   if (!s) return Reply::error(err);
@@ -241,7 +247,8 @@ CommandSpec untilCommand() {
 CommandSpec continueCommand() {
   return CommandSpec{
       .name = "continue",
-      .summary = {"run a paused simulator run to its end", "把暂停的模拟器运行执行到结束"},
+      .summary = {"run a paused simulator run to its end, or wait for a run in the background",
+                  "把暂停的模拟器运行执行到结束，或等待后台运行结束"},
       .details = {"Then prints the run's report, as `run` does.", "随后打印运行报告，与 `run` 相同。"},
       .run = continueRun,
       .example = "continue",

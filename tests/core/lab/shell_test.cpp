@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "lab/lab.hpp"
+#include "platform/real/real_platform.hpp"
 #include "support/json_value.hpp"
+#include "support/scale.hpp"
 #include "support/test_host.hpp"
 
 namespace lab {
@@ -170,6 +172,48 @@ TEST(Inspect, ShowTheFinalStateOfTheLastRun) {
   EXPECT_TRUE(lab.exec("runq P1").ok);
   EXPECT_EQ(lab.exec("runq P2").text, "error: runq: no P \"P2\" (this run had P0..P1)");
   EXPECT_FALSE(lab.exec("runq x").ok);
+}
+
+// run --background: the real engine's goroutines run on their threads while
+// the inspectors look at them, under the runtime's locks (this test runs
+// under ThreadSanitizer too); continue waits for the end.
+TEST(Inspect, ShowARealRunLiveWhileItRunsInTheBackground) {
+  if (!rt::RealPlatform::threadsAvailable()) GTEST_SKIP() << "single-threaded build";
+  Lab lab(fixedHost());
+  const long long leaves = testscale::scaled(1'000'000, 10);
+  Reply started = lab.exec("run skynet --engine real --procs 2 --background --size " + std::to_string(leaves));
+  ASSERT_TRUE(started.ok) << started.text;
+  EXPECT_NE(started.text.find("in the background"), std::string::npos) << started.text;
+  EXPECT_TRUE((*testjson::parse(started.json))["background"].b);
+  for (int i = 0; i < 20; i++) {
+    for (const char* cmd : {"gs --json", "ps --json", "ms --json", "runq --json"}) {
+      Reply r = lab.exec(cmd);
+      ASSERT_TRUE(r.ok) << cmd << ": " << r.text;
+      ASSERT_TRUE(testjson::parse(r.json).has_value()) << cmd << ": " << r.json;
+    }
+  }
+  Reply g = lab.exec("gs");
+  EXPECT_TRUE(g.text.find("into it, live") != std::string::npos ||
+              g.text.find("its end (`continue` prints the report)") != std::string::npos)
+      << g.text;
+  // While it goes on: no new run, no collector reads; one error line each.
+  Reply again = lab.exec("run fanout");
+  expectOneErrorLine(again);
+  EXPECT_NE(again.text.find("`continue` waits for it"), std::string::npos) << again.text;
+  expectOneErrorLine(lab.exec("heap"));
+  expectOneErrorLine(lab.exec("step"));
+  Reply report = lab.exec("continue --json");
+  ASSERT_TRUE(report.ok) << report.text;
+  auto j = testjson::parse(report.json);
+  ASSERT_TRUE(j.has_value()) << report.json;
+  EXPECT_TRUE((*j)["passed"].b) << report.text;
+  EXPECT_EQ((*j)["result"].number, double(leaves) * double(leaves - 1) / 2);
+  EXPECT_NE(lab.exec("gs").text.find("` at the end"), std::string::npos);
+  expectOneErrorLine(lab.exec("continue"));
+  // --background is for real threads; and a lab that goes away with a run in
+  // the background waits for it rather than pull the runtime from under it.
+  expectOneErrorLine(lab.exec("run fanout --engine sim --background"));
+  ASSERT_TRUE(lab.exec("run fanout --engine real --procs 2 --background").ok);
 }
 
 }  // namespace

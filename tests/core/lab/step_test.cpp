@@ -29,7 +29,7 @@ TEST(Stepping, StepMovesForwardAndPrintsTheEvents) {
   ASSERT_TRUE(j.ok);
   EXPECT_GE(position(j), 10u);
   Reply ps = lab.exec("ps");
-  EXPECT_NE(ps.text.find("state at event"), std::string::npos) << ps.text;
+  EXPECT_NE(ps.text.find("` at event"), std::string::npos) << ps.text;
 }
 
 TEST(Stepping, BackThenForwardAgainGivesTheSameState) {
