@@ -124,9 +124,17 @@ class Platform {
   // waits. The simulator does not advance time for them.
   virtual void usleep(int64_t us) = 0;
   virtual void osyield() = 0;
+
+  // Whether a trip through the scheduler (WaitKind::Overhead) costs time:
+  // on the simulator it does; real threads pay it by running, so MWait skips
+  // even the call.
+  bool chargesOverhead = false;
 };
 
-inline bool MWait::await_ready() { return pl->waitNow(*this); }
+inline bool MWait::await_ready() {
+  if (kind == WaitKind::Overhead && !pl->chargesOverhead) return true;
+  return pl->waitNow(*this);
+}
 inline void MWait::await_suspend(coro::coroutine_handle<> h) { pl->waitLater(*this, h); }
 
 }  // namespace rt

@@ -70,9 +70,14 @@ struct M {
   std::vector<trace::Event> traceBuf;  // this M's trace events (when traced)
 };
 
-// The M this thread is, or nullptr (Go: getg().m).
-M* getm();
-void setm(M* mp);
+// The M this thread is, or nullptr (Go: getg().m). Inline, on a constinit
+// thread_local: every status change and every safe point asks, and a
+// constant-initialized thread_local is one load, with no wrapper call.
+namespace detail {
+extern constinit thread_local M* tlsM;
+}
+inline M* getm() { return detail::tlsM; }
+inline void setm(M* mp) { detail::tlsM = mp; }
 
 // Go: runtime/rand.go cheaprand — wyrand, a fast non-cryptographic PRNG.
 uint32_t cheaprand(M* mp);

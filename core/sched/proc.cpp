@@ -46,15 +46,10 @@ namespace rt {
 
 // ---------------------------------------------------------------- getg, rand
 
-namespace {
-thread_local M* tlsM = nullptr;
-}
-
-M* getm() { return tlsM; }
-void setm(M* mp) { tlsM = mp; }
+constinit thread_local M* detail::tlsM = nullptr;
 
 G* getg() {
-  M* mp = tlsM;
+  M* mp = getm();
   return mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
 }
 

@@ -8,7 +8,9 @@
 
 namespace rt {
 
-SimPlatform::SimPlatform(uint64_t seed, SimCosts costs) : costs_(costs), rng_(seed * 0x9E3779B97F4A7C15ULL + 7) {}
+SimPlatform::SimPlatform(uint64_t seed, SimCosts costs) : costs_(costs), rng_(seed * 0x9E3779B97F4A7C15ULL + 7) {
+  chargesOverhead = true;
+}
 
 SimPlatform::~SimPlatform() {
   // Ms still suspended when the run ended hold no locks (waits never do):
