@@ -151,7 +151,10 @@ Goroutine MarkWorker::runIdle(Collector* c, uint32_t cycle) {
     c->work.workersRunning.fetch_add(1, std::memory_order_acq_rel);
     while (marking(c, cycle)) {
       const Round r = drain(c);
+      // A safe point between budgets, as the dedicated worker has: a
+      // stop-the-world or sysmon's preemption does not wait for the mark.
       if (c->simulated() && r.cost > 0) co_await rt::cpu(r.cost);
+      else co_await rt::checkpoint();
       c->work.idleTime.fetch_add(r.spent(c), std::memory_order_relaxed);
       // Nothing left to mark here (the other workers finish the mark), or
       // the P has a goroutine to run: back to the pool.
@@ -159,7 +162,9 @@ Goroutine MarkWorker::runIdle(Collector* c, uint32_t cycle) {
     }
     c->work.workersRunning.fetch_sub(1, std::memory_order_acq_rel);
     std::lock_guard<std::mutex> g(c->idleWorkers.lock);
-    c->idleWorkers.running--;  // Go: gcController.removeIdleMarkWorker
+    // Go: gcController.removeIdleMarkWorker. (A worker of an earlier cycle,
+    // caught in a cpu burst when the next began, is not counted in its pool.)
+    if (c->idleWorkers.cycle == cycle) c->idleWorkers.running--;
   }
   co_return;
 }

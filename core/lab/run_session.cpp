@@ -77,9 +77,12 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
 }
 
 // A real run still going has threads running its goroutines: they stop
-// before the runtime they run on is destroyed.
+// (at their next scheduling point) before the runtime they run on is
+// destroyed. The run may never end by itself (a script's endless loop).
 RunSession::~RunSession() {
-  if (running()) runToEnd();
+  if (!running()) return;
+  runtime_->requestExit(rt::RunStatus::Fatal, "the lab quit while the run was going");
+  runToEnd();
 }
 
 void RunSession::runToEnd() {

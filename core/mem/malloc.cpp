@@ -118,6 +118,7 @@ namespace {
     h->freeSpan(s);
     return FreeStatus::Freed;
   }
+  if (s->labEmptied) return FreeStatus::DoubleFree;  // being freed: every object was
   if (s->list != nullptr && s->sweepgen.load(std::memory_order_relaxed) == sg) {
     // Case 2: idle and swept; the lock makes it ours.
     if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;

@@ -151,7 +151,9 @@ void mcentral::uncacheSpan(mspan* s, mcache* c) {
   // release our lock. In no set, it is reachable by nobody but us. (Go's
   // spanSets take no lock, so its sweep never frees a span under one; this
   // keeps two Ps refilling the same class from waiting on each other's
-  // freeSpan.)
+  // freeSpan.) A free that finds it through the span map before it is gone
+  // sees labEmptied under our lock: a double free, since all were freed.
+  s->labEmptied = true;
   g.unlock();
   heap->freeSpan(s, c);
 }

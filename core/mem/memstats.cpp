@@ -125,7 +125,9 @@ void ReadMemStatsSlow(mheap* h, MemStats* base, MemStats* slow) {
       }
     });
     // Go: count the scavenged bits of every chunk, and of every P's page
-    // cache (allocToCache moved those out of the chunks).
+    // cache (allocToCache moved those out of the chunks). The caches change
+    // without the heap lock: like the rest of this walk, it needs every
+    // mcache's owner to be stopped.
     slow->HeapReleased = uint64_t(h->pages.scavengedPages()) * PageSize;
     for (mcache* c = h->allmcaches; c != nullptr; c = c->nextInHeap)
       slow->HeapReleased += uint64_t(std::popcount(c->pcache.scav)) * PageSize;

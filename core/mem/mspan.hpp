@@ -101,6 +101,10 @@ struct alignas(64) mspan {
   gcBits labFreeLocal;   // holder only
   gcBits labFreeRemote;  // other threads, under central[spanclass].lock
   uint16_t nLabFreeLocal = 0, nLabFreeRemote = 0;
+  // Lab-only: every object is freed and the span is on its way back to the
+  // heap (set under its mcentral's lock by uncacheSpan, which then frees it
+  // without that lock): any free that still finds it is a double free.
+  bool labEmptied = false;
   // Lab-only: slots that are tiny blocks (tinySpanClass spans only). Set by
   // the tiny allocator while it holds the span; read only by holders. A
   // tiny block holds several objects and must never be freed explicitly.

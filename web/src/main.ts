@@ -152,8 +152,9 @@ async function refreshMarking(command: string): Promise<void> {
     if (at >= 0) {
       markingPath.length = at + 1;
     } else {
-      markingPath = markingPath.filter((t) => t < graph!.nowNs);
-      markingPath.push(views?.model.lastEventBefore(graph.nowNs) ?? -1, graph.nowNs);
+      const from = views?.model.lastEventBefore(graph.nowNs) ?? -1;
+      markingPath = markingPath.filter((t) => t < from);
+      markingPath.push(from, graph.nowNs);
     }
   } else if (graph && graph.nowNs > now) {
     markingPath.push(graph.nowNs); // moved forward: this step's shades

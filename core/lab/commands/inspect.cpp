@@ -50,29 +50,38 @@ Reply gs(Lab& lab, const Invocation& inv) {
   rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   const bool all = inv.boolFlag("all");
-  std::vector<rt::G*> list;
+  // Each G read once, under allglock: a live run reuses dead Gs under new
+  // goids, so sorting the Gs themselves would compare values that change.
+  struct Row {
+    uint64_t goid;
+    rt::Gstatus status;
+    rt::WaitReason reason;
+    rt::M* m;
+    const char* name;
+  };
+  std::vector<Row> rows;
   {
     std::lock_guard<std::mutex> gl(r->allgLock);
-    for (rt::G* gp = r->allgs; gp; gp = gp->alllink)
-      if (all || rt::readgstatus(gp) != rt::Gstatus::Dead) list.push_back(gp);
+    for (rt::G* gp = r->allgs; gp; gp = gp->alllink) {
+      rt::Gstatus s = rt::readgstatus(gp);
+      if (all || s != rt::Gstatus::Dead) rows.push_back(Row{gp->goid, s, gp->waitreason, gp->m, gp->name});
+    }
   }
-  std::sort(list.begin(), list.end(), [](rt::G* a, rt::G* b) { return a->goid < b->goid; });
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.goid < b.goid; });
   std::string text = header(lab) + "goid  status      wait reason        m  function\n";
   JsonWriter j;
   j.beginObject().field("run", runName(lab)).key("goroutines").beginArray();
-  for (rt::G* gp : list) {
-    rt::Gstatus s = rt::readgstatus(gp);
-    std::string reason(s == rt::Gstatus::Waiting ? rt::waitReasonString(gp->waitreason) : "");
-    rt::M* mp = gp->m;
-    const char* name = gp->name;
-    text += pad(std::to_string(gp->goid), 6) + pad(std::string(rt::gstatusName(s)), 12) + pad(reason, 19) +
-            pad(idOrDash(mp ? mp->id : 0, mp != nullptr), 3) + (name ? name : "") + "\n";
-    j.beginObject().field("goid", static_cast<uint64_t>(gp->goid)).field("status", rt::gstatusName(s));
-    j.field("statusCode", static_cast<int>(s)).field("waitReason", reason).field("name", name ? name : "");
+  for (const Row& row : rows) {
+    std::string reason(row.status == rt::Gstatus::Waiting ? rt::waitReasonString(row.reason) : "");
+    const char* name = row.name ? row.name : "";
+    text += pad(std::to_string(row.goid), 6) + pad(std::string(rt::gstatusName(row.status)), 12) + pad(reason, 19) +
+            pad(idOrDash(row.m ? row.m->id : 0, row.m != nullptr), 3) + name + "\n";
+    j.beginObject().field("goid", row.goid).field("status", rt::gstatusName(row.status));
+    j.field("statusCode", static_cast<int>(row.status)).field("waitReason", reason).field("name", name);
     j.endObject();
   }
   j.endArray().endObject();
-  text += std::to_string(list.size()) + (all ? " goroutines (with dead ones kept for reuse)" : " goroutines");
+  text += std::to_string(rows.size()) + (all ? " goroutines (with dead ones kept for reuse)" : " goroutines");
   return Reply{true, text, j.str()};
 }
 
