@@ -302,10 +302,15 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         assert.ok(after.shaded > 0, `the barrier's shades are ringed: ${JSON.stringify(after)}`);
         assert.equal(await place(firstId), where, 'positions are stable across steps');
         assert.match(await p.textContent('#marking .sr-only'), /black, \d+ grey and \d+ white objects; the barrier shaded \d+/);
-        // Back to this position from the next step: the same colours, and the
-        // shades of the step that arrived here, ringed again.
+        // Back to this position from the next step (by as many events as the
+        // step moved): the same colours, and the shades of the step that
+        // arrived here, ringed again.
+        const events = () => p.evaluate(() => window.__rtlab.views.model.events.length);
+        const here = await events();
         await run(p, 'step', { timeoutMs: 60_000 });
-        await run(p, 'back', { timeoutMs: 60_000 });
+        const moved = (await events()) - here;
+        assert.ok(moved > 0, 'the step moved the run');
+        await run(p, `back ${moved}`, { timeoutMs: 60_000 });
         assert.deepEqual(await colours(), after, 'back shows the position as it was');
         await p.screenshot({ path: path.join(SCREENSHOTS, `marking-${mode.name}.png`), fullPage: true });
       });
