@@ -291,8 +291,9 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
           return c ? `${c.getAttribute('cx')},${c.getAttribute('cy')}` : '';
         }, id);
         const where = await place(firstId);
-        // From the controls: Step moves the mark on.
-        await p.selectOption('#sim-controls select[name="speed"]', '100');
+        // From the controls: Step moves the mark on (10 events: the mark is
+        // still open after them, with idle Ps marking too).
+        await p.selectOption('#sim-controls select[name="speed"]', '10');
         await p.click('#sim-controls [data-action="step"]');
         await waitIdle(p);
         // A command that does not move the run keeps the step's shades ringed.
