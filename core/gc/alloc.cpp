@@ -22,6 +22,17 @@ PerP& Collector::perP(P* pp) {
   return *s;
 }
 
+// Go: runtime/proc.go (*p).destroy — freemcache(pp.mcache) and
+// pp.pcache.flush. The world is stopped. The PerP itself stays: Ps are kept
+// by id, and a GOMAXPROCS that grows again reuses it.
+void Collector::destroyP(void* self, P* pp) {
+  auto* c = static_cast<Collector*>(self);
+  PerP* s = c->perP_[pp->id].load(std::memory_order_acquire);
+  if (s == nullptr) return;
+  s->mcache->releaseAll();
+  c->heap.flushPCaches(s->mcache);
+}
+
 // Go: runtime/malloc.go mallocgc, the parts a typed allocation adds to the
 // allocator's: the type header, and gcmarknewobject.
 uintptr Collector::mallocgc(const Type* t, P* pp) {

@@ -16,6 +16,7 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   rt->gcBeforeResume = &Collector::beforeResume;
   rt->gcSysmonCheck = &Collector::sysmonCheck;
   rt->gcFindIdleWorker = &Collector::findIdleWorker;
+  rt->gcDestroyP = &Collector::destroyP;
 }
 
 Collector::~Collector() {
@@ -23,6 +24,7 @@ Collector::~Collector() {
   rt->gcBeforeResume = nullptr;
   rt->gcSysmonCheck = nullptr;
   rt->gcFindIdleWorker = nullptr;
+  rt->gcDestroyP = nullptr;
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;

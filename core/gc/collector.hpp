@@ -369,6 +369,9 @@ class Collector {
     int running = 0, max = 0;
   } idleWorkers;
   static G* findIdleWorker(void* self, P* pp);  // Runtime::gcFindIdleWorker
+  // Runtime::gcDestroyP: a P that GOMAXPROCS dropped gives its spans, pages
+  // and mspans back (its PerP stays, for a later GOMAXPROCS that grows).
+  static void destroyP(void* self, P* pp);
   // The mark is over: parked idle workers wake up and exit.
   void closeIdleWorkers();
 

@@ -367,14 +367,19 @@ mcache* mheap::allocmcache() {
   return c;
 }
 
+// Go: runtime/proc.go (*p).destroy — the P's mspancache and page cache go
+// back to the heap.
+void mheap::flushPCaches(mcache* c) {
+  std::lock_guard<std::mutex> g(lock);
+  while (c->mspancache.len > 0) spanalloc.free(c->mspancache.buf[--c->mspancache.len]);
+  c->pcache.flush(&pages);
+}
+
 // Go: runtime/mcache.go freemcache
 void mheap::freemcache(mcache* c) {
   c->releaseAll();
+  flushPCaches(c);
   std::lock_guard<std::mutex> g(lock);
-  // Go: runtime/proc.go (*p).destroy — the P's mspancache and page cache go
-  // back to the heap.
-  while (c->mspancache.len > 0) spanalloc.free(c->mspancache.buf[--c->mspancache.len]);
-  c->pcache.flush(&pages);
   if (c->prevInHeap != nullptr) {
     c->prevInHeap->nextInHeap = c->nextInHeap;
   } else {

@@ -91,6 +91,9 @@ class mheap {
   // Go: runtime/mcache.go allocmcache / freemcache. freemcache flushes c.
   mcache* allocmcache();
   void freemcache(mcache* c);
+  // Go: the part of (*p).destroy that gives back the P's mspancache and
+  // page cache. c stays usable (it refills them on demand).
+  void flushPCaches(mcache* c);
 
   // Go: runtime/mgc.go gcSweep (the part that starts a sweep cycle):
   // mheap.sweepgen += 2, which turns every swept span into an unswept one

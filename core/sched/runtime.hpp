@@ -183,6 +183,10 @@ class Runtime {
   // pp instead, or nullptr. Go: the gcMarkWorkAvailable / addIdleMarkWorker
   // / gcBgMarkWorkerPool.pop step of findRunnable.
   G* (*gcFindIdleWorker)(void* gcState, P* pp) = nullptr;
+  // Called by procresize, with the world stopped, for each P beyond the new
+  // GOMAXPROCS: the collector gives back what the P's allocator caches hold
+  // (Go: the freemcache and pcache.flush of (*p).destroy).
+  void (*gcDestroyP)(void* gcState, P* pp) = nullptr;
   // relaxed: set and cleared with the world stopped; restarting the world
   // publishes it to every M.
   std::atomic<bool> gcStackBarrier{false};

@@ -149,6 +149,7 @@ void destroyP(Runtime* rt, P* pp, P* plocal) {
     while (G* gp = pp->gFree.pop()) rt->sched.gFree.push(gp);
   }
   pp->frames.flush();
+  if (rt->gcDestroyP) rt->gcDestroyP(rt->gcState, pp);
   pp->status.store(Pstatus::Dead, std::memory_order_release);
 }
 

@@ -360,6 +360,41 @@ TEST(Gc, IdlePsMarkAndTheirWorkersExitAfterTheMark) {
   }
 }
 
+// Go's (*p).destroy: a P that GOMAXPROCS drops gives back its spans and what
+// its page cache and mspan cache hold, so no memory waits on a P that is gone.
+TEST(Gc, APDroppedByGomaxprocsGivesItsAllocatorCachesBack) {
+  bool cachedBefore = false, emptyAfter = false;
+  GcRun r = runWithGc(true, 4, 3, GcConfig{}, [&](Collector* col) -> Goroutine {
+    std::atomic<int> done{0};
+    auto allocate = [](std::atomic<int>* d) -> Goroutine {
+      Frame<1> f;
+      for (int i = 0; i < 2000; i++) {
+        f.set(0, co_await New(&kNode));
+        co_await rt::cpu(100);
+      }
+      d->fetch_add(1);
+    };
+    for (int i = 0; i < 8; i++) rt::go(allocate(&done), "main.allocate");
+    while (done.load() < 8) co_await rt::Sleep{100'000};
+    Runtime* rtm = getm()->rt;
+    for (int id = 1; id < 4; id++) {
+      mem::mcache* mc = col->perP(rtm->pForId(id)).mcache;
+      cachedBefore = cachedBefore || !mc->pcache.empty() || mc->mspancache.len > 0;
+    }
+    co_await rt::GOMAXPROCS(1);
+    emptyAfter = true;
+    for (int id = 1; id < 4; id++) {
+      mem::mcache* mc = col->perP(rtm->pForId(id)).mcache;
+      emptyAfter = emptyAfter && mc->pcache.empty() && mc->mspancache.len == 0;
+      for (mem::mspan* s : mc->alloc) emptyAfter = emptyAfter && s == &mem::emptymspan;
+    }
+    co_return;
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_TRUE(cachedBefore) << "the other Ps never allocated: the test checks nothing";
+  EXPECT_TRUE(emptyAfter);
+}
+
 // Go: runtime.NumGoroutine counts user goroutines; the GC's own (workers,
 // sweeper, forcegc helper — functions in package runtime) do not count.
 TEST(Gc, NumGoroutineLeavesOutTheCollectorsGoroutines) {
