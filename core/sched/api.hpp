@@ -131,6 +131,9 @@ int64_t nanotime();
 // co_await rt::GOMAXPROCS(n): sets GOMAXPROCS (n > 0), with the world
 // stopped while the Ps change; co_await yields the previous value.
 struct GOMAXPROCS {
+  // A constructor, so the documented spelling compiles with every toolchain
+  // (clang 14 has no parenthesized aggregate initialization).
+  explicit GOMAXPROCS(int32_t procs) : n(procs) {}
   int32_t n;
   int32_t previous = 0;
   bool await_ready() noexcept;
