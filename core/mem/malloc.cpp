@@ -118,7 +118,8 @@ namespace {
     h->freeSpan(s);
     return FreeStatus::Freed;
   }
-  if (s->labEmptied) return FreeStatus::DoubleFree;  // being freed: every object was
+  // On its way back to the heap (uncacheSpan): all its objects were freed.
+  if (s->labEmptied) return FreeStatus::DoubleFree;
   if (s->list != nullptr && s->sweepgen.load(std::memory_order_relaxed) == sg) {
     // Case 2: idle and swept; the lock makes it ours.
     if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
