@@ -65,22 +65,32 @@ uint32_t cheaprand(M* mp) {
 // scan may hold the _Gscan bit; the lab has no scan bit and a G's status is
 // only changed by whoever owns the G at that moment (its M, or the waker
 // holding the lock the G parked under), so a checked store is enough.
+// The two ways out of casgstatus's path, kept out of line so that the path
+// itself (one load, one compare, one store) needs no stack frame: it runs
+// twice for every goroutine switch.
+[[gnu::cold, gnu::noinline]] static void badcasgstatus(G* gp, Gstatus oldval, Gstatus newval, Gstatus cur) {
+  std::string msg = "casgstatus: bad incoming values: goid " + std::to_string(gp->goid) + " from " +
+                    std::string(gstatusName(oldval)) + " to " + std::string(gstatusName(newval)) + ", was " +
+                    std::string(gstatusName(cur));
+  throwFatal(msg.c_str());
+}
+
+[[gnu::noinline]] static void traceGoStatus(M* mp, G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
+  traceEvent(mp->rt, mp, trace::EvType::GoStatus, gp->goid, pid(mp->p), -1, 0, static_cast<int32_t>(why), oldval,
+             newval);
+}
+
 void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
-  Gstatus cur = gp->atomicstatus.load(std::memory_order_relaxed);
-  if (cur != oldval) {
-    std::string msg = "casgstatus: bad incoming values: goid " + std::to_string(gp->goid) + " from " +
-                      std::string(gstatusName(oldval)) + " to " + std::string(gstatusName(newval)) + ", was " +
-                      std::string(gstatusName(cur));
-    throwFatal(msg.c_str());
-  }
+  const Gstatus cur = gp->atomicstatus.load(std::memory_order_relaxed);
+  if (cur != oldval) [[unlikely]]
+    badcasgstatus(gp, oldval, newval, cur);
   // release: whoever next acquire-reads the status (checkdead, sysmon,
   // NumGoroutine) sees the G's fields as they were when it changed.
   gp->atomicstatus.store(newval, std::memory_order_release);
   // Traced from the first real state on: allocation (_Gidle -> _Gdead) is
   // internal, and creation (_Gdead -> _Grunnable) is the GoCreate event.
-  if (M* mp = getm(); mp && mp->rt->tracer && oldval != Gstatus::Idle && oldval != Gstatus::Dead)
-    traceEvent(mp->rt, mp, trace::EvType::GoStatus, gp->goid, pid(mp->p), -1, 0, static_cast<int32_t>(why), oldval,
-               newval);
+  if (M* mp = getm(); mp && mp->rt->tracer && oldval != Gstatus::Idle && oldval != Gstatus::Dead) [[unlikely]]
+    traceGoStatus(mp, gp, oldval, newval, why);
 }
 
 // --------------------------------------------------------------- goroutines
@@ -317,13 +327,8 @@ bool startm(Runtime* rt, P* pp, bool spinning) {
   return true;
 }
 
-// Go: runtime/proc.go wakep. Tries to add one more P to execute Gs: called
-// when a G is made runnable (newproc, ready).
-void wakep(Runtime* rt) {
-  // No idle P, and Ms about to drop theirs have already been told to spin
-  // instead (needspinning): the path below would only confirm that, under
-  // the lock. Skipping it keeps wakep cheap for a busy program.
-  if (rt->sched.npidle.load() == 0 && rt->sched.needspinning.load() == 1) return;
+// Go: runtime/proc.go wakep, from the CAS of nmspinning on (see wakep).
+[[gnu::noinline]] static void wakepSlow(Runtime* rt) {
   // Be conservative about spinning threads: only start one if none exist.
   int32_t zero = 0;
   if (rt->sched.nmspinning.load() != 0 || !rt->sched.nmspinning.compare_exchange_strong(zero, 1)) return;
@@ -337,6 +342,17 @@ void wakep(Runtime* rt) {
     }
   }
   startm(rt, pp, true);
+}
+
+// Go: runtime/proc.go wakep. Tries to add one more P to execute Gs: called
+// when a G is made runnable (newproc, ready).
+void wakep(Runtime* rt) {
+  // No idle P, and Ms about to drop theirs have already been told to spin
+  // instead (needspinning): the path below would only confirm that, under
+  // the lock. Skipping it keeps wakep cheap for a busy program — and the
+  // rest is out of line, so this test runs before any register is saved.
+  if (rt->sched.npidle.load() == 0 && rt->sched.needspinning.load() == 1) return;
+  wakepSlow(rt);
 }
 
 // Go: runtime/proc.go handoffp. Hands off pp from a syscall or a stopping M:
