@@ -86,6 +86,11 @@ const ENTRIES = [
   // wasm, hence ratio <= 2.
   wasmVsNative('simulator skynet 1M, time per event: wasm vs native (GOMAXPROCS=4)', 'sim', 4,
     { label: '', unit: 'ns/event', pick: (s) => s.hostNs / s.simEvents, target: 2.0 }),
+  // Going back (platform/sim/arena.hpp): `back 1` at the end of a stepped
+  // run of 1.27 M trace events (310 k simulator events) restores the latest
+  // snapshot and runs forward from it; the peer is getting there from the
+  // start (the run's own host time), which is what going back cost before.
+  backVsReplay('simulator back 1 after 1.27 M events vs running there (pingpong, GOMAXPROCS=2)'),
   schedPair('ChainedSpawn vs CreateGoroutines', 2, 'BM_ChainedSpawn', 'BenchmarkCreateGoroutines', 0.5),
   schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
   schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
@@ -189,6 +194,21 @@ function wasmVsNative(name, engine, procs, metric) {
       { name: 'native', kind: 'json-process', bin: '{build}/core/cli/rtlab', args, expect: { result: SKYNET_RESULT },
         timeoutMs: 300_000 },
     ],
+  };
+}
+
+// Host time of `back 1` at the end of a stepped simulator run (its JSON's
+// hostNs), against the host time the run took to get there.
+function backVsReplay(name) {
+  const run = 'run pingpong --engine sim --procs 2 --size 150000 --seed 1 --step\n';
+  const side = (stdin) => ({ kind: 'json-process', bin: '{build}/core/cli/rtlab', args: [], stdin, timeKey: 'hostNs',
+    expect: {}, timeoutMs: 300_000 });
+  return {
+    name,
+    procs: 2,
+    metrics: [{ label: '', unit: 'ns', pick: (s) => s.hostNs, target: 0.01 }],
+    lab: side(`${run}continue\nback 1 --json\n`),
+    peers: [{ name: 'run there', ...side(`${run}continue --json\n`) }],
   };
 }
 
@@ -308,11 +328,13 @@ function parseArgs(argv) {
 // Runs a program; resolves to { code, signal, stdout, stderr, timedOut }.
 // The child gets its own process group so a timeout kills wrappers and the
 // wrapped program together. onSpawn(pid) is called once it started.
-function run(bin, args, { env, cwd, timeoutMs = 300_000, onSpawn } = {}) {
+// input, if given, is written to the child's standard input.
+function run(bin, args, { env, cwd, timeoutMs = 300_000, onSpawn, input } = {}) {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(bin, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(bin, args, { env, cwd, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      if (input !== undefined) child.stdin.end(input);
     } catch (e) {
       resolve({ code: null, signal: null, stdout: '', stderr: String(e.message), timedOut: false, spawnError: e });
       return;
@@ -471,7 +493,7 @@ const RUNNERS = {
     for (const a of args) {
       if (a.endsWith('.js') && !fs.existsSync(a)) throw new Unavailable('not-built', `${displayPath(a)} not found`);
     }
-    const r = await runWithRss(bin, args, { env, cwd: ROOT, timeoutMs: spec.timeoutMs }, ctx);
+    const r = await runWithRss(bin, args, { env, cwd: ROOT, timeoutMs: spec.timeoutMs, input: spec.stdin }, ctx);
     if (r.spawnError) throw new Unavailable('not-built', r.spawnError.message);
     if (r.code !== 0) throw new Unavailable('error', failureText(r));
     const obj = lastJsonObject(r.stdout);
@@ -480,7 +502,8 @@ const RUNNERS = {
       if (!(k in obj)) throw new Unavailable('error', `JSON has no "${k}"`);
       if (v !== undefined && obj[k] !== v) throw new Unavailable('error', `wrong ${k}: ${obj[k]} (want ${v})`);
     }
-    if (typeof obj.wallNs !== 'number') throw new Unavailable('error', 'JSON has no numeric "wallNs"');
+    const timeKey = spec.timeKey ?? 'wallNs';
+    if (typeof obj[timeKey] !== 'number') throw new Unavailable('error', `JSON has no numeric "${timeKey}"`);
     return { ...obj, maxRssKb: r.maxRssKb, rssApprox: r.rssApprox, rssMethod };
   },
 

@@ -51,16 +51,24 @@ RunSession::RunSession(RunSetup setup) : RunSession(std::move(setup), true) {}
 RunSession::RunSession(RunSetup setup, Untraced) : RunSession(std::move(setup), false) {}
 
 RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(setup)) {
+  const bool simulated = setup_.engine == "sim";
+  const bool traced = setup_.traced || !setup_.tracePath.empty();
+  const bool ownHeap = setup_.scenario->usesGC || setup_.scenario->usesOwnHeap;
+  if (simulated && traced && traceFromStart && !ownHeap) arena_ = std::make_unique<rt::sim::Arena>();
+  // Everything the run is made of is allocated from here on in its arena
+  // (with no arena: as usual).
+  rt::sim::Arena::Scope inRun(arena_.get());
   rt::Runtime::Config cfg;
   cfg.gomaxprocs = setup_.params.procs;
   cfg.debug = setup_.debug;
   cfg.maxThreads = setup_.maxThreads;
   cfg.output = [this](std::string_view text) {
+    rt::sim::Arena::Scope outside(nullptr);  // the session's log, not the run's memory
     std::lock_guard<std::mutex> lock(outMu_);
     output_ += text;
   };
   std::unique_ptr<rt::SimPlatform> sim;
-  if (setup_.engine == "sim") {
+  if (simulated) {
     sim = std::make_unique<rt::SimPlatform>(setup_.seed);
     sim_ = sim.get();
     cfg.seed = setup_.seed;
@@ -68,12 +76,14 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
     // hour of virtual time rather than compute for ever.
     if (setup_.script) sim_->setTimeLimit(3600LL * 1000 * 1000 * 1000);
   }
-  if (setup_.traced || !setup_.tracePath.empty()) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
-  if (sim_ && tracer_) sim_->setEventHook([this](uint64_t) { traceAt_.push_back(tracer_->emitted()); });
+  if (traced) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
+  if (sim_ && tracer_) sim_->setEventHook([this](uint64_t n) { afterSimEvent(n); });
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
   if (setup_.scenario->usesGC) collector_ = std::make_unique<rt::gc::Collector>(runtime_.get(), setup_.gc);
   if (tracer_ && traceFromStart) runtime_->attachTracer(tracer_.get());
-  runtime_->start(setup_.scenario->main(setup_.params, &result_), "main.main");
+  result_ = std::make_unique<ScenarioResult>();
+  runtime_->start(setup_.scenario->main(setup_.params, result_.get()), "main.main");
+  if (arena_) takeSnapshot(0);
 }
 
 // A real run still going has threads running its goroutines: they stop
@@ -102,10 +112,74 @@ bool RunSession::advance(uint64_t maxEvents, int64_t until) {
   if (over_) return false;
   const int64_t t0 = hostNanos();
   std::string cutShort;
-  const bool finished = sim_->runSome(runtime_->done(), maxEvents, until, &cutShort);
+  bool finished;
+  {
+    rt::sim::Arena::Scope inRun(arena_.get());
+    finished = sim_->runSome(runtime_->done(), maxEvents, until, &cutShort);
+  }
   hostNs_ += hostNanos() - t0;
   if (finished) end(cutShort);
   return true;
+}
+
+void RunSession::afterSimEvent(uint64_t simEvents) {
+  rt::sim::Arena::Scope outside(nullptr);  // the session's own records
+  traceAt_.push_back(tracer_->emitted());
+  if (!arena_) return;
+  // The Ms' trace buffers are in the arena: emptied often, they stay small,
+  // and so do the snapshots that copy them.
+  if (simEvents % 1024 == 0) events();
+  if (simEvents - snapshots_.back().simEvents >= snapshotEvery_) takeSnapshot(simEvents);
+}
+
+// Snapshots are spaced so that copying them costs a few percent of running:
+// one simulator event takes about as long as copying 64 bytes. Their total
+// stays within the budget: to make room, every other one after the first
+// is dropped and the spacing doubles; a snapshot that still does not fit is
+// not taken (back then runs forward from an earlier one).
+void RunSession::takeSnapshot(uint64_t simEvents) {
+  rt::sim::Arena::Scope outside(nullptr);  // the list of snapshots is the session's
+  // Collected first: the Ms' trace buffers are in the arena, and a snapshot
+  // should not copy (nor a restore bring back) events already recorded.
+  events();
+  const size_t need = arena_->bytesInUse();
+  snapshotEvery_ = std::max<uint64_t>(snapshotEvery_, need / 64);
+  while (snapshotBytes_ + need > setup_.snapshotBudget && snapshots_.size() > 1) {
+    std::vector<Snapshot> kept;
+    for (size_t i = 0; i < snapshots_.size(); i++) {
+      if (i % 2 == 0) kept.push_back(std::move(snapshots_[i]));
+      else snapshotBytes_ -= snapshots_[i].memory->bytes();
+    }
+    snapshots_ = std::move(kept);
+    snapshotEvery_ *= 2;
+  }
+  if (!snapshots_.empty() && snapshotBytes_ + need > setup_.snapshotBudget) {
+    snapshotEvery_ *= 2;
+    return;
+  }
+  Snapshot snap{simEvents, events_.size(), output_.size(), arena_->save()};
+  snapshotBytes_ += snap.memory->bytes();
+  snapshots_.push_back(std::move(snap));
+}
+
+void RunSession::rewindTo(size_t traceEvents) {
+  events();  // collect, so events_ holds everything recorded so far
+  const uint64_t steps = static_cast<uint64_t>(
+      std::upper_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents)) - traceAt_.begin());
+  // The latest snapshot at or before that simulator event (the first one is
+  // the start, so there always is one).
+  auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), steps,
+                             [](uint64_t n, const Snapshot& snap) { return n < snap.simEvents; });
+  const Snapshot& from = *(it - 1);
+  arena_->restore(*from.memory);
+  traceAt_.resize(static_cast<size_t>(from.simEvents));
+  events_.resize(from.collected);
+  output_.resize(from.output);
+  over_ = false;
+  status_.clear();
+  fatal_.clear();
+  if (steps > from.simEvents) advance(steps - from.simEvents, INT64_MAX);
+  events();
 }
 
 bool RunSession::stepEvents(size_t n) {
@@ -142,7 +216,9 @@ std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) {
 }
 
 void RunSession::end(const std::string& cutShort) {
+  rt::sim::Arena::Scope inRun(arena_.get());
   rt::RunResult rr = runtime_->finish(cutShort);
+  rt::sim::Arena::Scope outside(nullptr);  // the session's own fields
   over_ = true;
   status_ = rr.status == rt::RunStatus::Ok ? "ok" : "fatal";
   fatal_ = rr.fatal;
@@ -198,7 +274,7 @@ Reply RunSession::report() {
   if (sim_) j.field("seed", setup_.seed).field("simEvents", sim_->eventsProcessed()).field("hostNs", hostNs_);
   j.field("status", status_);
   if (ok) {
-    j.field("result", result_.result).field("passed", result_.passed).field("wallNs", result_.wallNs);
+    j.field("result", result_->result).field("passed", result_->passed).field("wallNs", result_->wallNs);
   } else {
     j.field("fatal", fatal_).field("exitStatus", 2);
   }
@@ -206,7 +282,7 @@ Reply RunSession::report() {
   statsJson(j, r);
   if (collector_) gcJson(j, *collector_);
   j.key("metrics").beginObject();
-  for (const auto& [k, v] : result_.metrics) j.field(k, v);
+  for (const auto& [k, v] : result_->metrics) j.field(k, v);
   j.endObject();
   j.field("output", output_).endObject();
 
@@ -223,8 +299,8 @@ Reply RunSession::report() {
   const std::string how =
       sim_ ? ", seed " + std::to_string(setup_.seed) + ", " + std::to_string(sim_->eventsProcessed()) + " events" : "";
   const std::string gcLines = collector_ ? gcSummaryText(*collector_) + "\n" : "";
-  std::string text = output_ + sc.name + ": " + result_.text + "\n" + statsText(r) + "\n" + gcLines + when +
-                     std::to_string(result_.wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup_.params.procs) +
+  std::string text = output_ + sc.name + ": " + result_->text + "\n" + statsText(r) + "\n" + gcLines + when +
+                     std::to_string(result_->wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup_.params.procs) +
                      ", engine " + setup_.engine + how + ")" + traceNote;
   return Reply{true, text, j.str()};
 }

@@ -3,9 +3,13 @@
 //
 // `run` makes a session and runs it to the end. On the simulator a session
 // can also stay paused (`run ... --step`) and be moved through its events:
-// step, until and continue go forward; back goes backward by replaying the
-// same run from the start (a simulator run is a pure function of its
-// inputs, so the replay reaches exactly the same state). The lab keeps the
+// step, until and continue go forward; back goes backward. A traced
+// simulator run keeps all its memory in an arena (platform/sim/arena.hpp)
+// and copies it out every so many events, so back restores the nearest
+// snapshot before the target and runs forward from there. A run with the
+// garbage-collected heap, whose memory is not in the arena, is replayed
+// from the start instead (a simulator run is a pure function of its inputs,
+// so either way arrives at exactly the same state). The lab keeps the
 // latest session, so gs, ps, ms and runq can inspect it, paused or ended.
 #pragma once
 
@@ -18,6 +22,7 @@
 #include "gc/collector.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "lab/shell/command.hpp"
+#include "platform/sim/arena.hpp"
 #include "runtime/env.hpp"
 #include "trace/tracer.hpp"
 
@@ -47,6 +52,9 @@ struct RunSetup {
   bool traced = false;      // record trace events (always when paused or exporting)
   size_t traceLimit = 4'000'000;  // events recorded at most
   std::string tracePath;    // --trace: where the Chrome trace JSON goes
+  // At most this many bytes of snapshots for back (older ones are thinned
+  // out beyond it). A wasm page has less memory to spare.
+  size_t snapshotBudget = sizeof(void*) == 8 ? size_t{512} << 20 : size_t{192} << 20;
   // The collector's settings, for scenarios that use the GC'd heap.
   rt::gc::GcConfig gc;
 };
@@ -83,6 +91,17 @@ class RunSession {
   bool stepEvents(size_t n);
   bool stepUntil(int64_t ns);
 
+  // Simulator: true if back can restore this session's snapshots (a traced
+  // run without the GC'd heap); else it must use replayTo.
+  bool rewindable() const { return arena_ != nullptr; }
+  // Moves this session back to the last point at which at most
+  // `traceEvents` events had been recorded: restores the latest snapshot
+  // before it and runs forward to exactly the right simulator event.
+  void rewindTo(size_t traceEvents);
+  // The snapshots kept, and their bytes (for tests and the benchmark).
+  size_t snapshots() const { return snapshots_.size(); }
+  size_t snapshotBytes() const { return snapshotBytes_; }
+
   // Simulator: a session at the same inputs, replayed to the last point at
   // which at most `traceEvents` events had been recorded. The replay runs
   // untraced (the events up to there are this session's, and the same) and
@@ -108,13 +127,32 @@ class RunSession {
   bool advance(uint64_t maxEvents, int64_t until);
   void end(const std::string& cutShort);
   std::string writeTrace();
+  // The simulator's hook after each of its events (inside the arena's scope).
+  void afterSimEvent(uint64_t simEvents);
+  void takeSnapshot(uint64_t simEvents);
+
+  // The run's memory, when it is snapshotted: declared first, so that it
+  // goes last, after everything allocated in it.
+  std::unique_ptr<rt::sim::Arena> arena_;
+  // The state after simEvents simulator events: the arena's bytes, and how
+  // far this session's own logs (outside the arena) had got.
+  struct Snapshot {
+    uint64_t simEvents;
+    size_t collected;  // events_.size()
+    size_t output;     // output_.size()
+    std::unique_ptr<rt::sim::Arena::Snapshot> memory;
+  };
+  std::vector<Snapshot> snapshots_;  // by simEvents; the first is the start
+  size_t snapshotBytes_ = 0;
+  uint64_t snapshotEvery_ = 4096;  // simulator events between snapshots
 
   RunSetup setup_;
   std::unique_ptr<trace::Tracer> tracer_;
   std::unique_ptr<rt::Runtime> runtime_;
   std::unique_ptr<rt::gc::Collector> collector_;  // after runtime_: goes first
   rt::SimPlatform* sim_ = nullptr;
-  ScenarioResult result_;
+  // Written by the scenario's main goroutine, so part of the run (arena).
+  std::unique_ptr<ScenarioResult> result_;
   std::mutex outMu_;
   std::string output_;  // what the runtime printed (schedtrace...), in order
   std::vector<trace::Event> events_;

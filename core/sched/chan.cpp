@@ -70,13 +70,15 @@ Sudog* WaitQ::dequeue() {
 
 // ---------------------------------------------------------------- hchan
 
+// The buffer comes from operator new, like everything else a goroutine
+// makes, so that a simulator run's arena holds it too (platform/sim/arena.hpp).
 hchan::hchan(const ElemType* t, uint32_t size) : dataqsiz(size), elemtype(t) {
-  if (size > 0) buf = static_cast<unsigned char*>(std::malloc(static_cast<size_t>(size) * t->size));
+  if (size > 0) buf = static_cast<unsigned char*>(::operator new(static_cast<size_t>(size) * t->size));
 }
 
 hchan::~hchan() {
   for (uint32_t i = 0; i < qcount; i++) elemtype->destroy(chanbuf((recvx + i) % dataqsiz));
-  std::free(buf);
+  ::operator delete(buf);
 }
 
 // ---------------------------------------------------------------- buffer

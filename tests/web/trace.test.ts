@@ -68,6 +68,23 @@ describe('trace events', () => {
     expect(m.goName(2)).toBe('G2 main.worker');
   });
 
+  it('truncate to a prefix exactly as if only that prefix had been appended (back in place)', () => {
+    const all = decodeEvents(encode(story));
+    for (let n = 0; n <= all.length; n++) {
+      const whole = new TraceModel();
+      whole.reset(info());
+      whole.append(all, info());
+      whole.truncate(n);
+      const prefix = new TraceModel();
+      prefix.reset(info());
+      prefix.append(all.slice(0, n), info());
+      expect(whole.events).toEqual(prefix.events);
+      expect([whole.slices, whole.arrows, whole.bands, whole.preempts]).toEqual([
+        prefix.slices, prefix.arrows, prefix.bands, prefix.preempts,
+      ]);
+    }
+  });
+
   it('find where the step that led to a time began', () => {
     const m = new TraceModel();
     m.reset(info());

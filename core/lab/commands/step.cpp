@@ -5,12 +5,15 @@
 //   until <time>   forward to a virtual time since the start ("2ms", "150us")
 //   continue       to the end, then the run's report, as `run` prints it
 //                  (also: wait for a real run started with --background)
-//   back [N]       backward N events: the same run is replayed from its
-//                  start to that point (a simulator run depends only on its
-//                  inputs, so the replay arrives at exactly the same state)
+//   back [N]       backward N events: the run's memory is restored from the
+//                  latest snapshot before that point, and run forward to it
+//                  (a simulator run depends only on its inputs, so it
+//                  arrives at exactly the same state). A run with the GC'd
+//                  heap has no snapshots: it is replayed from its start.
 //
 // Between moves, gs, ps, ms and runq show the state at the current point.
 #include <algorithm>
+#include <chrono>
 
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
@@ -83,7 +86,8 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
 }
 
 // The lines for events [from, to) of the session, and their JSON.
-Reply showEvents(RunSession& s, size_t from, const std::string& headline) {
+// hostNs >= 0: the host time the move took, as "hostNs" in the JSON.
+Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_t hostNs = -1) {
   const std::vector<trace::Event>& evs = s.events();
   const std::vector<std::string> names = s.names();
   std::vector<int32_t> nameOf;
@@ -95,7 +99,9 @@ Reply showEvents(RunSession& s, size_t from, const std::string& headline) {
   std::string text = headline;
   JsonWriter j;
   j.beginObject().field("position", static_cast<uint64_t>(evs.size())).field("timeNs", s.now());
-  j.field("over", s.over()).key("events").beginArray();
+  j.field("over", s.over());
+  if (hostNs >= 0) j.field("hostNs", hostNs);
+  j.key("events").beginArray();
   const size_t shownEnd = std::min(evs.size(), from + kMaxShown);
   for (size_t i = from; i < evs.size(); i++) {
     const trace::Event& e = evs[i];
@@ -184,10 +190,16 @@ Reply back(Lab& lab, const Invocation& inv) {
   if (!parseCount(inv, "back", &n, &err)) return Reply::error(err);
   const size_t here = s->events().size();
   const size_t target = here > n ? here - n : 0;
-  lab.setSession(s->replayTo(target));
+  const bool rewound = s->rewindable();
+  const auto t0 = std::chrono::steady_clock::now();
+  if (rewound) s->rewindTo(target);
+  else lab.setSession(s->replayTo(target));
+  const int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
   RunSession& now = *lab.session();
   const size_t shownFrom = std::max(now.events().size(), size_t{1}) - 1;
-  return showEvents(now, shownFrom, positionLine(now) + " (replayed from the start)");
+  const std::string how = rewound ? " (restored from a snapshot" : " (replayed from the start";
+  return showEvents(now, shownFrom, positionLine(now) + how + " in " + util::formatDuration(took) + " of host time)",
+                    took);
 }
 
 // [N]: a count of events, 1 by default.
@@ -259,9 +271,11 @@ CommandSpec backCommand() {
   return CommandSpec{
       .name = "back",
       .summary = {"move a simulator run back by N events", "把模拟器运行后退 N 个事件"},
-      .details = {"Replays the same run from its start to that point: the same seed gives the same events, so the "
-                  "state is exactly what it was. Works on a finished run too.",
-                  "从头重放同一次运行到该位置：相同种子产生相同事件，所以状态与当时完全一致。对已结束的运行同样有效。"},
+      .details = {"Restores the run's memory from the latest snapshot before that point and runs forward to it: the "
+                  "same seed gives the same events, so the state is exactly what it was. Runs with the GC'd heap are "
+                  "replayed from their start instead. Works on a finished run too.",
+                  "从该位置之前最近的快照恢复运行的内存，再向前运行到该位置：相同种子产生相同事件，所以状态与当时完全"
+                  "一致。使用带 GC 堆的运行则从头重放。对已结束的运行同样有效。"},
       .args = {countArg()},
       .run = back,
       .example = "back 5",

@@ -137,6 +137,7 @@ Scenario allocstressScenario() {
       .maxSize = 100000000,
       .fixedProcs = 0,
       .checkSize = {},
+      .usesOwnHeap = true,
       .main = [](const ScenarioParams& p, ScenarioResult* out) { return allocstressMain(p, out); },
   };
 }

@@ -45,6 +45,11 @@ struct Scenario {
   // The program allocates from a garbage-collected heap (core/gc): the run
   // attaches a collector, configured by `gc` and run's GC flags.
   bool usesGC = false;
+  // The program's memory comes from the Go-style heap (core/mem), which
+  // asks the OS layer rather than operator new: a simulator run of it
+  // cannot be snapshotted (platform/sim/arena.hpp), so back replays it.
+  // Implied by usesGC.
+  bool usesOwnHeap = false;
   // Run the verifier at every mark termination and record pointer stores
   // to explain what it finds.
   bool verifiesGC = false;

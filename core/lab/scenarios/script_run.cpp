@@ -138,9 +138,13 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
 
 rt::Goroutine runTemplate(World* w, int tmpl) { co_await runSteps(w, &w->script->templates[tmpl].steps); }
 
-rt::Goroutine scriptMain(std::shared_ptr<const Script> script, ScenarioResult* out) {
+// The script by pointer, not by shared_ptr: the scenario that calls this
+// keeps it alive, and a goroutine's frame must not hold a count of an
+// object outside the run (a run restored from a snapshot would give back a
+// count it never took; see platform/sim/arena.hpp).
+rt::Goroutine scriptMain(const Script* script, ScenarioResult* out) {
   World w;
-  w.script = script.get();
+  w.script = script;
   for (const ChanDecl& c : script->chans) w.chans.push_back(std::make_unique<rt::Chan<int64_t>>(c.cap));
   for (size_t i = 0; i < script->mutexes.size(); i++) w.mutexes.push_back(std::make_unique<rt::Mutex>());
   const int64_t start = rt::nanotime();
@@ -168,7 +172,7 @@ Scenario toScenario(std::shared_ptr<const Script> script) {
   sc.minSize = 0;
   sc.maxSize = 100000000;
   sc.fixedProcs = 0;
-  sc.main = [script](const ScenarioParams&, ScenarioResult* out) { return scriptMain(script, out); };
+  sc.main = [script](const ScenarioParams&, ScenarioResult* out) { return scriptMain(script.get(), out); };
   return sc;
 }
 

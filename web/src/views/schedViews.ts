@@ -57,8 +57,11 @@ export class SchedViews {
     const from = this.model.events.length;
     let batch = await this.opts.trace(from);
     if (batch.events === null) return; // no run yet
-    if (batch.session !== this.model.session || batch.from !== from) {
-      // A new run, or `back` replaced this one: start over.
+    if (batch.session === this.model.session && batch.from < from) {
+      // `back` moved the same run back to event batch.from: keep what came before.
+      this.model.truncate(batch.from);
+    } else if (batch.session !== this.model.session || batch.from !== from) {
+      // A new run, or `back` replaced this one (a run replayed from its start): start over.
       batch = batch.from === 0 ? batch : await this.opts.trace(0);
       if (batch.events === null) return;
       this.model.reset(infoOf(batch));

@@ -178,6 +178,18 @@ export class TraceModel {
     for (const e of events) this.add(e);
   }
 
+  /**
+   * Keeps the first n events only (the lab moved the same run back to event
+   * n): the derived views are rebuilt from them, with nothing to decode or
+   * fetch again.
+   */
+  truncate(n: number): void {
+    if (n >= this.events.length || this.info === undefined) return;
+    const kept = this.events.slice(0, n);
+    this.reset(this.info);
+    for (const e of kept) this.add(e);
+  }
+
   /** The time of the last event before t (ns), or -1 if none: where the step that led to t began. */
   lastEventBefore(t: number): number {
     let lo = 0;
