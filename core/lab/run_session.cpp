@@ -111,12 +111,14 @@ void RunSession::runToEnd() {
 bool RunSession::advance(uint64_t maxEvents, int64_t until) {
   if (over_) return false;
   const int64_t t0 = hostNanos();
+  advanceStartNs_ = t0;
   std::string cutShort;
   bool finished;
   {
     rt::sim::Arena::Scope inRun(arena_.get());
     finished = sim_->runSome(runtime_->done(), maxEvents, until, &cutShort);
   }
+  advanceStartNs_ = 0;
   hostNs_ += hostNanos() - t0;
   if (finished) end(cutShort);
   return true;
@@ -129,7 +131,10 @@ void RunSession::afterSimEvent(uint64_t simEvents) {
   // The Ms' trace buffers are in the arena: emptied often, they stay small,
   // and so do the snapshots that copy them.
   if (simEvents % 1024 == 0) events();
-  if (simEvents - snapshots_.back().simEvents >= snapshotEvery_) takeSnapshot(simEvents);
+  // After a rewind the later snapshots are still valid (the run is the same
+  // run), so a new one is only taken beyond the last.
+  const uint64_t last = snapshots_.back().simEvents;
+  if (simEvents > last && simEvents - last >= snapshotEvery_) takeSnapshot(simEvents);
 }
 
 // Snapshots are spaced so that copying them costs a few percent of running:
@@ -157,7 +162,8 @@ void RunSession::takeSnapshot(uint64_t simEvents) {
     snapshotEvery_ *= 2;
     return;
   }
-  Snapshot snap{simEvents, events_.size(), output_.size(), arena_->save()};
+  const int64_t hostNs = hostNs_ + (advanceStartNs_ != 0 ? hostNanos() - advanceStartNs_ : 0);
+  Snapshot snap{simEvents, events_.size(), output_.size(), hostNs, arena_->save()};
   snapshotBytes_ += snap.memory->bytes();
   snapshots_.push_back(std::move(snap));
 }
@@ -175,6 +181,7 @@ void RunSession::rewindTo(size_t traceEvents) {
   traceAt_.resize(static_cast<size_t>(from.simEvents));
   events_.resize(from.collected);
   output_.resize(from.output);
+  hostNs_ = from.hostNs;  // the report's host time: that of the path to here
   over_ = false;
   status_.clear();
   fatal_.clear();

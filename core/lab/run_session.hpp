@@ -96,7 +96,9 @@ class RunSession {
   bool rewindable() const { return arena_ != nullptr; }
   // Moves this session back to the last point at which at most
   // `traceEvents` events had been recorded: restores the latest snapshot
-  // before it and runs forward to exactly the right simulator event.
+  // before it and runs forward to exactly the right simulator event. (The
+  // events recorded as the run was made, before its first simulator event,
+  // always stay: no point is earlier than that.)
   void rewindTo(size_t traceEvents);
   // The snapshots kept, and their bytes (for tests and the benchmark).
   size_t snapshots() const { return snapshots_.size(); }
@@ -140,9 +142,10 @@ class RunSession {
     uint64_t simEvents;
     size_t collected;  // events_.size()
     size_t output;     // output_.size()
+    int64_t hostNs;    // hostNs_
     std::unique_ptr<rt::sim::Arena::Snapshot> memory;
   };
-  std::vector<Snapshot> snapshots_;  // by simEvents; the first is the start
+  std::vector<Snapshot> snapshots_;  // by simEvents, ascending; the first is the start
   size_t snapshotBytes_ = 0;
   uint64_t snapshotEvery_ = 4096;  // simulator events between snapshots
 
@@ -161,6 +164,7 @@ class RunSession {
   std::vector<uint64_t> traceAt_;
   bool over_ = false;
   int64_t hostNs_ = 0;  // host time spent running (for the simulator's speed)
+  int64_t advanceStartNs_ = 0;  // when the advance under way began (0: none)
   std::string status_, fatal_;
 };
 

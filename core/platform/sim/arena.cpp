@@ -30,6 +30,7 @@ size_t classSize(int cls) {
   return cls < Arena::kSmallClasses ? size_t(cls + 1) * 16 : size_t{1} << (cls - Arena::kSmallClasses + 11);
 }
 
+// total <= Arena::kMaxBlock + 4096 (see tryAllocate), so the shifts stay in range.
 int classOf(size_t total) {
   if (total <= 1024) return static_cast<int>((total + 15) / 16) - 1;
   int k = 11;
@@ -115,14 +116,19 @@ Arena* Arena::owner(const void* p) noexcept {
 Arena::Scope::Scope(Arena* a) noexcept : prev_(detail::tlsArena) { detail::tlsArena = a; }
 Arena::Scope::~Scope() { detail::tlsArena = prev_; }
 
-void* Arena::allocate(size_t n, size_t align) {
+void* Arena::tryAllocate(size_t n, size_t align) noexcept {
   if (align < 16) align = 16;
+  // At least one byte, so the pointer handed out lies inside its block (and
+  // so inside its chunk, whose owner a delete looks up).
+  if (n == 0) n = 1;
   // Enough for the header and, for over-aligned requests, the padding that
-  // puts the caller's bytes on their boundary.
+  // puts the caller's bytes on their boundary. The largest class is far
+  // below SIZE_MAX, so a check here keeps the sums from wrapping.
+  if (n > kMaxBlock || align > kMaxBlock - n) return nullptr;
   const size_t total = n + (align == 16 ? sizeof(Header) : align);
   const int cls = classOf(total);
-  if (cls >= kClasses) throw std::bad_alloc();
   char* block = static_cast<char*>(allocateBlock(cls));
+  if (!block) return nullptr;
   const uintptr_t user = (reinterpret_cast<uintptr_t>(block) + sizeof(Header) + align - 1) & ~uintptr_t(align - 1);
   Header* h = reinterpret_cast<Header*>(user) - 1;
   h->cls = static_cast<uint32_t>(cls);
@@ -138,13 +144,15 @@ void Arena::deallocate(void* p) noexcept {
   heap_.free[cls] = block;
 }
 
-void* Arena::allocateBlock(int cls) {
+void* Arena::allocateBlock(int cls) noexcept {
   if (void* b = heap_.free[cls]) {
     heap_.free[cls] = *static_cast<void**>(b);
     return b;
   }
   const size_t size = classSize(cls);
-  if (!heap_.any || heap_.bump + size > chunks_[heap_.cur].size) newChunk(size);
+  if (!heap_.any || heap_.bump + size > chunks_[heap_.cur].size) {
+    if (!newChunk(size)) return nullptr;
+  }
   Chunk& c = chunks_[heap_.cur];
   char* b = c.base + heap_.bump;
   heap_.bump += size;
@@ -152,30 +160,29 @@ void* Arena::allocateBlock(int cls) {
   return b;
 }
 
-// The rest of the current chunk is left unused: a spare chunk (one a
-// restore gave back) if one is big enough, else a new one.
-void Arena::newChunk(size_t need) {
+// The rest of the current chunk is left unused: the smallest spare chunk
+// (one a restore gave back) that is big enough, else a new one.
+bool Arena::newChunk(size_t need) noexcept {
+  uint32_t best = UINT32_MAX;
   for (uint32_t i = 0; i < chunks_.size(); i++) {
-    if (!chunks_[i].inUse && chunks_[i].size >= need) {
-      chunks_[i].inUse = true;
-      chunks_[i].used = 0;
-      heap_.cur = i;
-      heap_.bump = 0;
-      heap_.any = true;
-      return;
-    }
+    const Chunk& c = chunks_[i];
+    if (!c.inUse && c.size >= need && (best == UINT32_MAX || c.size < chunks_[best].size)) best = i;
   }
-  const size_t size = std::max(kMinChunk, (need + kGranule - 1) & ~(kGranule - 1));
-  char* base = static_cast<char*>(std::aligned_alloc(kGranule, size));
-  if (!base) throw std::bad_alloc();
-  setOwner(base, size, this);
-  {
+  if (best == UINT32_MAX) {
+    const size_t size = std::max(kMinChunk, (need + kGranule - 1) & ~(kGranule - 1));
+    char* base = static_cast<char*>(std::aligned_alloc(kGranule, size));
+    if (!base) return false;
+    setOwner(base, size, this);
     Scope outside(nullptr);  // the chunk table itself is not part of the run
-    chunks_.push_back(Chunk{base, size, 0, true});
+    chunks_.push_back(Chunk{base, size, 0, false});
+    best = static_cast<uint32_t>(chunks_.size() - 1);
   }
-  heap_.cur = static_cast<uint32_t>(chunks_.size() - 1);
+  chunks_[best].inUse = true;
+  chunks_[best].used = 0;
+  heap_.cur = best;
   heap_.bump = 0;
   heap_.any = true;
+  return true;
 }
 
 size_t Arena::bytesInUse() const {

@@ -15,8 +15,10 @@
 // What goes in. While an Arena::Scope is active on a thread, every C++
 // allocation on that thread (operator new: std containers, coroutine
 // frames, make_unique) comes from the arena. A freed block goes back to its
-// arena whichever thread or scope frees it: ownership is looked up by
-// address (owner()), so memory is never handed to the wrong allocator.
+// arena whether or not a scope is active: ownership is looked up by address
+// (owner()), so memory is never handed to the wrong allocator. An arena is
+// used by one thread at a time (a simulator run is single-threaded): it
+// takes no lock.
 //
 // The rules that keep a restore sound (core/lab/run_session.cpp follows them):
 //   1. Everything the run mutates is allocated inside a scope. State outside
@@ -56,7 +58,8 @@ class Arena {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
-  void* allocate(size_t n, size_t align);
+  // nullptr if there is no memory for it (operator new throws, or not).
+  void* tryAllocate(size_t n, size_t align) noexcept;
   void deallocate(void* p) noexcept;
 
   // The arena p was allocated from, or nullptr (any thread, any time).
@@ -87,9 +90,11 @@ class Arena {
   // again, every block freed since is allocated again, with its old bytes.
   void restore(const Snapshot& s);
 
-  // Size classes: 16-byte steps up to 1 KB, then powers of two.
+  // Size classes: 16-byte steps up to 1 KB, then powers of two up to a
+  // quarter of the address space (1 GB under wasm32).
   static constexpr int kSmallClasses = 64;
-  static constexpr int kClasses = kSmallClasses + 40;
+  static constexpr int kClasses = kSmallClasses + int(sizeof(size_t)) * 8 - 2 - 10;
+  static constexpr size_t kMaxBlock = size_t{1} << (sizeof(size_t) * 8 - 3);
 
   // The allocator's state: plain data, saved whole with every snapshot.
   struct Heap {
@@ -107,8 +112,8 @@ class Arena {
     bool inUse;   // part of the heap (a restore can turn chunks back into spares)
   };
 
-  void* allocateBlock(int cls);
-  void newChunk(size_t need);
+  void* allocateBlock(int cls) noexcept;
+  bool newChunk(size_t need) noexcept;
 
   Heap heap_;
   std::vector<Chunk> chunks_;  // never shrinks: addresses stay valid for the arena's life

@@ -4,6 +4,7 @@
 // Outside an Arena::Scope they are malloc and free, as the C++ library's
 // are, plus one thread-local load; delete adds a lookup of the block's
 // owner (one or two loads) to hand arena blocks back to their arena.
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -13,26 +14,23 @@ namespace {
 
 using rt::sim::Arena;
 
-void* allocate(std::size_t n, std::size_t align) {
-  if (Arena* a = Arena::current()) return a->allocate(n, align);
+// nullptr when there is no memory (the nothrow forms return it; the others
+// throw, where the build has exceptions, and abort where it has not).
+void* tryAllocate(std::size_t n, std::size_t align) noexcept {
+  if (Arena* a = Arena::current()) return a->tryAllocate(n, align);
   if (n == 0) n = 1;
-  void* p;
-  if (align <= alignof(std::max_align_t)) {
-    p = std::malloc(n);
-  } else {
-    p = std::aligned_alloc(align, (n + align - 1) & ~(align - 1));
-  }
+  if (align <= alignof(std::max_align_t)) return std::malloc(n);
+  if (n > SIZE_MAX - align) return nullptr;
+  return std::aligned_alloc(align, (n + align - 1) & ~(align - 1));
+}
+
+void* allocate(std::size_t n, std::size_t align) {
+  void* p = tryAllocate(n, align);
   if (!p) throw std::bad_alloc();
   return p;
 }
 
-void* allocateNothrow(std::size_t n, std::size_t align) noexcept {
-  try {
-    return allocate(n, align);
-  } catch (...) {
-    return nullptr;
-  }
-}
+void* allocateNothrow(std::size_t n, std::size_t align) noexcept { return tryAllocate(n, align); }
 
 void release(void* p) noexcept {
   if (!p) return;

@@ -47,7 +47,9 @@ TEST(Snapshots, BackArrivesWhereARunFromTheStartArrives) {
     Lab fresh(testhost::fixed(4));
     ASSERT_TRUE(fresh.exec(run).ok);
     const uint64_t start = fresh.session()->events().size();  // recorded before the first simulator event
-    if (here > start) ASSERT_EQ(position(fresh.exec("step " + std::to_string(here - start) + " --json")), here);
+    if (here > start) {
+      ASSERT_EQ(position(fresh.exec("step " + std::to_string(here - start) + " --json")), here);
+    }
     EXPECT_EQ(state(lab), state(fresh)) << "at event " << here;
   }
   const Reply again = lab.exec("continue");
