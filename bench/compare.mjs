@@ -206,7 +206,7 @@ function backVsReplay(name) {
   return {
     name,
     procs: 2,
-    metrics: [{ label: '', unit: 'ns', pick: (s) => s.hostNs, target: 0.01 }],
+    metrics: [{ label: '', unit: 'ns', pick: (s) => s.hostNs, target: 0.02 }],
     lab: side(`${run}continue\nback 1 --json\n`),
     peers: [{ name: 'run there', ...side(`${run}continue --json\n`) }],
   };
