@@ -76,7 +76,7 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
     // hour of virtual time rather than compute for ever.
     if (setup_.script) sim_->setTimeLimit(3600LL * 1000 * 1000 * 1000);
   }
-  if (traced) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit);
+  if (traced) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit, simulated);
   if (sim_ && tracer_) sim_->setEventHook([this](uint64_t n) { afterSimEvent(n); });
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
   if (setup_.scenario->usesGC) collector_ = std::make_unique<rt::gc::Collector>(runtime_.get(), setup_.gc);
@@ -128,9 +128,9 @@ void RunSession::afterSimEvent(uint64_t simEvents) {
   rt::sim::Arena::Scope outside(nullptr);  // the session's own records
   traceAt_.push_back(tracer_->emitted());
   if (!arena_) return;
-  // The Ms' trace buffers are in the arena: emptied often, they stay small,
-  // and so do the snapshots that copy them.
-  if (simEvents % 1024 == 0) events();
+  // The tracer's list is in the arena: emptied often (a copy, as it is
+  // kept in order), it stays small, and so do the snapshots that copy it.
+  if (simEvents % 64 == 0) events();
   // After a rewind the later snapshots are still valid (the run is the same
   // run), so a new one is only taken beyond the last.
   const uint64_t last = snapshots_.back().simEvents;
@@ -235,9 +235,8 @@ const std::vector<trace::Event>& RunSession::events() {
   // A real run's Ms are still writing their buffers until it ends.
   if (tracer_ && !running()) {
     // On the simulator every new event comes after every older one, so the
-    // increments of collect() append in order.
-    std::vector<trace::Event> more = tracer_->collect();
-    events_.insert(events_.end(), more.begin(), more.end());
+    // increments of collecting append in order.
+    tracer_->collectInto(events_);
   }
   return events_;
 }

@@ -28,8 +28,13 @@ mheap::~mheap() {
 }
 
 mspan* mheap::alloc(uintptr npages, spanClass spanclass, mcache* c) {
-  // Go: "Don't do any operations that lock the heap on the G stack" and
-  // reclaim npages before allocating if sweeping is not done: no GC yet.
+  // Go: "Don't do any operations that lock the heap on the G stack", and if
+  // sweeping is not done, reclaim (sweep) at least npages first, so that
+  // the heap does not grow while unswept spans still hold free pages.
+  // Simplification: the lab does not reclaim here. Its collector sweeps
+  // through mcentral.cacheSpan (per size class), bgsweep and finishsweep
+  // (core/gc/sweep.cpp), so a large allocation right after a cycle may take
+  // fresh pages that a reclaim would have found among the unswept spans.
   return allocSpan(npages, spanclass, c);
 }
 

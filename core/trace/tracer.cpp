@@ -59,6 +59,10 @@ void Tracer::emit(std::vector<Event>* buf, Event e) {
   // relaxed: only the order of the numbers matters, and on the simulator
   // (where ties are common) there is a single thread.
   e.seq = seq_.fetch_add(1, std::memory_order_relaxed);
+  if (inOrder_) {
+    shared_.push_back(e);  // one thread: no lock
+    return;
+  }
   if (buf) {
     buf->push_back(e);
     return;
@@ -110,6 +114,18 @@ std::vector<Event> Tracer::collect() {
   std::sort(all.begin(), all.end(),
             [](const Event& x, const Event& y) { return x.ts != y.ts ? x.ts < y.ts : x.seq < y.seq; });
   return all;
+}
+
+void Tracer::collectInto(std::vector<Event>& out) {
+  if (!inOrder_) {
+    std::vector<Event> more = collect();
+    out.insert(out.end(), more.begin(), more.end());
+    return;
+  }
+  // Kept, not moved out: the list keeps its capacity for the next events
+  // (and, in a simulator run's arena, stays the run's own memory).
+  out.insert(out.end(), shared_.begin(), shared_.end());
+  shared_.clear();
 }
 
 }  // namespace trace

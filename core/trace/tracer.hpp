@@ -25,7 +25,11 @@ class Tracer {
  public:
   // maxEvents bounds memory (40 bytes per event): beyond it, recording
   // stops and truncated() says so.
-  explicit Tracer(size_t maxEvents = 4'000'000) : maxEvents_(maxEvents) {}
+  //
+  // inOrder: every event is recorded by one thread, in time order — the
+  // simulator, which runs one M at a time on a clock that never goes back.
+  // Then all events go to one list, and collecting them needs no merge.
+  explicit Tracer(size_t maxEvents = 4'000'000, bool inOrder = false) : maxEvents_(maxEvents), inOrder_(inOrder) {}
 
   // Appends e to buf (the M's own buffer, or nullptr for events recorded
   // off any M, which go to a shared buffer under a lock).
@@ -38,6 +42,8 @@ class Tracer {
 
   // Merges every buffer into one list ordered by (ts, seq), and clears them.
   std::vector<Event> collect();
+  // The same, appended to out (in order mode: a copy, nothing to sort).
+  void collectInto(std::vector<Event>& out);
 
   bool truncated() const { return truncated_.load(std::memory_order_relaxed); }
   // How many events were recorded so far (collected or not).
@@ -55,6 +61,7 @@ class Tracer {
 
  private:
   size_t maxEvents_;
+  bool inOrder_;
   std::atomic<size_t> count_{0};
   std::atomic<uint32_t> seq_{0};
   std::atomic<bool> truncated_{false};
