@@ -144,8 +144,8 @@ void RunSession::afterSimEvent(uint64_t simEvents) {
 // not taken (back then runs forward from an earlier one).
 void RunSession::takeSnapshot(uint64_t simEvents) {
   rt::sim::Arena::Scope outside(nullptr);  // the list of snapshots is the session's
-  // Collected first: the Ms' trace buffers are in the arena, and a snapshot
-  // should not copy (nor a restore bring back) events already recorded.
+  // Collected first: the tracer's list is in the arena, and a snapshot
+  // should not copy (nor a restore bring back) events already collected.
   events();
   const size_t need = arena_->bytesInUse();
   snapshotEvery_ = std::max<uint64_t>(snapshotEvery_, need / 64);

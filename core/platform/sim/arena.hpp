@@ -26,6 +26,8 @@
 //      the scope paused (Scope(nullptr)), and rolled back by its owner.
 //   2. Memory outside the arena never points into it across a restore.
 //   3. Snapshots are taken between simulator events, where no M is running.
+//   4. The run holds no count of an object outside it (a shared_ptr copy): a
+//      restore would give back a count it never took.
 //
 // Simplification: Go's runtime needs nothing like this; this is the lab's
 // time machine. Runs with the garbage-collected heap are not snapshotted:
