@@ -241,6 +241,21 @@ const std::vector<trace::Event>& RunSession::events() {
   return events_;
 }
 
+// A goid is never reused within a run, and a run replayed or restored
+// creates each goroutine with the same name, so entries for goroutines a
+// rewind undid stay as they are.
+const std::vector<int32_t>& RunSession::goroutineNames() {
+  const std::vector<trace::Event>& evs = events();
+  namesScanned_ = std::min(namesScanned_, evs.size());
+  for (; namesScanned_ < evs.size(); namesScanned_++) {
+    const trace::Event& e = evs[namesScanned_];
+    if (e.type != trace::EvType::GoCreate) continue;
+    if (e.g >= goroutineNames_.size()) goroutineNames_.resize(static_cast<size_t>(e.g) + 1, -1);
+    goroutineNames_[static_cast<size_t>(e.g)] = e.b;
+  }
+  return goroutineNames_;
+}
+
 std::vector<std::string> RunSession::names() const { return tracer_ ? tracer_->names() : std::vector<std::string>{}; }
 
 int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtime_->starttime; }

@@ -113,6 +113,10 @@ class RunSession {
   // The trace events recorded so far, in order, and the goroutine names.
   const std::vector<trace::Event>& events();
   std::vector<std::string> names() const;
+  // By goid: the index in names() of each goroutine's function, from its
+  // GoCreate event (-1: none seen). Kept as events are collected, so a
+  // command need not scan them all.
+  const std::vector<int32_t>& goroutineNames();
   // Virtual nanoseconds since the start (simulator), or the run's wall time.
   int64_t now() const;
 
@@ -159,6 +163,8 @@ class RunSession {
   std::mutex outMu_;
   std::string output_;  // what the runtime printed (schedtrace...), in order
   std::vector<trace::Event> events_;
+  std::vector<int32_t> goroutineNames_;  // see goroutineNames()
+  size_t namesScanned_ = 0;              // events_ read into it
   // Simulator: trace events recorded after each simulator event (index:
   // simulator events processed - 1), for replaying to a trace position.
   std::vector<uint64_t> traceAt_;

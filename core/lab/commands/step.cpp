@@ -90,12 +90,7 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
 Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_t hostNs = -1) {
   const std::vector<trace::Event>& evs = s.events();
   const std::vector<std::string> names = s.names();
-  std::vector<int32_t> nameOf;
-  for (const trace::Event& e : evs)
-    if (e.type == trace::EvType::GoCreate) {
-      if (e.g >= nameOf.size()) nameOf.resize(e.g + 1, -1);
-      nameOf[e.g] = e.b;
-    }
+  const std::vector<int32_t>& nameOf = s.goroutineNames();
   std::string text = headline;
   JsonWriter j;
   j.beginObject().field("position", static_cast<uint64_t>(evs.size())).field("timeNs", s.now());
