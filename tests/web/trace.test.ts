@@ -85,6 +85,55 @@ describe('trace events', () => {
     }
   });
 
+  it('truncate a long run through its checkpoints exactly as the prefix, at any point', () => {
+    // Noise: goroutines 20..59 starting and stopping on Ms 2..4, steals, preemptions.
+    let x = 12345;
+    const rnd = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    const raw: Partial<TraceEvent>[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const g = 20 + rnd(40);
+      const m = 2 + rnd(3);
+      const r = rnd(10);
+      if (r < 4) raw.push({ ts: i, g, p: m - 2, m, type: Ev.GoStatus, from: Gs.Runnable, to: Gs.Running });
+      else if (r < 8) raw.push({ ts: i, g, p: m - 2, m, type: Ev.GoStatus, from: Gs.Running, to: Gs.Waiting, b: 1 });
+      else if (r < 9) raw.push({ ts: i, g, p: 1, p2: 0, m, a: 2, type: Ev.Steal });
+      else raw.push({ ts: i, g, p: 0, m, type: Ev.PreemptRequest });
+    }
+    // Planted items that stay open across checkpoints (every 4096 events)
+    // and close later: the ends a truncation must reopen.
+    const plant = (i: number, e: Partial<TraceEvent>) => (raw[i] = { ts: i, ...e });
+    plant(100, { m: 1, type: Ev.MPark });
+    plant(26_000, { m: 1, type: Ev.MUnpark });
+    plant(4_000, { g: 5, p: 2, m: 0, type: Ev.GoStatus, from: Gs.Running, to: Gs.Syscall });
+    plant(24_600, { g: 5, p: 2, m: 0, type: Ev.GoStatus, from: Gs.Syscall, to: Gs.Running });
+    plant(8_000, { g: 7, p: 3, m: 5, type: Ev.GoStatus, from: Gs.Runnable, to: Gs.Running });
+    plant(24_700, { g: 7, p: 3, m: 5, type: Ev.GoStatus, from: Gs.Running, to: Gs.Waiting, b: 2 });
+    plant(12_000, { type: Ev.STWStart, a: 1 });
+    plant(12_500, { type: Ev.STWDone });
+    plant(20_000, { type: Ev.GCPhase, a: 1, b: 1 });
+    plant(24_590, { type: Ev.GCPhase, a: 2, b: 1 });
+    plant(16_000, { type: Ev.Gomaxprocs, a: 9 });
+    const all = decodeEvents(encode(raw));
+    const whole = new TraceModel();
+    whole.reset(info());
+    whole.append(all, info());
+    // Back in steps of every size, forward again, and back to the same point.
+    for (const n of [29_999, 25_000, 24_576, 24_575, 12_345, 12_345, 12_288, 8_192, 4_096, 4_095, 10, 0]) {
+      whole.truncate(n);
+      const prefix = new TraceModel();
+      prefix.reset(info());
+      prefix.append(all.slice(0, n), info());
+      expect(whole.events.length).toBe(n);
+      expect([whole.slices, whole.arrows, whole.bands, whole.preempts, whole.stws, whole.marks, whole.maxP, whole.maxM])
+        .toEqual([prefix.slices, prefix.arrows, prefix.bands, prefix.preempts, prefix.stws, prefix.marks, prefix.maxP,
+          prefix.maxM]);
+      if (n === 12_345) whole.append(all.slice(n, 20_000), info());
+    }
+  });
+
   it('find where the step that led to a time began', () => {
     const m = new TraceModel();
     m.reset(info());

@@ -132,6 +132,26 @@ export interface GmpState {
   counts: { running: number; runnable: number; waiting: number; syscall: number };
 }
 
+/**
+ * What the model was after `at` events, enough to go back there: the lengths
+ * of its lists, what was open (those items' ends are set later), and the
+ * highest P and M seen.
+ */
+interface Checkpoint {
+  at: number;
+  lengths: [number, number, number, number, number, number]; // slices, arrows, bands, preempts, stws, marks
+  open: [number, number][];
+  openBand: [string, number][];
+  openSyscall: [number, number][];
+  stwOpen: boolean;
+  markOpen: boolean;
+  maxP: number;
+  maxM: number;
+}
+
+/** Events between checkpoints: truncate re-adds at most this many. */
+const CHECKPOINT_EVERY = 4096;
+
 export class TraceModel {
   info: TraceInfo | undefined;
   events: TraceEvent[] = [];
@@ -147,6 +167,7 @@ export class TraceModel {
   private readonly open = new Map<number, number>(); // g -> index of its running slice
   private readonly openBand = new Map<string, number>(); // "m/kind" -> index in bands
   private readonly openSyscall = new Map<number, number>(); // g -> index in bands
+  private checkpoints: Checkpoint[] = [];
   maxP = 0;
   maxM = 0;
 
@@ -168,6 +189,7 @@ export class TraceModel {
     this.open.clear();
     this.openBand.clear();
     this.openSyscall.clear();
+    this.checkpoints = [];
     this.maxP = Math.max(0, info.procs - 1);
     this.maxM = 0;
   }
@@ -184,10 +206,56 @@ export class TraceModel {
    * fetch again.
    */
   truncate(n: number): void {
-    if (n >= this.events.length || this.info === undefined) return;
-    const kept = this.events.slice(0, n);
-    this.reset(this.info);
-    for (const e of kept) this.add(e);
+    if (n >= this.events.length) return;
+    // Back to the last checkpoint at or before n, then forward to n: the
+    // work is the items open then plus fewer than CHECKPOINT_EVERY events,
+    // however long the run.
+    while (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1]!.at > n) this.checkpoints.pop();
+    const cp = this.checkpoints.pop();
+    if (!cp) return;
+    const again = this.events.slice(cp.at, n);
+    this.events.length = cp.at;
+    for (const [, i] of cp.open) {
+      this.slices[i]!.end = -1;
+      this.slices[i]!.why = 0;
+    }
+    for (const [, i] of [...cp.openBand, ...cp.openSyscall]) this.bands[i]!.end = -1;
+    const [slices, arrows, bands, preempts, stws, marks] = cp.lengths;
+    this.slices.length = slices;
+    this.arrows.length = arrows;
+    this.bands.length = bands;
+    this.preempts.length = preempts;
+    this.stws.length = stws;
+    this.marks.length = marks;
+    if (cp.stwOpen) this.stws[stws - 1]!.end = -1;
+    if (cp.markOpen) this.marks[marks - 1]!.end = -1;
+    this.open.clear();
+    for (const [g, i] of cp.open) this.open.set(g, i);
+    this.openBand.clear();
+    for (const [k, i] of cp.openBand) this.openBand.set(k, i);
+    this.openSyscall.clear();
+    for (const [g, i] of cp.openSyscall) this.openSyscall.set(g, i);
+    this.maxP = cp.maxP;
+    this.maxM = cp.maxM;
+    // (Names of goroutines created after n stay: a goid names one goroutine.)
+    for (const e of again) this.add(e);
+  }
+
+  private checkpoint(): Checkpoint {
+    const lastStw = this.stws[this.stws.length - 1];
+    const lastMark = this.marks[this.marks.length - 1];
+    return {
+      at: this.events.length,
+      lengths: [this.slices.length, this.arrows.length, this.bands.length, this.preempts.length, this.stws.length,
+        this.marks.length],
+      open: [...this.open],
+      openBand: [...this.openBand],
+      openSyscall: [...this.openSyscall],
+      stwOpen: lastStw !== undefined && lastStw.end < 0,
+      markOpen: lastMark !== undefined && lastMark.end < 0,
+      maxP: this.maxP,
+      maxM: this.maxM,
+    };
   }
 
   /** The time of the last event before t (ns), or -1 if none: where the step that led to t began. */
@@ -214,6 +282,7 @@ export class TraceModel {
   }
 
   private add(e: TraceEvent): void {
+    if (this.events.length % CHECKPOINT_EVERY === 0) this.checkpoints.push(this.checkpoint());
     this.events.push(e);
     if (e.p > this.maxP) this.maxP = e.p;
     if (e.m > this.maxM) this.maxM = e.m;
