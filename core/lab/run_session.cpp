@@ -128,9 +128,10 @@ void RunSession::afterSimEvent(uint64_t simEvents) {
   rt::sim::Arena::Scope outside(nullptr);  // the session's own records
   traceAt_.push_back(tracer_->emitted());
   if (!arena_) return;
-  // The tracer's list is in the arena: emptied often (a copy, as it is
-  // kept in order), it stays small, and so do the snapshots that copy it.
-  if (simEvents % 64 == 0) events();
+  // The tracer's list is in the arena: emptied whenever it holds 512
+  // events (a copy, as it is kept in order), it stays under 64 KB, and so do
+  // the snapshots' copies of it.
+  if (tracer_->pending() >= 512) events();
   // After a rewind the later snapshots are still valid (the run is the same
   // run), so a new one is only taken beyond the last.
   const uint64_t last = snapshots_.back().simEvents;

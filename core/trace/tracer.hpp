@@ -44,6 +44,8 @@ class Tracer {
   std::vector<Event> collect();
   // The same, appended to out (in order mode: a copy, nothing to sort).
   void collectInto(std::vector<Event>& out);
+  // In order mode: the events recorded and not collected yet.
+  size_t pending() const { return shared_.size(); }
 
   bool truncated() const { return truncated_.load(std::memory_order_relaxed); }
   // How many events were recorded so far (collected or not).
