@@ -169,10 +169,17 @@ void RunSession::takeSnapshot(uint64_t simEvents) {
   snapshots_.push_back(std::move(snap));
 }
 
-void RunSession::rewindTo(size_t traceEvents) {
-  events();  // collect, so events_ holds everything recorded so far
-  const uint64_t steps = static_cast<uint64_t>(
+// The simulator events to be at: all those after which at most traceEvents
+// trace events had been recorded. Collects first, so events_ holds
+// everything recorded so far.
+uint64_t RunSession::simEventsAt(size_t traceEvents) {
+  events();
+  return static_cast<uint64_t>(
       std::upper_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents)) - traceAt_.begin());
+}
+
+void RunSession::rewindTo(size_t traceEvents) {
+  const uint64_t steps = simEventsAt(traceEvents);
   // The latest snapshot at or before that simulator event (the first one is
   // the start, so there always is one).
   auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), steps,
@@ -206,11 +213,7 @@ bool RunSession::stepUntil(int64_t ns) {
 }
 
 std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) {
-  events();  // collect, so events_ holds everything recorded so far
-  // The simulator events to replay: all those after which at most
-  // traceEvents trace events had been recorded.
-  const uint64_t steps = static_cast<uint64_t>(
-      std::upper_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents)) - traceAt_.begin());
+  const uint64_t steps = simEventsAt(traceEvents);
   const size_t kept = steps == 0 ? 0 : static_cast<size_t>(traceAt_[steps - 1]);
   auto s = std::make_unique<RunSession>(setup_, Untraced{});
   if (steps > 0) s->advance(steps, INT64_MAX);

@@ -135,6 +135,7 @@ class RunSession {
   std::string writeTrace();
   // The simulator's hook after each of its events (inside the arena's scope).
   void afterSimEvent(uint64_t simEvents);
+  uint64_t simEventsAt(size_t traceEvents);
   void takeSnapshot(uint64_t simEvents);
 
   // The run's memory, when it is snapshotted: declared first, so that it
