@@ -6,7 +6,8 @@
 #       inputs changed, and serve the lab on http://127.0.0.1:8080 (threads,
 #       cross-origin isolated) and http://127.0.0.1:8081 (single-threaded).
 #   scripts/lab.sh test
-#       install what is missing, then run every test: native ctest, the same
+#       install what is missing, then run every test: a check that no file
+#       refers outside the repository, native ctest, the same
 #       suite under ThreadSanitizer and ASan+UBSan, the suite as wasm under
 #       node, the web unit tests, and the browser end-to-end tests.
 #   scripts/lab.sh build      only the wasm modules and the page
@@ -20,7 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Debian's emscripten runs its JS optimizer with the system node, which finds
-# the acorn module only here (see shared TOOLCHAIN notes).
+# the acorn module only here (Debian's node-acorn package).
 export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -171,6 +172,7 @@ ctest_preset() {
 
 test_all() {
   deps test
+  stage "the repository stands alone" node scripts/checks/selfContained.mjs
   stage "native ctest" ctest_preset native
   stage "native ctest under ThreadSanitizer" ctest_preset native-tsan
   stage "native ctest under ASan+UBSan" ctest_preset native-asan

@@ -1,6 +1,7 @@
 // The Chrome trace exporter: a run's events as Trace Event Format JSON, the
 // format ui.perfetto.dev and chrome://tracing open (and the one Go's own
-// `go tool trace` feeds its viewer; shared/reference/lab-anchors.md §1.4).
+// `go tool trace` feeds its viewer: Go's src/internal/trace/traceviewer;
+// the format is documented in Perfetto's docs, "Trace Event Format").
 //
 //   pid 0 "Ps"            one track per P; a slice per stretch of a
 //                         goroutine running there ("G7 main.worker"),

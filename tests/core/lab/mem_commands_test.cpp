@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -82,19 +80,7 @@ TEST(SizeclassCommand, AllJsonEqualsGoTable) {
 
 // `sizeclass --all` prints the header comment of Go's sizeclasses.go.
 TEST(SizeclassCommand, AllTextIsGosHeaderComment) {
-  std::ifstream in(std::string(RTLAB_SHARED_DIR) + "/reference/go-runtime-facts.md");
-  ASSERT_TRUE(in.good());
-  std::string line, table;
-  bool inSection = false, inBlock = false;
-  while (std::getline(in, line)) {
-    if (line.rfind("### 5.2", 0) == 0) inSection = true;
-    else if (inSection && line == "```") {
-      if (inBlock) break;
-      inBlock = true;
-    } else if (inBlock) {
-      table += (table.empty() ? "" : "\n") + line;
-    }
-  }
+  std::string table = testdata::goSizeClassComment();
   ASSERT_FALSE(table.empty());
   Lab lab(testHost());
   Reply r = lab.exec("sizeclass --all");

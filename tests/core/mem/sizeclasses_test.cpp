@@ -1,11 +1,10 @@
 // Size classes: our compile-time port of mksizeclasses.go must produce Go's
-// table exactly (shared/reference/go-sizeclasses.tsv, copied from Go's
-// sizeclasses.go), and the lookups must pick the smallest class that fits.
+// table exactly (the header comment of Go's runtime/sizeclasses.go, kept in
+// tests/fixtures/go-sizeclasses.txt), and the lookups must pick the smallest class that fits.
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
