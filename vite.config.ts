@@ -26,7 +26,10 @@ export default defineConfig({
   preview: { headers: isolation },
   test: {
     root: decodeURIComponent(new URL('.', import.meta.url).pathname), // the repo root
-    include: ['tests/web/**/*.test.ts'],
+    // The course's replay tests need the wasm build: `scripts/lab.sh test` runs them in a stage
+    // of their own, after building it (RTLAB_WASM_TESTS=1).
+    include: process.env.RTLAB_WASM_TESTS ? ['tests/course/**/*.wasm.test.ts'] : ['tests/web/**/*.test.ts', 'tests/course/**/*.test.ts'],
+    exclude: process.env.RTLAB_WASM_TESTS ? [] : ['tests/course/**/*.wasm.test.ts', 'node_modules/**'],
     environment: 'node',
   },
 });

@@ -9,7 +9,8 @@
 #       install what is missing, then run every test: a check that no file
 #       refers outside the repository, native ctest, the same
 #       suite under ThreadSanitizer and ASan+UBSan, the suite as wasm under
-#       node, the web unit tests, and the browser end-to-end tests.
+#       node, the web unit tests, the course's exercises replayed on the
+#       wasm lab, and the browser end-to-end tests.
 #   scripts/lab.sh build      only the wasm modules and the page
 #   scripts/lab.sh deps       only install what is missing
 #
@@ -179,6 +180,7 @@ test_all() {
   stage "wasm ctest under node (threads)" ctest_preset wasm-threads
   stage "wasm modules and page build" build
   stage "web unit tests" npx vitest run
+  stage "course: every exercise and experiment replayed on the wasm lab" env RTLAB_WASM_TESTS=1 npx vitest run
   stage "browser end-to-end tests" node --test tests/e2e/
   echo
   if ((STAGES_FAILED > 0)); then

@@ -1,5 +1,7 @@
 import type { Terminal } from '@xterm/xterm';
+import type { CoursePanel } from './course/panel';
 import type { LabClient } from './lab/client';
+import type { Layout } from './layout';
 import type { BuildInfo } from './lab/protocol';
 import type { LineEditor } from './terminal/lineEditor';
 import type { LabShell } from './terminal/shell';
@@ -17,6 +19,8 @@ declare global {
       editor: LineEditor;
       views: SchedViews | undefined;
       marking: MarkingView | undefined;
+      course: CoursePanel;
+      layout: Layout;
     };
   }
 }

@@ -2,6 +2,10 @@
 
 import './styles.css';
 import { bannerLines } from './banner';
+import { days as courseDays, exerciseIds } from '../../course/index';
+import { CoursePanel, type CourseText } from './course/panel';
+import { localProgressStore, PROGRESS_KEY } from './course/progress';
+import { Layout } from './layout';
 import { LANG_KEY, LANGS, detectLanguage, t, type Lang, type MessageKey } from './i18n';
 import { selectBuild } from './lab/buildSelect';
 import { LabClient } from './lab/client';
@@ -21,6 +25,14 @@ function readStored(key: string): string | null {
   }
 }
 
+function storageOrUndefined(): Storage | undefined {
+  try {
+    return localStorage;
+  } catch {
+    return undefined; // storage disabled: progress lives for this page only
+  }
+}
+
 function writeStored(key: string, value: string): void {
   try {
     localStorage.setItem(key, value);
@@ -35,17 +47,9 @@ let lang: Lang = detectLanguage({
   navigatorLanguage: navigator.language,
 });
 
-// ---- static layout ----
+const st = (key: MessageKey) => t(lang, key);
 
-const days = document.getElementById('days')!;
-for (let n = 1; n <= 7; n++) {
-  const li = document.createElement('li');
-  li.innerHTML =
-    `<span class="day-num" data-i18n="dayLabel" data-n="${n}"></span>` +
-    `<span class="day-title" data-i18n="day${n}"></span>` +
-    `<span class="day-soon" data-i18n="comingSoon"></span>`;
-  days.append(li);
-}
+// ---- static layout ----
 
 // A static heap sketch: spans as rows of slots, some white, grey and black.
 const heap = document.getElementById('heap-sketch')!;
@@ -80,6 +84,9 @@ function applyLanguage(): void {
     const n = el.dataset.n;
     el.textContent = t(lang, el.dataset.i18n as MessageKey, n ? { n } : {});
   }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(lang, el.dataset.i18nLabel as MessageKey));
+  }
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   }
@@ -92,6 +99,7 @@ applyLanguage();
 // ---- terminal and lab ----
 
 const view = createTerminal(document.getElementById('terminal')!);
+const layout = new Layout({ root: document.querySelector<HTMLElement>('.layout')!, onResize: () => view.fit() });
 const build = selectBuild(self.crossOriginIsolated === true, navigator.hardwareConcurrency,
   import.meta.env.BASE_URL);
 const lab = LabClient.inWorker({
@@ -169,13 +177,62 @@ async function refreshMarking(command: string): Promise<void> {
   marking.graph = graph;
   if (graph) marking.render();
 }
+/** The tab that shows what a command concerned: the heap after heap commands and in a
+ *  stepped mark, the scheduler after other runs. A learner's own choice holds otherwise. */
+function showViewFor(command: string): void {
+  if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
+  else if (command === 'run' && !markingLive) layout.showTab('scheduler');
+}
+
+const progressStore = localProgressStore(storageOrUndefined());
+const courseText = (): CourseText => ({
+  dayLabel: (n) => t(lang, 'dayLabel', { n }),
+  coming: st('dayComing'),
+  comingBody: st('dayComingBody'),
+  exercisesTitle: st('exercisesTitle'),
+  commands: (n) => t(lang, 'exerciseCommands', { n }),
+  hint: (n, total) => t(lang, 'exerciseHint', { n, total }),
+  showSolution: st('exerciseShowSolution'),
+  solutionFile: (path) => t(lang, 'exerciseSolutionFile', { path }),
+  startOver: st('exerciseStartOver'),
+  check: st('exerciseCheck'),
+  answerPlaceholder: st('exerciseAnswerPlaceholder'),
+  runExperiment: st('runExperiment'),
+  dayProgress: (solved, total) => t(lang, 'dayProgress', { solved, total }),
+  exportProgress: st('progressExport'),
+  importProgress: st('progressImport'),
+  resetProgress: st('progressReset'),
+  resetConfirm: st('progressResetConfirm'),
+  imported: (n) => t(lang, 'progressImported', { n }),
+  importKept: (n) => t(lang, 'progressImportKept', { n }),
+  importFailed: (reason) => t(lang, 'progressImportFailed', { reason }),
+  storedDamaged: (reason) => t(lang, 'progressStoredDamaged', { reason }),
+  resetDone: st('progressResetDone'),
+});
+const course = new CoursePanel({
+  nav: document.getElementById('days')!,
+  body: document.getElementById('course-body')!,
+  tools: document.getElementById('progress-tools')!,
+  days: courseDays,
+  knownExercises: exerciseIds,
+  store: progressStore,
+  lang: () => lang,
+  text: courseText,
+  type: typeCommand,
+  readStored: () => readStored(PROGRESS_KEY),
+  keepDamaged: (text) => writeStored(`${PROGRESS_KEY}.damaged`, text),
+});
+
 const shellLab = {
   exec: async (line: string) => {
     const result = await lab.exec(line);
     await views?.refresh();
     const command = line.trim().split(/\s+/)[0] ?? '';
+    if (command === 'run' && result.ok) views?.followRun(line);
     if (HEAP_COMMANDS.has(command)) await refreshHeap().catch(() => {});
     await refreshMarking(command).catch(() => {});
+    showViewFor(command);
+    course.onCommand(line, result);
     return result;
   },
   complete: (line: string) => lab.complete(line),
@@ -190,7 +247,6 @@ async function typeCommand(line: string): Promise<void> {
   await shell.editor.whenIdle();
 }
 
-const st = (key: MessageKey) => t(lang, key);
 heapMap = new HeapMapView(document.getElementById('heapmap')!, () => ({
   mcache: st('heapMcache'),
   mcentral: st('heapMcentral'),
@@ -274,6 +330,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
       history.replaceState(null, '', url);
     }
     applyLanguage();
+    course.render();
     views?.render();
     heapMap?.render();
     marking?.render();
@@ -290,10 +347,11 @@ document.getElementById('script-run')!.addEventListener('click', () => {
   const path = '/scripts/mine.scn';
   lab
     .writeFile(path, text)
+    .then(() => course.onFile(path, text))
     .then(() => typeCommand(`run --file ${path} --engine sim --seed ${Number(value('seed')) || 1} --step`))
     .catch(() => {}); // the lab is gone: the terminal says so on the next command
 });
 
 // For tests and for poking around from the console; harmless in production.
-window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking };
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, course, layout };
 view.term.focus();

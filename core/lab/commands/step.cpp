@@ -14,6 +14,10 @@
 // Between moves, gs, ps, ms and runq show the state at the current point.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
@@ -22,6 +26,8 @@
 #include "runtime/env.hpp"
 #include "sched/gstatus.hpp"
 #include "util/duration.hpp"
+#include "util/suggest.hpp"
+#include "util/utf8.hpp"
 
 namespace lab {
 
@@ -85,9 +91,11 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
   return "?";
 }
 
-// The lines for events [from, to) of the session, and their JSON.
+// The lines for the events from `from` on, and their JSON (all of them).
+// The text shows kMaxShown lines from `shownFrom` (default: from).
 // hostNs >= 0: the host time the move took, as "hostNs" in the JSON.
-Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_t hostNs = -1) {
+Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_t hostNs = -1,
+                 size_t shownFrom = SIZE_MAX) {
   const std::vector<trace::Event>& evs = s.events();
   const std::vector<std::string> names = s.names();
   const std::vector<int32_t>& nameOf = s.goroutineNames();
@@ -97,13 +105,17 @@ Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_
   j.field("over", s.over());
   if (hostNs >= 0) j.field("hostNs", hostNs);
   j.key("events").beginArray();
-  const size_t shownEnd = std::min(evs.size(), from + kMaxShown);
+  if (shownFrom == SIZE_MAX) shownFrom = from;
+  const size_t shownEnd = std::min(evs.size(), shownFrom + kMaxShown);
   for (size_t i = from; i < evs.size(); i++) {
     const trace::Event& e = evs[i];
-    if (i < shownEnd)
+    if (i >= shownFrom && i < shownEnd)
       text += "\n" + util::formatDuration(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf);
     j.beginObject().field("i", static_cast<uint64_t>(i)).field("ts", e.ts).field("type", trace::evTypeName(e.type));
     j.field("g", static_cast<uint64_t>(e.g)).field("p", static_cast<int>(e.p)).field("m", e.m);
+    // The type's own arguments (core/trace/event.hpp says what each means for each type:
+    // a Steal's count of Gs taken and left, the victim in p2), for the course's checks.
+    j.field("a", e.a).field("b", e.b).field("p2", static_cast<int>(e.p2));
     j.field("text", describe(e, names, nameOf)).endObject();
   }
   if (evs.size() > shownEnd) text += "\n… and " + std::to_string(evs.size() - shownEnd) + " more events";
@@ -148,13 +160,66 @@ Reply step(Lab& lab, const Invocation& inv) {
   return withReportIfOver(*s, showEvents(*s, from, positionLine(*s)));
 }
 
+// The kinds of event `until` can stop at, by the name a learner types.
+struct EventKind {
+  const char* name;
+  trace::EvType type;
+};
+constexpr EventKind kEventKinds[] = {
+    {"steal", trace::EvType::Steal},          {"handoff", trace::EvType::Handoff},   {"preempt", trace::EvType::PreemptRequest},
+    {"newm", trace::EvType::MStart},          {"park", trace::EvType::MPark},        {"spin", trace::EvType::SpinStart},
+    {"timer", trace::EvType::TimerFire},      {"gc", trace::EvType::GCPhase},        {"stw", trace::EvType::STWStart},
+};
+
+const EventKind* eventKind(std::string_view name) {
+  for (const EventKind& k : kEventKinds)
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+std::vector<std::string> eventKindNames() {
+  std::vector<std::string> names;
+  for (const EventKind& k : kEventKinds) names.emplace_back(k.name);
+  return names;
+}
+
+// until <kind>: forward one simulator step at a time until an event of that
+// kind is recorded (or the run ends), then show the events that led to it,
+// ending a few after it, so the one looked for is on screen.
+Reply untilEvent(RunSession& s, const EventKind& kind) {
+  const size_t from = s.events().size();
+  size_t checked = from;
+  std::optional<size_t> found;
+  while (!found && !s.over()) {
+    s.stepEvents(1);
+    const std::vector<trace::Event>& evs = s.events();
+    for (; checked < evs.size() && !found; checked++)
+      if (evs[checked].type == kind.type) found = checked;
+  }
+  std::string head = positionLine(s);
+  if (!found) head += std::string("; no ") + kind.name + " event before the end";
+  // Show up to kMaxShown lines ending just past the match.
+  const size_t end = found ? std::min(s.events().size(), *found + 4) : s.events().size();
+  const size_t shownFrom = end > from + kMaxShown ? end - kMaxShown : from;
+  if (shownFrom > from) head += "\n… " + std::to_string(shownFrom - from) + " earlier events";
+  return withReportIfOver(s, showEvents(s, from, head, -1, shownFrom));
+}
+
 Reply until(Lab& lab, const Invocation& inv) {
   std::string err;
   RunSession* s = pausedSession(lab, "until", &err);
   if (!s) return Reply::error(err);
-  auto ns = util::parseDuration(inv.args[0]);
-  if (!ns || *ns < 0) return Reply::error("until: \"" + inv.args[0] + "\" is not a time; write it like 150us, 2ms or 1.5s");
   if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
+  if (const EventKind* kind = eventKind(inv.args[0])) return untilEvent(*s, *kind);
+  auto ns = util::parseDuration(inv.args[0]);
+  if (!ns || *ns < 0) {
+    std::string msg = "until: \"" + util::truncateForDisplay(inv.args[0]) +
+                      "\" is not a time or an event; write a time like 150us, 2ms or 1.5s, or one of steal, handoff, "
+                      "preempt, newm, park, spin, timer, gc, stw";
+    if (auto guess = util::suggest(inv.args[0], eventKindNames()); !guess.empty())
+      msg += "; did you mean \"" + guess + "\"?";
+    return Reply::error(msg);
+  }
   if (*ns < s->now())
     return Reply::error("until: " + inv.args[0] + " is behind the current point (" + util::formatDuration(s->now()) +
                         "); use `back [N]`");
@@ -242,12 +307,20 @@ CommandSpec stepCommand() {
 CommandSpec untilCommand() {
   return CommandSpec{
       .name = "until",
-      .summary = {"move a paused simulator run forward to a virtual time", "把暂停的模拟器运行推进到某个虚拟时间"},
-      .details = {"The time is counted from the start of the run, written as Go writes durations: 150us, 2ms, 1.5s.",
-                  "时间从运行开始算起，按 Go 的时长写法：150us、2ms、1.5s。"},
-      .args = {ArgSpec{.name = "time", .optional = false, .variadic = false, .complete = {}}},
+      .summary = {"move a paused simulator run forward to a virtual time, or to the next event of a kind",
+                  "把暂停的模拟器运行推进到某个虚拟时间，或推进到下一个某类事件"},
+      .details = {"The time is counted from the start of the run, written as Go writes durations: 150us, 2ms, 1.5s. "
+                  "An event kind stops right after the next event of that kind, and shows the events leading to it: "
+                  "steal, handoff, preempt (sysmon's request), newm, park, spin, timer, gc (a phase change), stw.",
+                  "时间从运行开始算起，按 Go 的时长写法：150us、2ms、1.5s。"
+                  "给出事件种类则停在下一个该类事件之后，并显示它之前的事件：steal（窃取）、handoff（转交 P）、"
+                  "preempt（sysmon 的抢占请求）、newm、park、spin、timer、gc（阶段变化）、stw。"},
+      .args = {ArgSpec{.name = "time|event",
+                       .optional = false,
+                       .variadic = false,
+                       .complete = [](const Lab&) { return eventKindNames(); }}},
       .run = until,
-      .example = "until 2ms",
+      .example = "until steal",
   };
 }
 

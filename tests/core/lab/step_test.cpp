@@ -103,5 +103,53 @@ TEST(Stepping, BadMovesGetOneErrorLine) {
   EXPECT_FALSE(seed.ok);
 }
 
+// `until steal` (and the other event kinds) stops just past the next event of
+// that kind and shows it, however many events came before.
+TEST(Stepping, UntilAnEventKindStopsJustPastIt) {
+  Lab lab(simHost());
+  ASSERT_TRUE(lab.exec("run fanout --engine sim --procs 2 --size 300 --seed 1 --step").ok);
+  Reply r = lab.exec("until steal --json");
+  ASSERT_TRUE(r.ok) << r.text;
+  auto j = testjson::parse(r.json);
+  ASSERT_TRUE(j.has_value());
+  const auto& events = (*j)["events"].array;
+  ASSERT_FALSE(events.empty());
+  size_t steals = 0, at = 0;
+  for (size_t i = 0; i < events.size(); i++) {
+    if (events[i]["type"].str == "Steal") {
+      steals++;
+      at = i;
+    }
+  }
+  ASSERT_EQ(steals, 1u) << "stops at the first steal";
+  EXPECT_GE(at + 5, events.size()) << "and just past it";
+  const auto& steal = events[at];
+  EXPECT_EQ(steal["a"].number, 23) << "n - n/2 of the victim's 45";
+  EXPECT_EQ(steal["b"].number, 22);
+  EXPECT_EQ(steal["p2"].number, 0);
+
+  // The text (without --json) ends with the steal; what came before is counted.
+  Lab text(simHost());
+  ASSERT_TRUE(text.exec("run fanout --engine sim --procs 2 --size 300 --seed 1 --step").ok);
+  Reply t = text.exec("until steal");
+  ASSERT_TRUE(t.ok) << t.text;
+  EXPECT_NE(t.text.find("P1 steals 23 Gs from P0 (22 left there"), std::string::npos) << t.text;
+  EXPECT_NE(t.text.find("earlier events"), std::string::npos) << "the events before it are counted, not printed";
+
+  Reply typo = lab.exec("until stael");
+  EXPECT_FALSE(typo.ok);
+  EXPECT_NE(typo.text.find("did you mean \"steal\"?"), std::string::npos) << typo.text;
+}
+
+TEST(Stepping, UntilAnEventThatNeverComesEndsTheRun) {
+  Lab lab(simHost());
+  ASSERT_TRUE(lab.exec("run fanout --engine sim --procs 1 --size 10 --seed 1 --step").ok);
+  Reply r = lab.exec("until steal");
+  ASSERT_TRUE(r.ok) << r.text;
+  EXPECT_NE(r.text.find("no steal event before the end"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("fanout: 10 workers"), std::string::npos) << "the run's report follows";
+  EXPECT_FALSE(lab.exec("until steal").ok) << "the run is over";
+}
+
 }  // namespace
 }  // namespace lab

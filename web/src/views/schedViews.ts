@@ -83,6 +83,29 @@ export class SchedViews {
     form.classList.toggle('sim', info.engine === 'sim');
   }
 
+  /** The controls follow the current run, however it was started (their Run button or a typed
+   *  `run`), so Run again repeats it: scenario, seed and GOMAXPROCS as the lab reports them;
+   *  size and barrier as the command gave them (a scenario's own default otherwise). */
+  followRun(line: string): void {
+    const words = line.trim().split(/\s+/);
+    const flag = (name: string) => {
+      const i = words.findIndex((w) => w === `--${name}` || w.startsWith(`--${name}=`));
+      if (i < 0) return undefined;
+      const w = words[i]!;
+      return w.includes('=') ? w.slice(w.indexOf('=') + 1) : words[i + 1];
+    };
+    const info = this.model.info;
+    const scenario = this.field('scenario') as HTMLSelectElement;
+    const name = info?.scenario ?? words[1];
+    if (name && [...scenario.options].some((o) => o.value === name)) scenario.value = name;
+    if (info && info.seed > 0) this.field('seed').value = String(info.seed);
+    if (info && info.procs > 0) this.field('procs').value = String(info.procs);
+    this.field('size').value = flag('size') ?? '';
+    const barrier = flag('barrier');
+    const select = this.field('barrier') as HTMLSelectElement;
+    if (barrier && [...select.options].some((o) => o.value === barrier)) select.value = barrier;
+  }
+
   private field(name: string): HTMLInputElement | HTMLSelectElement {
     return this.opts.controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
   }
