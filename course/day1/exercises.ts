@@ -154,11 +154,16 @@ go worker:
   cpu 10us
 `;
 
-/** The most user goroutines (NumGoroutine leaves out runtime.* ones) a `gs` reply listed alive. */
+/** The most user goroutines (NumGoroutine leaves out runtime.* ones) a `gs` reply listed alive
+ *  during a run of the learner's own script (`run --file`). */
 function mostAlive(record: LabRecord): number | undefined {
   let most: number | undefined;
+  let scriptRun = false;
   for (const e of record.events) {
-    if (e.kind !== 'command' || !e.observation.ok || parseLine(e.observation.line).command !== 'gs') continue;
+    if (e.kind !== 'command' || !e.observation.ok) continue;
+    const line = parseLine(e.observation.line);
+    if (line.command === 'run') scriptRun = line.flags.has('file');
+    if (line.command !== 'gs' || !scriptRun) continue;
     const json = e.observation.json as { goroutines?: unknown } | undefined;
     if (!json || !Array.isArray(json.goroutines)) continue;
     const gs = json.goroutines as { status?: string; name?: string }[];
@@ -200,7 +205,7 @@ const manyGoroutines: Exercise = {
     if (started !== undefined && started > 10000) {
       return notYet(`这次运行启动过 ${started} 个 goroutine，但同时活着的有多少？用 --step 暂停，再用 gs 看。`, `that run started ${started} goroutines, but how many were alive at once? Pause it with --step and look with gs.`);
     }
-    return notYet('还没有用 gs 看过：暂停一次运行（--step，until），再输入 gs。', 'no gs yet: pause a run (--step, until) and type gs.');
+    return notYet('还没有在你自己的脚本运行中用 gs 看过：run --file … --step，until，再输入 gs。', 'no gs yet during a run of your own script: run --file … --step, until, then type gs.');
   },
 };
 
