@@ -187,6 +187,18 @@ describe('the course in Chromium', { timeout: 600_000 }, () => {
       assert.ok(terminal.bottom <= 768 && terminal.top < 768 - 150 && terminal.rows >= 12, `terminal with the editor open: ${JSON.stringify(terminal)}`);
       await page.click('.script-box summary');
 
+      // Focus: one view full-width over the terminal, the lesson aside; and back.
+      const before = await page.evaluate(() => document.querySelector('.views').getBoundingClientRect().width);
+      await page.click('#focus-toggle');
+      const focused = await page.evaluate(() => ({
+        course: document.getElementById('course-panel').getBoundingClientRect().width,
+        timeline: document.querySelector('.views').getBoundingClientRect().width,
+        rows: window.__rtlab.term.rows,
+      }));
+      assert.equal(focused.course, 0, 'the lesson steps aside');
+      assert.ok(focused.timeline > before + 200 && focused.rows >= 12, `the view takes the width: ${before} -> ${JSON.stringify(focused)}`);
+      await page.click('#focus-toggle');
+
       // A typed run sets the view controls, whichever way it was started.
       await page.click('#terminal');
       await run(page, 'run mutator-race --engine sim --procs 3 --seed 5 --barrier none --size 40 --step', { timeoutMs: 60_000 });
