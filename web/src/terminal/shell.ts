@@ -22,6 +22,15 @@ export function toTerminalText(text: string): string {
   return body.endsWith('\r\n') ? body : body + '\r\n';
 }
 
+/** The lab's text with every control character but newline and tab shown escaped (`\x1b`), so
+ *  nothing a script or a typed argument echoes can drive the terminal (move the cursor, retitle
+ *  the window, ring the bell). C1 controls (U+0080–U+009F) are terminal commands too. */
+export function escapeControls(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export class LabShell {
   readonly editor: LineEditor;
 
@@ -73,7 +82,8 @@ export class LabShell {
       this.term.write(toTerminalText(RED + this.describeFailure(reason) + RESET));
       return;
     }
-    if (result.ok) this.term.write(toTerminalText(result.text));
-    else this.term.write(toTerminalText(RED + result.text + RESET));
+    const text = escapeControls(result.text);
+    if (result.ok) this.term.write(toTerminalText(text));
+    else this.term.write(toTerminalText(RED + text + RESET));
   }
 }
