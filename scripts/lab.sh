@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The lab's one entry point for people and CI (npm start / npm test call it).
 #
-#   scripts/lab.sh start [--port N] [--plain-port N]
+#   scripts/lab.sh start [--port N] [--plain-port N] [--exercises]
 #       install what is missing, build the wasm modules and the page when their
 #       inputs changed, and serve the lab on http://127.0.0.1:8080 (threads,
 #       cross-origin isolated) and http://127.0.0.1:8081 (single-threaded).
+#       --exercises builds the runtime from the course's hand-write files
+#       (course/day*/handwrite), the learner's own functions.
 #   scripts/lab.sh test
 #       install what is missing, then run every test: a check that no file
 #       refers outside the repository, native ctest, the same
-#       suite under ThreadSanitizer and ASan+UBSan, the suite as wasm under
+#       suite under ThreadSanitizer and ASan+UBSan, the graders of the course's
+#       hand-write exercises (grade.mjs --prove), the suite as wasm under
 #       node, the web unit tests, the course's exercises replayed on the
 #       wasm lab, and the browser end-to-end tests.
 #   scripts/lab.sh build      only the wasm modules and the page
@@ -108,14 +111,14 @@ copy_if_changed() {
   cmp -s "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
 }
 
-build_wasm() {
-  local preset flavor out f
+build_wasm() {  # build_wasm [-exercises]: the page's two modules, or those with the learner's functions
+  local suffix=${1:-} preset flavor out f
   for preset in wasm-threads wasm-single; do
     flavor=${preset#wasm-}
-    say "building the $flavor wasm module"
-    configure "$preset"
-    cmake --build "build/$preset" --target rtlab_web
-    out="build/$preset/wasm_bindings"
+    say "building the $flavor wasm module${suffix:+ with your hand-written functions (course/day*/handwrite)}"
+    configure "$preset$suffix"
+    cmake --build "build/$preset$suffix" --target rtlab_web
+    out="build/$preset$suffix/wasm_bindings"
     for f in rtlab.mjs rtlab.wasm rtlab.worker.js; do
       if [[ -f "$out/$f" ]]; then copy_if_changed "$out/$f" "public/wasm/$flavor/$f"; fi
     done
@@ -141,10 +144,17 @@ build() {
 # ----------------------------------------------------------------------- start
 
 start() {
+  # --exercises: the page runs the runtime built from the learner's files
+  # (cmake --preset exercises' choice of files), so their runqsteal shows in the timeline.
+  local suffix="" args=() a
+  for a in "$@"; do
+    if [[ $a == --exercises ]]; then suffix=-exercises; else args+=("$a"); fi
+  done
   deps start
-  build
-  say "serving the lab (Ctrl-C to stop)"
-  exec node scripts/serve.mjs --dir dist "$@"
+  build_wasm "$suffix"
+  build_web
+  say "serving the lab${suffix:+ (built with your hand-written functions)} (Ctrl-C to stop)"
+  exec node scripts/serve.mjs --dir dist "${args[@]}"
 }
 
 # ------------------------------------------------------------------------ test
@@ -177,6 +187,7 @@ test_all() {
   stage "native ctest" ctest_preset native
   stage "native ctest under ThreadSanitizer" ctest_preset native-tsan
   stage "native ctest under ASan+UBSan" ctest_preset native-asan
+  stage "hand-write exercises: the skeletons fail, core's functions pass" node scripts/grade.mjs --prove
   stage "wasm ctest under node (threads)" ctest_preset wasm-threads
   stage "wasm modules and page build" build
   stage "web unit tests" npx vitest run
@@ -195,5 +206,5 @@ case "${1:-}" in
   test) shift; test_all "$@" ;;
   build) shift; deps start; build ;;
   deps) shift; deps test ;;
-  *) die "usage: scripts/lab.sh start [--port N] [--plain-port N] | test | build | deps" ;;
+  *) die "usage: scripts/lab.sh start [--port N] [--plain-port N] [--exercises] | test | build | deps" ;;
 esac

@@ -456,48 +456,9 @@ P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
   return nullptr;
 }
 
-// Go: runtime/proc.go stealWork. Four rounds over all Ps in a random order;
-// runnext and timers are only taken in the last round.
-G* stealWork(M* mp, bool* inheritTime, bool* newWork) {
-  Runtime* rt = mp->rt;
-  P* pp = mp->p;
-  *newWork = false;
-  *inheritTime = false;
-  for (int i = 0; i < kStealTries; i++) {
-    const bool stealTimersOrRunNextG = i == kStealTries - 1;
-    for (RandomOrder::Enum e = rt->stealOrder.start(cheaprand(mp)); !e.done(); e.next()) {
-      if (rt->sched.gcwaiting.load()) {
-        // GC work may be available.
-        *newWork = true;
-        return nullptr;
-      }
-      P* p2 = rt->allp[e.position()];
-      if (p2 == pp) continue;
-      // Steal timers from p2. This call to checkTimers is the only place
-      // where we might hold a lock on a different P's timers.
-      if (stealTimersOrRunNextG && hasTimers(p2)) {
-        if (runTimersOf(mp, p2)) {
-          // Running the timers may have made a G ready on our P.
-          if (G* gp = runqget(pp, inheritTime)) return gp;
-          *newWork = true;
-        }
-      }
-      // Don't bother to attempt to steal if p2 is idle.
-      if (p2->status.load(std::memory_order_acquire) == Pstatus::Idle) continue;
-      if (G* gp = runqsteal(pp, p2, stealTimersOrRunNextG)) {
-        const uint32_t n = runqlen(pp) + 1;
-        rt->stats.steals.fetch_add(1, std::memory_order_relaxed);
-        rt->stats.stolenGs.fetch_add(n, std::memory_order_relaxed);
-        traceEvent(rt, mp, trace::EvType::Steal, gp->goid, pp->id, p2->id, static_cast<int32_t>(n),
-                   static_cast<int32_t>(runqlen(p2)));
-        return gp;
-      }
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
+
+// stealWork, the spinning M's search of the other Ps, is in steal.cpp.
 
 // Go: runtime/proc.go findRunnable. Finds a runnable goroutine to execute:
 // tries the local queue, the global queue, and stealing. Returns nullptr

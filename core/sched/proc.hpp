@@ -28,6 +28,13 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
 // this P's runnext.
 void goready(G* gp);
 
+// Go: stealWork (steal.cpp) — a spinning M looks at every other P, four
+// times, for Gs (and, the last time, timers and runnext) to take. Returns a
+// G to run on mp's P, or nullptr; *newWork is set when there may be new work
+// elsewhere (timers ran, or the world is stopping) and findRunnable should
+// start over.
+G* stealWork(M* mp, bool* inheritTime, bool* newWork);
+
 // Go: wakep / startm / handoffp / acquirep / releasep.
 void wakep(Runtime* rt);
 bool startm(Runtime* rt, P* pp, bool spinning);

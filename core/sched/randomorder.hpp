@@ -29,16 +29,15 @@ class RandomOrder {
     uint32_t position() const { return pos; }
   };
 
-  void reset(uint32_t count) {
-    count_ = count;
-    coprimes_.clear();
-    for (uint32_t i = 1; i <= count; i++)
-      if (gcd(i, count) == 1) coprimes_.push_back(i);
-  }
+  // Go: (*randomOrder).reset — for count Ps: every stride in 1..count that
+  // is coprime with count. Called by procresize, with the world stopped.
+  // Defined in steal.cpp, with stealWork, which walks the order.
+  void reset(uint32_t count);
 
-  Enum start(uint32_t i) const {
-    return Enum{0, count_, i % count_, coprimes_[i / count_ % coprimes_.size()]};
-  }
+  // Go: (*randomOrder).start — the enumeration picked by the random number
+  // i: it starts at P i % count and steps by one of the coprimes, also
+  // chosen by i. Defined in steal.cpp.
+  Enum start(uint32_t i) const;
 
   const std::vector<uint32_t>& coprimes() const { return coprimes_; }
 

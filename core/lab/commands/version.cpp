@@ -5,6 +5,15 @@
 
 namespace lab {
 
+namespace {
+// The days whose hand-write files this build compiled instead of core's ("" in every other build).
+#ifdef RTLAB_HANDWRITTEN
+constexpr const char* kHandwritten = RTLAB_HANDWRITTEN;
+#else
+constexpr const char* kHandwritten = "";
+#endif
+}  // namespace
+
 CommandSpec versionCommand() {
   return CommandSpec{
       .name = "version",
@@ -27,6 +36,10 @@ CommandSpec versionCommand() {
         std::string text = "Go Runtime Lab " + std::string(labVersion()) + " (runtime model: " +
                            std::string(kGoModel) + ")\n" + "build: " + (h.wasm ? "wasm " : "native ") + h.platform +
                            ", " + mode;
+        // The exercises build (cmake/RtlabExercises.cmake) runs the learner's functions: say so,
+        // so a surprising trace is not blamed on the lab.
+        const std::string handwritten = kHandwritten;
+        if (!handwritten.empty()) text += "\nwith your hand-written functions: " + handwritten;
         JsonWriter j;
         j.beginObject()
             .field("name", "Go Runtime Lab")
@@ -37,6 +50,7 @@ CommandSpec versionCommand() {
             .field("threads", h.threads)
             .field("workers", h.workers)
             .field("ncpu", h.ncpu)
+            .field("handwritten", handwritten)
             .endObject();
         return Reply{true, text, j.str()};
       },
