@@ -286,7 +286,7 @@ std::string RunSession::writeTrace() {
          " (open it in ui.perfetto.dev)";
 }
 
-Reply RunSession::report() {
+Reply RunSession::report(Language lang) {
   const Scenario& sc = *setup_.scenario;
   rt::Runtime& r = *runtime_;
   r.cfg.output = nullptr;  // nothing more will be printed
@@ -320,13 +320,18 @@ Reply RunSession::report() {
     return Reply::programFailure(text, j.str());
   }
   // On the simulator the time is virtual, and the run is named by its seed.
-  const std::string when = sim_ ? "virtual time " : "wall ";
+  const bool zh = lang == Language::Zh;
+  const std::string when = sim_ ? (zh ? "虚拟时间 " : "virtual time ") : (zh ? "实际耗时 " : "wall ");
   const std::string how =
-      sim_ ? ", seed " + std::to_string(setup_.seed) + ", " + std::to_string(sim_->eventsProcessed()) + " events" : "";
+      sim_ ? (zh ? "，种子 " : ", seed ") + std::to_string(setup_.seed) + (zh ? "，" : ", ") +
+                 std::to_string(sim_->eventsProcessed()) + (zh ? " 个事件" : " events")
+           : "";
   const std::string gcLines = collector_ ? gcSummaryText(*collector_) + "\n" : "";
-  std::string text = output_ + sc.name + ": " + result_->text + "\n" + statsText(r) + "\n" + gcLines + when +
-                     std::to_string(result_->wallNs / 1000) + " µs (GOMAXPROCS=" + std::to_string(setup_.params.procs) +
-                     ", engine " + setup_.engine + how + ")" + traceNote;
+  const std::string& said = zh && !result_->textZh.empty() ? result_->textZh : result_->text;
+  std::string text = output_ + sc.name + ": " + said + "\n" + statsText(r) + "\n" + gcLines + when +
+                     std::to_string(result_->wallNs / 1000) + (zh ? " µs（GOMAXPROCS=" : " µs (GOMAXPROCS=") +
+                     std::to_string(setup_.params.procs) + (zh ? "，引擎 " : ", engine ") + setup_.engine + how +
+                     (zh ? "）" : ")") + traceNote;
   return Reply{true, text, j.str()};
 }
 

@@ -122,7 +122,7 @@ class RunSession {
 
   // The report of a run that is over: what `run` prints (text and JSON). A
   // program that died is a programFailure reply, like `go run`'s.
-  Reply report();
+  Reply report(Language lang = Language::En);
 
   // "event 41 at 15.3µs" (paused), "12.1ms into it, live" (a real run in
   // the background) or "the end" — for the inspectors' headers.

@@ -164,10 +164,14 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
     j.beginObject().field("scenario", setup.scenario->name).field("engine", setup.engine);
     j.field("procs", setup.params.procs).field("size", setup.params.size).field("seed", setup.seed);
     j.field("paused", true).field("position", 0).endObject();
+    const std::string seed = std::to_string(setup.seed);
     return Reply{true,
-                 setup.scenario->name + ": paused before its first event on the simulator (seed " +
-                     std::to_string(setup.seed) + "); `step [N]`, `until <time>`, `continue`, `back [N]`, and gs, ps, "
-                     "ms, runq to look around",
+                 lab.language() == Language::Zh
+                     ? setup.scenario->name + "：在模拟器上暂停于第一个事件之前（种子 " + seed +
+                           "）；用 `step [N]`、`until <时间|事件>`、`continue`、`back [N]` 移动，用 gs、ps、ms、runq 查看"
+                     : setup.scenario->name + ": paused before its first event on the simulator (seed " + seed +
+                           "); `step [N]`, `until <time|event>`, `continue`, `back [N]`, and gs, ps, ms, runq to "
+                           "look around",
                  j.str()};
   }
   if (inv.boolFlag("background")) {
@@ -181,7 +185,7 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
                  j.str()};
   }
   s.runToEnd();
-  return s.report();
+  return s.report(lab.language());
 }
 
 }  // namespace

@@ -48,15 +48,20 @@ std::string where(const trace::Event& e) {
   return s;
 }
 
-// One event as a line a learner can read next to Go's source.
+// One event as a line a learner can read next to Go's source, in the lab's
+// language. Go's own names (newproc, stopm, handoffp, _Grunning...) stay as
+// they are in both languages: they are what the learner greps for.
 std::string describe(const trace::Event& e, const std::vector<std::string>& names,
-                     const std::vector<int32_t>& nameOf) {
+                     const std::vector<int32_t>& nameOf, Language lang) {
   using trace::EvType;
+  const bool zh = lang == Language::Zh;
   const std::string g = goName(e.g, names, nameOf);
   const std::string p = "P" + std::to_string(e.p), m = "M" + std::to_string(e.m);
+  const std::string a = std::to_string(e.a), b = std::to_string(e.b);
   switch (e.type) {
     case EvType::GoCreate:
-      return g + " created by G" + std::to_string(e.a) + " (newproc, into " + p + "'s runnext)";
+      return zh ? g + " 由 G" + a + " 创建（newproc，放入 " + p + " 的 runnext）"
+                : g + " created by G" + a + " (newproc, into " + p + "'s runnext)";
     case EvType::GoStatus: {
       std::string s = g + ": " + std::string(rt::gstatusName(static_cast<rt::Gstatus>(e.from))) + " -> " +
                       std::string(rt::gstatusName(static_cast<rt::Gstatus>(e.to)));
@@ -64,28 +69,36 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
       if (why != trace::GoReason::None) s += " (" + std::string(trace::goReasonName(why)) + ")";
       return s;
     }
-    case EvType::ProcStart: return m + " acquires " + p;
-    case EvType::ProcStop: return m + " releases " + p;
+    case EvType::ProcStart: return zh ? m + " 获得 " + p : m + " acquires " + p;
+    case EvType::ProcStop: return zh ? m + " 释放 " + p : m + " releases " + p;
     case EvType::Steal:
-      return p + " steals " + std::to_string(e.a) + " G" + (e.a == 1 ? "" : "s") + " from P" + std::to_string(e.p2) +
-             " (" + std::to_string(e.b) + " left there; runs " + g + " first)";
-    case EvType::MStart: return m + " starts (newm)";
-    case EvType::MPark: return m + " parks: no work (stopm)";
-    case EvType::MUnpark: return m + " wakes up" + (e.p >= 0 ? " with " + p : "");
-    case EvType::SpinStart: return m + " spins: looking for work to steal";
-    case EvType::SpinStop: return m + " stops spinning";
-    case EvType::Handoff: return p + " handed off to another M (handoffp)";
-    case EvType::PreemptRequest: return "sysmon asks " + g + " on " + p + " to yield (preemptone)";
-    case EvType::Gomaxprocs: return "GOMAXPROCS " + std::to_string(e.b) + " -> " + std::to_string(e.a);
-    case EvType::TimerFire: return "timer fires: " + g + " is ready";
+      return zh ? p + " 从 P" + std::to_string(e.p2) + " 窃取 " + a + " 个 G（那里还剩 " + b + " 个；先运行 " + g + "）"
+                : p + " steals " + a + " G" + (e.a == 1 ? "" : "s") + " from P" + std::to_string(e.p2) + " (" + b +
+                      " left there; runs " + g + " first)";
+    case EvType::MStart: return zh ? m + " 启动（newm）" : m + " starts (newm)";
+    case EvType::MPark: return zh ? m + " 休眠：没有工作（stopm）" : m + " parks: no work (stopm)";
+    case EvType::MUnpark:
+      return zh ? m + " 被唤醒" + (e.p >= 0 ? "，带着 " + p : "") : m + " wakes up" + (e.p >= 0 ? " with " + p : "");
+    case EvType::SpinStart: return zh ? m + " 自旋：寻找可窃取的工作" : m + " spins: looking for work to steal";
+    case EvType::SpinStop: return zh ? m + " 停止自旋" : m + " stops spinning";
+    case EvType::Handoff: return zh ? p + " 被转交给另一个 M（handoffp）" : p + " handed off to another M (handoffp)";
+    case EvType::PreemptRequest:
+      return zh ? "sysmon 要求 " + p + " 上的 " + g + " 让出（preemptone）"
+                : "sysmon asks " + g + " on " + p + " to yield (preemptone)";
+    case EvType::Gomaxprocs: return "GOMAXPROCS " + b + " -> " + a;
+    case EvType::TimerFire: return zh ? "定时器触发：" + g + " 就绪" : "timer fires: " + g + " is ready";
     case EvType::RunqSizes:
-      return p + " run queue: " + std::to_string(e.a) + " local, " + std::to_string(e.b) + " global";
-    case EvType::STWStart: return "stop the world (" + std::string(trace::stwReasonName(e.a)) + ") for " + g;
-    case EvType::STWDone: return "start the world (" + std::string(trace::stwReasonName(e.a)) + ")";
+      return zh ? p + " 运行队列：本地 " + a + "，全局 " + b : p + " run queue: " + a + " local, " + b + " global";
+    case EvType::STWStart:
+      return (zh ? "停止世界（" : "stop the world (") + std::string(trace::stwReasonName(e.a)) + (zh ? "），为 " : ") for ") + g;
+    case EvType::STWDone:
+      return (zh ? "重新启动世界（" : "start the world (") + std::string(trace::stwReasonName(e.a)) + (zh ? "）" : ")");
     case EvType::GCPhase: {
       static const char* const kPhases[] = {"_GCoff: sweeping", "_GCmark: concurrent mark, write barrier on",
                                             "_GCmarktermination"};
-      return "GC " + std::to_string(e.b) + " enters " + (e.a >= 0 && e.a < 3 ? kPhases[e.a] : "?");
+      static const char* const kPhasesZh[] = {"_GCoff：清扫", "_GCmark：并发标记，写屏障打开", "_GCmarktermination"};
+      const char* phase = e.a >= 0 && e.a < 3 ? (zh ? kPhasesZh[e.a] : kPhases[e.a]) : "?";
+      return zh ? "第 " + b + " 轮 GC 进入 " + phase : "GC " + b + " enters " + phase;
     }
   }
   return "?";
@@ -94,7 +107,7 @@ std::string describe(const trace::Event& e, const std::vector<std::string>& name
 // The lines for the events from `from` on, and their JSON (all of them).
 // The text shows kMaxShown lines from `shownFrom` (default: from).
 // hostNs >= 0: the host time the move took, as "hostNs" in the JSON.
-Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_t hostNs = -1,
+Reply showEvents(RunSession& s, Language lang, size_t from, const std::string& headline, int64_t hostNs = -1,
                  size_t shownFrom = SIZE_MAX) {
   const std::vector<trace::Event>& evs = s.events();
   const std::vector<std::string> names = s.names();
@@ -110,15 +123,18 @@ Reply showEvents(RunSession& s, size_t from, const std::string& headline, int64_
   for (size_t i = from; i < evs.size(); i++) {
     const trace::Event& e = evs[i];
     if (i >= shownFrom && i < shownEnd)
-      text += "\n" + util::formatDuration(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf);
+      text += "\n" + util::formatDuration(e.ts) + "  " + where(e) + "  " + describe(e, names, nameOf, lang);
     j.beginObject().field("i", static_cast<uint64_t>(i)).field("ts", e.ts).field("type", trace::evTypeName(e.type));
     j.field("g", static_cast<uint64_t>(e.g)).field("p", static_cast<int>(e.p)).field("m", e.m);
     // The type's own arguments (core/trace/event.hpp says what each means for each type:
     // a Steal's count of Gs taken and left, the victim in p2), for the course's checks.
     j.field("a", e.a).field("b", e.b).field("p2", static_cast<int>(e.p2));
-    j.field("text", describe(e, names, nameOf)).endObject();
+    j.field("text", describe(e, names, nameOf, lang)).endObject();
   }
-  if (evs.size() > shownEnd) text += "\n… and " + std::to_string(evs.size() - shownEnd) + " more events";
+  if (evs.size() > shownEnd) {
+    const std::string more = std::to_string(evs.size() - shownEnd);
+    text += lang == Language::Zh ? "\n… 之后还有 " + more + " 个事件" : "\n… and " + more + " more events";
+  }
   j.endArray().endObject();
   return Reply{true, text, j.str()};
 }
@@ -136,16 +152,17 @@ RunSession* pausedSession(Lab& lab, const char* cmd, std::string* err) {
 }
 
 // When a move reaches the end: the events, then the report `run` prints.
-Reply withReportIfOver(RunSession& s, Reply moved) {
+Reply withReportIfOver(RunSession& s, Language lang, Reply moved) {
   if (!s.over()) return moved;
-  Reply report = s.report();
+  Reply report = s.report(lang);
   report.text = moved.text + "\n" + report.text;
   return report;
 }
 
-std::string positionLine(RunSession& s) {
-  return "at event " + std::to_string(s.events().size()) + ", " + util::formatDuration(s.now()) +
-         (s.over() ? " (the run is over)" : "");
+std::string positionLine(RunSession& s, Language lang) {
+  const std::string n = std::to_string(s.events().size()), t = util::formatDuration(s.now());
+  if (lang == Language::Zh) return "位于第 " + n + " 个事件，" + t + (s.over() ? "（运行已结束）" : "");
+  return "at event " + n + ", " + t + (s.over() ? " (the run is over)" : "");
 }
 
 Reply step(Lab& lab, const Invocation& inv) {
@@ -157,7 +174,8 @@ Reply step(Lab& lab, const Invocation& inv) {
   if (s->over()) return Reply::error("step: the run is over; `back [N]` to go back, or start a new one");
   const size_t from = s->events().size();
   s->stepEvents(n);
-  return withReportIfOver(*s, showEvents(*s, from, positionLine(*s)));
+  const Language lang = lab.language();
+  return withReportIfOver(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
 }
 
 // The kinds of event `until` can stop at, by the name a learner types.
@@ -186,7 +204,7 @@ std::vector<std::string> eventKindNames() {
 // until <kind>: forward one simulator step at a time until an event of that
 // kind is recorded (or the run ends), then show the events that led to it,
 // ending a few after it, so the one looked for is on screen.
-Reply untilEvent(RunSession& s, const EventKind& kind) {
+Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
   const size_t from = s.events().size();
   size_t checked = from;
   std::optional<size_t> found;
@@ -196,13 +214,17 @@ Reply untilEvent(RunSession& s, const EventKind& kind) {
     for (; checked < evs.size() && !found; checked++)
       if (evs[checked].type == kind.type) found = checked;
   }
-  std::string head = positionLine(s);
-  if (!found) head += std::string("; no ") + kind.name + " event before the end";
+  const bool zh = lang == Language::Zh;
+  std::string head = positionLine(s, lang);
+  if (!found) head += zh ? std::string("；到结束也没有 ") + kind.name + " 事件" : std::string("; no ") + kind.name + " event before the end";
   // Show up to kMaxShown lines ending just past the match.
   const size_t end = found ? std::min(s.events().size(), *found + 4) : s.events().size();
   const size_t shownFrom = end > from + kMaxShown ? end - kMaxShown : from;
-  if (shownFrom > from) head += "\n… " + std::to_string(shownFrom - from) + " earlier events";
-  return withReportIfOver(s, showEvents(s, from, head, -1, shownFrom));
+  if (shownFrom > from) {
+    const std::string earlier = std::to_string(shownFrom - from);
+    head += zh ? "\n… 之前还有 " + earlier + " 个事件" : "\n… " + earlier + " earlier events";
+  }
+  return withReportIfOver(s, lang, showEvents(s, lang, from, head, -1, shownFrom));
 }
 
 Reply until(Lab& lab, const Invocation& inv) {
@@ -210,7 +232,8 @@ Reply until(Lab& lab, const Invocation& inv) {
   RunSession* s = pausedSession(lab, "until", &err);
   if (!s) return Reply::error(err);
   if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
-  if (const EventKind* kind = eventKind(inv.args[0])) return untilEvent(*s, *kind);
+  const Language lang = lab.language();
+  if (const EventKind* kind = eventKind(inv.args[0])) return untilEvent(*s, lang, *kind);
   auto ns = util::parseDuration(inv.args[0]);
   if (!ns || *ns < 0) {
     std::string msg = "until: \"" + util::truncateForDisplay(inv.args[0]) +
@@ -225,21 +248,21 @@ Reply until(Lab& lab, const Invocation& inv) {
                         "); use `back [N]`");
   const size_t from = s->events().size();
   s->stepUntil(*ns);
-  return withReportIfOver(*s, showEvents(*s, from, positionLine(*s)));
+  return withReportIfOver(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
 }
 
 Reply continueRun(Lab& lab, const Invocation&) {
   // A real run in the background: wait for its end.
   if (RunSession* live = lab.session(); live && live->running()) {
     live->runToEnd();
-    return live->report();
+    return live->report(lab.language());
   }
   std::string err;
   RunSession* s = pausedSession(lab, "continue", &err);
   if (!s) return Reply::error(err);
   if (s->over()) return Reply::error("continue: the run is over; `back [N]` to go back, or start a new one");
   s->runToEnd();
-  return s->report();
+  return s->report(lab.language());
 }
 
 Reply back(Lab& lab, const Invocation& inv) {
@@ -257,9 +280,13 @@ Reply back(Lab& lab, const Invocation& inv) {
   const int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
   RunSession& now = *lab.session();
   const size_t shownFrom = std::max(now.events().size(), size_t{1}) - 1;
-  const std::string how = rewound ? " (restored from a snapshot" : " (replayed from the start";
-  return showEvents(now, shownFrom, positionLine(now) + how + " in " + util::formatDuration(took) + " of host time)",
-                    took);
+  const Language lang = lab.language();
+  const std::string hostTime = util::formatDuration(took);
+  const std::string how = lang == Language::Zh
+                              ? (rewound ? "（从快照恢复" : "（从头重放") + std::string("，主机时间 ") + hostTime + "）"
+                              : (rewound ? " (restored from a snapshot" : " (replayed from the start") +
+                                    std::string(" in ") + hostTime + " of host time)";
+  return showEvents(now, lang, shownFrom, positionLine(now, lang) + how, took);
 }
 
 // [N]: a count of events, 1 by default.

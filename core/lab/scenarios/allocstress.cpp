@@ -114,7 +114,20 @@ rt::Goroutine allocstressMain(ScenarioParams params, ScenarioResult* out) {
               std::to_string(paths[static_cast<int>(AllocPath::Tiny)]) + ", large " +
               std::to_string(paths[static_cast<int>(AllocPath::Large)]) + "\n" + std::to_string(heaps) +
               (heaps == 1 ? " heap" : " heaps of ~64 MiB (no GC yet: a fresh heap stands in for reclaimed spans)");
-  if (failure != nullptr) out->text += "\nstopped early: " + std::string(failure);
+  const std::string pathsZh =
+      "mcache 快速路径 " + std::to_string(paths[static_cast<int>(AllocPath::Fast)]) + "，nextFree " +
+      std::to_string(paths[static_cast<int>(AllocPath::NextFree)]) + "，从 mcentral refill " +
+      std::to_string(paths[static_cast<int>(AllocPath::Refill)]) + "，mheap grow " +
+      std::to_string(paths[static_cast<int>(AllocPath::Grow)]) + "，tiny " +
+      std::to_string(paths[static_cast<int>(AllocPath::Tiny)]) + "，large " +
+      std::to_string(paths[static_cast<int>(AllocPath::Large)]);
+  out->textZh = std::to_string(done) + " 次 32 B noscan 分配，用时 " + std::to_string(elapsed / 1000000) + " ms：每次 " +
+                per + " ns\n路径：" + pathsZh + "\n" + std::to_string(heaps) +
+                (heaps == 1 ? " 个堆" : " 个约 64 MiB 的堆（还没有 GC：用新堆代替回收的 span）");
+  if (failure != nullptr) {
+    out->text += "\nstopped early: " + std::string(failure);
+    out->textZh += "\n提前停止：" + std::string(failure);
+  }
 }
 
 }  // namespace

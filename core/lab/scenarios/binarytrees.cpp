@@ -68,6 +68,7 @@ rt::Goroutine binarytreesMain(ScenarioParams params, ScenarioResult* out) {
   out->wallNs = rt::nanotime() - start;
   out->result = total;
   out->text = "checksum " + std::to_string(total) + " (nodes visited by itemCheck)";
+  out->textZh = "校验和 " + std::to_string(total) + "（itemCheck 访问的节点数）";
   co_return;
 }
 

@@ -68,6 +68,9 @@ rt::Goroutine churnMain(ScenarioParams params, ScenarioResult* out) {
   out->text = std::to_string(filled) + " of " + std::to_string(kSlots) + " slots filled, " + std::to_string(bad) +
               " corrupt, after " + std::to_string(params.size) + " replacements by " + std::to_string(workers) +
               " goroutines";
+  out->textZh = std::to_string(workers) + " 个 goroutine 替换 " + std::to_string(params.size) + " 次后，" +
+                std::to_string(kSlots) + " 个槽中 " + std::to_string(filled) + " 个有值，" + std::to_string(bad) +
+                " 个损坏";
   co_return;
 }
 

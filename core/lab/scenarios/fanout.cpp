@@ -31,6 +31,7 @@ rt::Goroutine fanoutMain(ScenarioParams params, ScenarioResult* out) {
   out->result = sum;
   out->passed = sum == n * (n - 1) / 2;
   out->text = std::to_string(n) + " workers, sum of ids " + std::to_string(sum);
+  out->textZh = std::to_string(n) + " 个 worker，id 之和 " + std::to_string(sum);
 }
 
 }  // namespace

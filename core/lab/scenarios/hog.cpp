@@ -56,6 +56,8 @@ rt::Goroutine hogMain(ScenarioParams params, ScenarioResult* out) {
   out->metrics.emplace_back("lightCount", lightCount);
   out->text = "hogCount " + std::to_string(hogCount) + ", lightCount " + std::to_string(lightCount) + ": " +
               (out->passed ? "within a factor of 20 (fair)" : "NOT within a factor of 20 (starvation)");
+  out->textZh = "hogCount " + std::to_string(hogCount) + "，lightCount " + std::to_string(lightCount) + "：" +
+                (out->passed ? "相差不到 20 倍（公平）" : "相差超过 20 倍（饥饿）");
   // Explicit co_return: the pair goroutines may still read `done` after the
   // token they sent us, and the run must end before main's locals go away
   // (see core/sched/goroutine.hpp).

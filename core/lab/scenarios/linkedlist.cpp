@@ -36,6 +36,8 @@ rt::Goroutine linkedlistMain(ScenarioParams params, ScenarioResult* out) {
   out->passed = count == n && sum == n * (n - 1) / 2;
   out->text = std::to_string(count) + " nodes survived 3 collections, sum " + std::to_string(sum) +
               (out->passed ? "" : " (WRONG: expected " + std::to_string(n * (n - 1) / 2) + ")");
+  out->textZh = std::to_string(count) + " 个节点熬过 3 次回收，和为 " + std::to_string(sum) +
+                (out->passed ? "" : "（错误：应为 " + std::to_string(n * (n - 1) / 2) + "）");
   co_return;
 }
 

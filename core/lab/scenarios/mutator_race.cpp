@@ -139,6 +139,9 @@ rt::Goroutine mutatorRaceMain(ScenarioParams params, ScenarioResult* out) {
   out->text = std::to_string(lost) + " object" + (lost == 1 ? "" : "s") + " lost in " + std::to_string(cycles) +
               " cycles with the " + barrierName(col->cfg.barrier) + " barrier; " + std::to_string(children) + " of " +
               std::to_string(kHolders / 2) + " children intact";
+  out->textZh = std::string(barrierName(col->cfg.barrier)) + " 屏障下 " + std::to_string(cycles) + " 轮 GC 丢失 " +
+                std::to_string(lost) + " 个对象；" + std::to_string(kHolders / 2) + " 个子对象中 " +
+                std::to_string(children) + " 个完好";
   co_return;
 }
 

@@ -50,6 +50,8 @@ rt::Goroutine parallelMain(ScenarioParams params, ScenarioResult* out) {
   out->passed = completed == tries;
   out->text = std::to_string(completed) + "/" + std::to_string(tries) + " tries had all " + std::to_string(P) +
               " goroutines running at once" + (out->passed ? "" : " (gave up after 2 s: not parallel)");
+  out->textZh = std::to_string(tries) + " 次尝试中 " + std::to_string(completed) + " 次 " + std::to_string(P) +
+                " 个 goroutine 同时在运行" + (out->passed ? "" : "（2 秒后放弃：没有并行）");
 }
 
 }  // namespace

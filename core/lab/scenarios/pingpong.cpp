@@ -31,6 +31,7 @@ rt::Goroutine pingpongMain(ScenarioParams params, ScenarioResult* out) {
   out->passed = v == n;
   out->metrics.emplace_back("nsPerRoundTrip", n ? out->wallNs / n : 0);
   out->text = std::to_string(n) + " round trips, " + std::to_string(n ? out->wallNs / n : 0) + " ns each";
+  out->textZh = std::to_string(n) + " 次往返，每次 " + std::to_string(n ? out->wallNs / n : 0) + " ns";
 }
 
 }  // namespace

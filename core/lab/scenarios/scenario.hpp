@@ -29,6 +29,7 @@ struct ScenarioResult {
   int64_t wallNs = 0;         // measured inside the program, as Go's version does
   std::vector<std::pair<std::string, int64_t>> metrics;  // named extra numbers
   std::string text;           // a line for people, e.g. "result 499999500000"
+  std::string textZh;         // the same in Chinese, when the lab speaks it ("" = as text)
   bool passed = true;         // for scenarios that check a property (hog, parallel)
 };
 

@@ -155,6 +155,7 @@ rt::Goroutine scriptMain(const Script* script, ScenarioResult* out) {
   out->metrics.emplace_back("goroutines", goroutines);
   out->metrics.emplace_back("sends", w.sent.load(std::memory_order_relaxed));
   out->text = "main returned; " + std::to_string(goroutines) + " goroutines started";
+  out->textZh = "main 已返回；共启动 " + std::to_string(goroutines) + " 个 goroutine";
   // Explicit co_return: goroutines still running may use the channels in
   // `w` until the run ends (see core/sched/goroutine.hpp).
   co_return;

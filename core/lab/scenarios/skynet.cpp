@@ -33,6 +33,7 @@ rt::Goroutine skynetMain(ScenarioParams params, ScenarioResult* out) {
   out->result = co_await c.recv();
   out->wallNs = rt::nanotime() - start;
   out->text = "result " + std::to_string(out->result);
+  out->textZh = "结果 " + std::to_string(out->result);
   int64_t want = params.size * (params.size - 1) / 2;
   out->passed = out->result == want;
 }

@@ -34,6 +34,8 @@ rt::Goroutine syscallsMain(ScenarioParams params, ScenarioResult* out) {
   out->passed = out->result == params.size * rounds;
   out->text = std::to_string(out->result) + " blocking calls by " + std::to_string(params.size) +
               " goroutines in " + std::to_string(out->wallNs / 1000000) + " ms";
+  out->textZh = std::to_string(params.size) + " 个 goroutine 在 " + std::to_string(out->wallNs / 1000000) + " ms 内完成 " +
+                std::to_string(out->result) + " 次阻塞调用";
 }
 
 }  // namespace

@@ -40,6 +40,8 @@ rt::Goroutine timersMain(ScenarioParams params, ScenarioResult* out) {
   out->metrics.emplace_back("meanLatenessNs", n ? sum / n : 0);
   out->text = std::to_string(n) + " sleepers woke up; mean lateness " + std::to_string(n ? sum / n / 1000 : 0) +
               " µs, max " + std::to_string(maxLate / 1000) + " µs";
+  out->textZh = std::to_string(n) + " 个睡眠者被唤醒；平均迟到 " + std::to_string(n ? sum / n / 1000 : 0) + " µs，最大 " +
+                std::to_string(maxLate / 1000) + " µs";
 }
 
 }  // namespace

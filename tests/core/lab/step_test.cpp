@@ -151,5 +151,26 @@ TEST(Stepping, UntilAnEventThatNeverComesEndsTheRun) {
   EXPECT_FALSE(lab.exec("until steal").ok) << "the run is over";
 }
 
+// The narration a lesson quotes follows the lab's language; Go's own names
+// (newproc, stopm, _Grunning...) stay as Go spells them.
+TEST(Stepping, NarrationFollowsTheLabsLanguage) {
+  Lab lab(simHost());
+  lab.setLanguage(Language::Zh);
+  Reply paused = lab.exec("run fanout --engine sim --procs 2 --size 300 --seed 1 --step");
+  ASSERT_TRUE(paused.ok);
+  EXPECT_NE(paused.text.find("在模拟器上暂停于第一个事件之前（种子 1）"), std::string::npos) << paused.text;
+  Reply steal = lab.exec("until steal");
+  ASSERT_TRUE(steal.ok);
+  EXPECT_NE(steal.text.find("位于第 "), std::string::npos) << steal.text;
+  EXPECT_NE(steal.text.find("P1 从 P0 窃取 23 个 G（那里还剩 22 个"), std::string::npos) << steal.text;
+  EXPECT_NE(steal.text.find("_Grunnable -> _Grunning"), std::string::npos) << "Go's state names stay";
+  Reply end = lab.exec("continue");
+  ASSERT_TRUE(end.ok);
+  EXPECT_NE(end.text.find("fanout: 300 个 worker，id 之和 44850"), std::string::npos) << end.text;
+  EXPECT_NE(end.text.find("虚拟时间 3074 µs（GOMAXPROCS=2，引擎 sim，种子 1，"), std::string::npos) << end.text;
+  lab.setLanguage(Language::En);
+  EXPECT_NE(lab.exec("back 1").text.find("at event "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lab
