@@ -199,6 +199,20 @@ describe('the course in Chromium', { timeout: 600_000 }, () => {
       assert.ok(focused.timeline > before + 200 && focused.rows >= 12, `the view takes the width: ${before} -> ${JSON.stringify(focused)}`);
       await page.click('#focus-toggle');
 
+      // Dragging the splitter above the terminal gives it rows, and the page remembers.
+      const rowsBefore = await page.evaluate(() => window.__rtlab.term.rows);
+      const handle = await page.locator('#split-terminal').boundingBox();
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(handle.x + handle.width / 2, handle.y - 120, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => window.__rtlab.term.rows > n + 3, rowsBefore);
+      await page.reload();
+      await openLab(page, `http://127.0.0.1:${server.plain}/?lang=en`);
+      const rowsAfter = await page.evaluate(() => window.__rtlab.term.rows);
+      assert.ok(rowsAfter > rowsBefore + 3, `the terminal keeps its size after a reload: ${rowsBefore} -> ${rowsAfter}`);
+      await page.evaluate(() => localStorage.removeItem('rtlab.layout'));
+
       // A typed run sets the view controls, whichever way it was started.
       await page.click('#terminal');
       await run(page, 'run mutator-race --engine sim --procs 3 --seed 5 --barrier none --size 40 --step', { timeoutMs: 60_000 });

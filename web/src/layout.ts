@@ -74,8 +74,13 @@ export class Layout {
 
   private apply(): void {
     const style = this.opts.root.style;
-    if (this.sizes.course) style.setProperty('--course-width', `${this.sizes.course}px`);
-    if (this.sizes.terminal) style.setProperty('--terminal-height', `${this.sizes.terminal}px`);
+    // Sizes chosen on a larger window still leave the other parts room on this one.
+    if (this.sizes.course) {
+      style.setProperty('--course-width', `${clamp(this.sizes.course, 220, Math.max(260, window.innerWidth - 420))}px`);
+    }
+    if (this.sizes.terminal) {
+      style.setProperty('--terminal-height', `${clamp(this.sizes.terminal, 160, Math.max(200, window.innerHeight - 220))}px`);
+    }
     this.opts.onResize();
   }
 

@@ -197,6 +197,7 @@ export class CoursePanel {
     }
     const scrollTop = body.scrollTop;
     body.replaceChildren();
+    this.experiments = []; // a coming day has none; a ready one sets its own below
     this.restoreAfterRender = () => {
       if (!sameDay) return;
       for (const [id, value] of typed) {
