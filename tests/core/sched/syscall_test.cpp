@@ -244,9 +244,10 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
   std::atomic<bool> stop{false};
   std::atomic<int> retakes{0};
   // A delay the compiler cannot remove on any target: a signal fence alone
-  // compiles to nothing under wasm, and the loop with it.
+  // compiles to nothing under wasm, and the loop with it. The volatile is
+  // each call's own, so the two threads share nothing here.
   auto spin = [](uint32_t n) {
-    static volatile uint32_t sink = 0;
+    volatile uint32_t sink = 0;
     for (uint32_t k = 0; k < n; k++) sink = k;
   };
   std::thread sysmon([&] {
