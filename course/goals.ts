@@ -1,7 +1,7 @@
 // Small helpers the days' goals share: the verdicts they give when there is nothing to check
 // yet, and the runs a goal accepts.
 
-import { lastRun, runs, type RunFact } from '../web/src/course/facts';
+import { lastRun, parseLine, runs, type RunFact } from '../web/src/course/facts';
 import type { LabRecord, Localized, Verdict } from '../web/src/course/model';
 
 export const noRunYet: Verdict = {
@@ -37,6 +37,30 @@ export function lastScriptRun(record: LabRecord): RunFact | undefined {
 
 export { lastRun, runs };
 export type { Localized };
+
+/** A row of `gs --json` (core/lab/commands/inspect.cpp). */
+export interface GRow {
+  goid: number;
+  status: string;
+  waitReason: string;
+  name: string;
+}
+
+/** Every `gs` reply in the record, in order, and whether the run it looked at was a scenario
+ *  script of the learner's (`run --file`). */
+export function gsReplies(record: LabRecord): { rows: GRow[]; script: boolean }[] {
+  const out: { rows: GRow[]; script: boolean }[] = [];
+  let script = false;
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok) continue;
+    const line = parseLine(e.observation.line);
+    if (line.command === 'run') script = line.flags.has('file');
+    if (line.command !== 'gs') continue;
+    const json = e.observation.json as { goroutines?: unknown } | undefined;
+    if (json && Array.isArray(json.goroutines)) out.push({ rows: json.goroutines as GRow[], script });
+  }
+  return out;
+}
 
 /** A trace event as `step --json` and `until --json` list it (core/lab/commands/step.cpp). */
 export interface StepEvent {

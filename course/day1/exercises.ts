@@ -2,9 +2,9 @@
 // the learner's own runs, and making NumGoroutine pass 10 000. CI replays each solution and
 // near-miss (tests/course/).
 
-import { parseAnswer, parseLine, parseSchedLine, schedLines, type RunReport } from '../../web/src/course/facts';
+import { parseAnswer, parseSchedLine, schedLines, type RunReport } from '../../web/src/course/facts';
 import type { Exercise, LabRecord } from '../../web/src/course/model';
-import { lastSimRun, noRunYet, notYet, solved } from '../goals';
+import { gsReplies, lastSimRun, noRunYet, notYet, solved } from '../goals';
 
 /** One gctrace line's fields (runtime/mgc.go gcMarkTermination): the cycle and the three heap sizes. */
 interface GcLine {
@@ -157,20 +157,10 @@ go worker:
 /** The most user goroutines (NumGoroutine leaves out runtime.* ones) a `gs` reply listed alive
  *  during a run of the learner's own script (`run --file`). */
 function mostAlive(record: LabRecord): number | undefined {
-  let most: number | undefined;
-  let scriptRun = false;
-  for (const e of record.events) {
-    if (e.kind !== 'command' || !e.observation.ok) continue;
-    const line = parseLine(e.observation.line);
-    if (line.command === 'run') scriptRun = line.flags.has('file');
-    if (line.command !== 'gs' || !scriptRun) continue;
-    const json = e.observation.json as { goroutines?: unknown } | undefined;
-    if (!json || !Array.isArray(json.goroutines)) continue;
-    const gs = json.goroutines as { status?: string; name?: string }[];
-    const alive = gs.filter((g) => g.status !== '_Gdead' && !(g.name ?? '').startsWith('runtime.')).length;
-    most = Math.max(most ?? 0, alive);
-  }
-  return most;
+  const alive = gsReplies(record)
+    .filter((gs) => gs.script)
+    .map((gs) => gs.rows.filter((g) => g.status !== '_Gdead' && !g.name.startsWith('runtime.')).length);
+  return alive.length > 0 ? Math.max(...alive) : undefined;
 }
 
 const manyGoroutines: Exercise = {

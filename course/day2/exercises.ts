@@ -2,9 +2,9 @@
 // threads they cost, made to happen on the learner's own runs. CI replays each solution and
 // near-miss (tests/course/).
 
-import { parseAnswer, parseLine } from '../../web/src/course/facts';
-import type { Exercise, LabRecord } from '../../web/src/course/model';
-import { lastScriptRun, lastSimRun, noScriptYet, notYet, solved } from '../goals';
+import { parseAnswer } from '../../web/src/course/facts';
+import type { Exercise } from '../../web/src/course/model';
+import { gsReplies, lastScriptRun, lastSimRun, noScriptYet, notYet, solved } from '../goals';
 
 const HANDOFF_SCRIPT = `# One P: a goroutine blocks in system calls while another one has work to do
 procs 1
@@ -110,28 +110,6 @@ const threads: Exercise = {
   },
 };
 
-/** A row of `gs --json` (core/lab/commands/inspect.cpp). */
-interface GRow {
-  goid: number;
-  status: string;
-  waitReason: string;
-  name: string;
-}
-
-/** The latest `gs` reply, and whether the run it looked at was a script of the learner's. */
-function lastGs(record: LabRecord): { rows: GRow[]; script: boolean } | undefined {
-  let script = false;
-  let found: { rows: GRow[]; script: boolean } | undefined;
-  for (const e of record.events) {
-    if (e.kind !== 'command' || !e.observation.ok) continue;
-    const line = parseLine(e.observation.line);
-    if (line.command === 'run') script = line.flags.has('file');
-    if (line.command !== 'gs') continue;
-    const json = e.observation.json as { goroutines?: unknown } | undefined;
-    if (json && Array.isArray(json.goroutines)) found = { rows: json.goroutines as GRow[], script };
-  }
-  return found;
-}
 
 const SEND_SCRIPT = `# A channel with room for one value: the producer's second send has to wait
 procs 1
@@ -181,7 +159,7 @@ const chanSend: Exercise = {
     },
   },
   check(record) {
-    const gs = lastGs(record);
+    const gs = gsReplies(record).at(-1);
     if (!gs) return notYet('还没有 gs 的结果：运行你的脚本（单步），再输入 gs。', 'no gs reply yet: run your script (stepped), then type gs.');
     if (!gs.script) return notYet('这次 gs 看的是内置场景；请运行你自己的脚本（run --file）再看。', 'that gs looked at a built-in scenario; run your own script (run --file) and look again.');
     const hit = gs.rows.find((r) => r.status === '_Gwaiting' && r.waitReason === 'chan send');

@@ -232,7 +232,11 @@ const shellLab = {
     if (HEAP_COMMANDS.has(command)) await refreshHeap().catch(() => {});
     await refreshMarking(command).catch(() => {});
     showViewFor(command);
-    course.onCommand(line, result);
+    try {
+      course.onCommand(line, result);
+    } catch (error) {
+      console.error('the course could not check this command', error); // the terminal still shows its answer
+    }
     return result;
   },
   complete: (line: string) => lab.complete(line),
