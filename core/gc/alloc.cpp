@@ -38,13 +38,20 @@ void Collector::destroyP(void* self, P* pp) {
 uintptr Collector::mallocgc(const Type* t, P* pp) {
   PerP& ps = perP(pp);
   const uintptr size = t->allocSize();
+  chargeOp(rt->platform, size > mem::MaxSmallSize ? RuntimeOp::MallocLarge : RuntimeOp::MallocSmall);  // SimCosts
   void* x = mem::mallocgc(ps.mcache, size == 0 ? 1 : size, t->noscan());
   if (x == nullptr) return outOfMemory(size);
+  // Go: mcache.refill and allocLarge call gcController.update, which
+  // revises the assist ratio while marking.
+  const mem::AllocPath path = ps.mcache->lastPath;
+  if ((path == mem::AllocPath::Refill || path == mem::AllocPath::Grow || path == mem::AllocPath::Large) &&
+      gcBlackenEnabled.load(std::memory_order_relaxed))
+    reviseAssistRatio();
   uintptr base = reinterpret_cast<uintptr>(x);
   if (!t->noscan()) {
     // release: a marker that reaches this object through a published
     // pointer reads the header (acquire in typeOf).
-    __atomic_store_n(reinterpret_cast<uintptr*>(base), reinterpret_cast<uintptr>(t), __ATOMIC_RELEASE);
+    storeType(base, t);
   }
   // Go: gcmarknewobject — "Allocate black during GC. All slots hold nil so
   // no scanning is needed."
@@ -64,6 +71,13 @@ uintptr Collector::mallocgc(const Type* t, P* pp) {
 void Collector::commitMemoryLimit() {
   const mem::heapStatsCounters& st = heap.stats;
   gcController.commitMemoryLimit(st.mappedReady.load(), st.heapFree.load(), st.heapInUse.load());
+}
+
+void Collector::reviseAssistRatio() {
+  const int64_t done = work.heapScanWork.load(std::memory_order_relaxed) +
+                       work.stackScanWork.load(std::memory_order_relaxed) +
+                       work.globalsScanWork.load(std::memory_order_relaxed);
+  gcController.revise(heap.stats.heapLive.load(), done);
 }
 
 // Go: runtime/mgc.go gcTrigger.test for gcTriggerHeap.

@@ -23,14 +23,17 @@ Collector* Collector::current() {
 }
 
 // The StopTheWorld handoff's function for a cycle start (run by the M,
-// world stopped); its cost is the pause's length on the simulator.
+// world stopped); its cost is the pause's length on the simulator (on real
+// threads the pause took the real time it took).
 void Collector::startCycleStopped(void* self) {
   auto* c = static_cast<Collector*>(self);
-  getg()->call.ns = c->sweepTermination(c->startForced_);
+  const int64_t cost = c->sweepTermination(c->startForced_);
+  getg()->call.ns = c->simulated() ? cost : 0;
 }
 
 void Collector::requestCycleStart(bool forced) {
   startForced_ = forced;
+  startRequestedAt_ = nanotime();
   G* gp = getg();
   gp->call = BlockingCall{&startCycleStopped, this, 0, 0, int32_t(trace::StwReason::GCSweepTerm)};
   gp->handoff = Handoff::StopTheWorld;
@@ -42,6 +45,17 @@ bool New::await_ready() noexcept {
   // gcStart(t) }". The lab starts the cycle before allocating, so the new
   // object is allocated black in the cycle it starts.
   if (c->heapTriggered()) {
+    // Go: gcStart — "Pick up the remaining unswept/not being swept spans
+    // concurrently", as long as the trigger holds, before stopping the
+    // world. On the simulator sweeping takes virtual time: the goroutine
+    // spends it first, and its next allocation starts the cycle.
+    int64_t swept = 0;
+    while (false && c->heapTriggered() && c->sweepone()) swept++;
+    if (swept > 0 && c->simulated()) {
+      costNs = swept * c->cfg.cost.sweepSpanNs;
+      then = Then::SweepCost;
+      return false;
+    }
     bool expected = false;
     if (c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       then = Then::StartGC;
@@ -81,6 +95,15 @@ bool New::await_ready() noexcept {
     then = Then::AssistPark;
     return false;
   }
+  if (costNs > 0 && preemptRequested()) {
+    // A preemption is pending (sysmon's, or the cycle's start asking its
+    // goroutine to let a mark worker have the P): honour it now, and charge
+    // the assist's virtual time with this P's next allocations, since a cpu
+    // burst would run on without a safe point.
+    c->perP(pp).allocDebtNs += costNs;
+    then = Then::Yield;
+    return false;
+  }
   if (costNs > 0) {
     then = Then::AssistCost;
     return false;
@@ -101,21 +124,31 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
   switch (then) {
     case Then::StartGC: c->requestCycleStart(false); break;
     case Then::AssistCost:
+    case Then::SweepCost:
       gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
       gp->handoff = Handoff::Cpu;
       break;
     case Then::AssistPark:
+      // Go: gcParkAssist.
       gopark(
           [](G* g, void* self) {
-            auto* col = static_cast<Collector*>(self);
+            auto* n = static_cast<New*>(self);
+            Collector* col = n->c;
             std::lock_guard<std::mutex> lk(col->assistQueue.lock);
             // The mark ended, or the debt was paid, meanwhile: do not wait.
             if (!col->gcBlackenEnabled.load(std::memory_order_relaxed) || g->gcAssistBytes >= 0) return false;
+            // "Recheck for background credit now that this G is in the
+            // queue, but can still back out": credit flushed since the
+            // assist looked is stolen by retrying the assist instead.
+            if (col->work.bgScanCredit.load(std::memory_order_relaxed) > 0) {
+              n->retryAssist = true;
+              return false;
+            }
             col->assistQueue.q.pushBack(g);
             col->work.assistParks.fetch_add(1, std::memory_order_relaxed);
             return true;
           },
-          c, WaitReason::GCAssistWait);
+          this, WaitReason::GCAssistWait);
       break;
     case Then::EndMark: c->requestMarkTermination(false); break;
     case Then::Yield: detail::yieldForPreemption(); break;
@@ -123,6 +156,15 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
 }
 
 Obj New::await_resume() noexcept {
+  if (retryAssist && c->gcBlackenEnabled.load(std::memory_order_relaxed)) {
+    // Go: gcAssistAlloc's "if !gcParkAssist() { goto retry }" — steal the
+    // credit that appeared (and scan, if work appeared too). The lab does
+    // not park a second time: what is left of the debt waits for the next
+    // allocation, and the scan's virtual time is charged with this P's next
+    // allocations.
+    const int64_t cost = c->gcAssistAlloc(getg(), 0);
+    if (cost > 0) c->perP(getm()->p).allocDebtNs += cost;
+  }
   // After a suspension (a cycle started, an assist paid, a preemption
   // honoured) the allocation happens here, on whatever P the goroutine now
   // runs; allocated black if a mark is running.
@@ -223,7 +265,8 @@ void StartCycle::await_suspend(coro::coroutine_handle<>) noexcept { c->requestCy
 // The StopTheWorld function for mark termination.
 void Collector::markTerminationStopped(void* self) {
   auto* c = static_cast<Collector*>(self);
-  getg()->call.ns = c->markTermination(c->forceMarkDone_);
+  const int64_t cost = c->markTermination(c->forceMarkDone_);
+  getg()->call.ns = c->simulated() ? cost : 0;
 }
 
 bool EndMark::await_ready() noexcept {
@@ -237,9 +280,19 @@ void EndMark::await_suspend(coro::coroutine_handle<>) noexcept { c->requestMarkT
 
 void Collector::requestMarkTermination(bool force) {
   forceMarkDone_ = force;
+  markDoneRequestedAt_ = nanotime();
   G* gp = getg();
   gp->call = BlockingCall{&markTerminationStopped, this, 0, 0, int32_t(trace::StwReason::GCMarkTerm)};
   gp->handoff = Handoff::StopTheWorld;
+}
+
+// Go: runtime/mgc.go gcStart's first loop: "for trigger.test() &&
+// sweepone() != ^uintptr(0)" — sweep what is left concurrently, before the
+// stop-the-world, whose finishsweep_m then has nothing left to do.
+Task<> sweepBeforeStart(Collector* c) {
+  int64_t swept = 0;
+  while (c->gcphase.load(std::memory_order_relaxed) == GCPhase::Off && c->sweepone()) swept++;
+  if (c->simulated() && swept > 0) co_await rt::cpu(swept * c->cfg.cost.sweepSpanNs);
 }
 
 // Go: runtime/mgc.go GC
@@ -252,6 +305,7 @@ Task<> GC() {
   uint32_t target = c->numGC.load(std::memory_order_acquire) + 1;
   if (c->gcphase.load(std::memory_order_relaxed) != GCPhase::Off || c->startPending.load()) target++;
   while (c->numGC.load(std::memory_order_acquire) < target) {
+    co_await sweepBeforeStart(c);
     co_await StartCycle{c};
     co_await WaitCycle{c, std::min(target, c->numGC.load(std::memory_order_acquire) + 1)};
   }

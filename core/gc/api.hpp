@@ -27,8 +27,9 @@ struct New {
   const Type* t;
   Collector* c = nullptr;
   uintptr result = 0;
-  enum class Then : uint8_t { StartGC, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
+  enum class Then : uint8_t { StartGC, SweepCost, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
   int64_t costNs = 0;
+  bool retryAssist = false;  // the assist's park backed out: credit appeared
   bool await_ready() noexcept;
   void await_suspend(coro::coroutine_handle<>) noexcept;
   Obj await_resume() noexcept;
@@ -43,6 +44,10 @@ void storeScalar(Obj obj, uint32_t word, uint64_t v);
 // Global pointer variables.
 Obj global(uint32_t i);
 void setGlobal(uint32_t i, Obj val);
+
+// Go: gcStart's sweep of the spans still unswept, before it stops the
+// world (its virtual time is spent on the simulator).
+Task<> sweepBeforeStart(Collector* c);
 
 // Go: runtime.GC — run a full cycle (waiting for one in progress first)
 // and finish its sweep before returning.

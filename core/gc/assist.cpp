@@ -13,8 +13,17 @@
 // An assist that is still in debt but finds no grey object to scan parks
 // on the assist queue ("GC assist wait", gcParkAssist) until background
 // workers pay its debt with their scan work (gcFlushBgCredit) or the mark
-// ends (gcWakeAllAssists). Named simplification: with no background workers
-// (the lab's hand-stepped marks) it goes on in debt instead.
+// ends (gcWakeAllAssists). If background credit appeared meanwhile, the
+// park backs out and the assist retries, stealing it (Go: gcParkAssist's
+// recheck, then "goto retry"). Named simplifications: with no background
+// workers (the lab's hand-stepped marks) it goes on in debt instead; the
+// lab's scan is not preemptible (one gcDrain call), so Go's other retry,
+// after a preemption cut the assist short ("if gp.preempt { Gosched(); goto
+// retry }"), does not arise; and a retry does not park again (what is left
+// of the debt is paid at the next allocation).
+//
+// A goroutine that exits with credit left gives it to the background pool
+// (Go: gdestroy, through Runtime::gcGoexit).
 #include "gc/collector.hpp"
 #include "sched/goroutine.hpp"
 #include "sched/m.hpp"
@@ -28,8 +37,8 @@ int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
   if (gp->gcAssistBytes >= 0) return 0;
 
   // Compute the amount of scan work we need to do to make the balance positive.
-  const double assistWorkPerByte = gcController.assistWorkPerByte;
-  const double assistBytesPerWork = gcController.assistBytesPerWork;
+  const double assistWorkPerByte = gcController.assistWorkPerByte.load(std::memory_order_relaxed);
+  const double assistBytesPerWork = gcController.assistBytesPerWork.load(std::memory_order_relaxed);
   int64_t debtBytes = -gp->gcAssistBytes;
   int64_t scanWork = int64_t(assistWorkPerByte * double(debtBytes));
   if (scanWork < gcOverAssistWork) {
@@ -72,6 +81,20 @@ bool Collector::assistShouldPark(G* gp) {
          gcBlackenEnabled.load(std::memory_order_relaxed);
 }
 
+void Collector::goexit(void* self, G* gp) {
+  auto* c = static_cast<Collector*>(self);
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && gp->gcAssistBytes > 0) {
+    // Flush assist credit to the global pool. This gives better
+    // information to pacing if the application is rapidly creating and
+    // exiting goroutines.
+    const double assistWorkPerByte = c->gcController.assistWorkPerByte.load(std::memory_order_relaxed);
+    const int64_t scanCredit = int64_t(assistWorkPerByte * double(gp->gcAssistBytes));
+    c->work.bgScanCredit.fetch_add(scanCredit, std::memory_order_relaxed);
+  }
+  // (A G is reused by a later go statement: it starts with no credit.)
+  gp->gcAssistBytes = 0;
+}
+
 // Go: runtime/mgcmark.go gcFlushBgCredit
 void Collector::gcFlushBgCredit(int64_t scanWork) {
   GQueue ready;
@@ -82,7 +105,7 @@ void Collector::gcFlushBgCredit(int64_t scanWork) {
       work.bgScanCredit.fetch_add(scanWork, std::memory_order_relaxed);
       return;
     }
-    const double assistBytesPerWork = gcController.assistBytesPerWork;
+    const double assistBytesPerWork = gcController.assistBytesPerWork.load(std::memory_order_relaxed);
     int64_t scanBytes = int64_t(double(scanWork) * assistBytesPerWork);
     while (!assistQueue.q.empty() && scanBytes > 0) {
       G* gp = assistQueue.q.head;
@@ -100,7 +123,7 @@ void Collector::gcFlushBgCredit(int64_t scanWork) {
     }
     if (scanBytes > 0) {
       // Convert from scan bytes back to work.
-      const double assistWorkPerByte = gcController.assistWorkPerByte;
+      const double assistWorkPerByte = gcController.assistWorkPerByte.load(std::memory_order_relaxed);
       work.bgScanCredit.fetch_add(int64_t(double(scanBytes) * assistWorkPerByte), std::memory_order_relaxed);
     }
   }

@@ -17,9 +17,10 @@
 //       ("snapshot at the beginning") — as long as every stack is scanned
 //       before its goroutine runs during the mark.
 //   Go's hybrid (Go 1.8)        shade(*slot); if the current stack is grey,
-//       shade(ptr). Go always shades both (mbarrier.go: checking the stack's
-//       colour costs more than it saves), and so does the lab. No stack
-//       re-scan, and a goroutine's stack is scanned once, on its own.
+//       shade(ptr). Go always shades both — goroutines do run with grey
+//       stacks, and testing the colour at every store is not worth its
+//       cost (mbarrier.go, mwbbuf.go wbBufFlush1) — and so does the lab. No
+//       stack re-scan, and a goroutine's stack is scanned once, on its own.
 //   none                        for the experiment: run `mutator-race` with
 //       it and the verifier shows the object that got lost.
 //
@@ -79,8 +80,8 @@ void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr
     r.oldval = oldval;
     r.newval = val;
     if (obj != 0) {
-      mem::mspan* s;
-      uintptr idx;
+      mem::mspan* s = nullptr;
+      uintptr idx = 0;
       // Black: marked and no longer in any grey buffer. The lab cannot tell
       // grey from black cheaply, so "marked" is what is recorded.
       if (findObject(&heap, obj, &s, &idx)) r.objWasBlack = s->gcmarkBits->isMarkedAtomic(idx);
@@ -99,8 +100,8 @@ void Collector::wbBufFlush(PerP& pp) {
   mem::mspan* last = nullptr;
   for (uint32_t i = 0; i < b.next; i++) {
     const uintptr p = b.buf[i];
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     uintptr obj;
     if (last != nullptr && p >= last->base() && p < last->limit) {
       s = last;

@@ -17,6 +17,7 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   rt->gcSysmonCheck = &Collector::sysmonCheck;
   rt->gcFindIdleWorker = &Collector::findIdleWorker;
   rt->gcDestroyP = &Collector::destroyP;
+  rt->gcGoexit = &Collector::goexit;
 }
 
 Collector::~Collector() {
@@ -25,6 +26,7 @@ Collector::~Collector() {
   rt->gcSysmonCheck = nullptr;
   rt->gcFindIdleWorker = nullptr;
   rt->gcDestroyP = nullptr;
+  rt->gcGoexit = nullptr;
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;

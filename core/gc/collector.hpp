@@ -128,7 +128,10 @@ struct CycleStats {
   Marker marker = Marker::Concurrent;
   BarrierKind barrier = BarrierKind::Hybrid;
   int64_t tSweepTerm = 0, tMark = 0, tMarkTerm = 0, tEnd = 0;
-  int64_t pauseSweepTermNs = 0, pauseMarkTermNs = 0;
+  // The first and the last stop-the-world (Go's gctrace clock: tMark -
+  // tSweepTerm and tEnd - tMarkTerm), and all of the cycle's stop-the-world
+  // time together, gcMarkDone's restarts included (Go: work.pauseNS).
+  int64_t pauseSweepTermNs = 0, pauseMarkTermNs = 0, pauseNs = 0;
   int64_t assistTimeNs = 0, dedicatedTimeNs = 0, fractionalTimeNs = 0, idleTimeNs = 0;
   int64_t rescanNs = 0;          // Dijkstra's stack re-scan inside STW #2
   uint64_t rescannedStacks = 0;
@@ -175,7 +178,6 @@ struct PerP {
   int64_t fractionalMarkTime = 0;
   uint64_t markedObjects[kNumMarkedBy] = {};
   uint64_t markedBytes[kNumMarkedBy] = {};
-  int64_t stackScanWork = 0, globalsScanWork = 0;
   // Simulator: the cost of allocations not yet charged as virtual time.
   int64_t allocDebtNs = 0;
 };
@@ -219,6 +221,10 @@ class Collector {
   uintptr outOfMemory(uintptr size);
   // Go: gcTrigger{kind: gcTriggerHeap}.test().
   bool heapTriggered() const;
+  // Go: gcControllerState.update's "gcController.heapLive changed" —
+  // revise the assist ratio while marking (after an mcache took a span or
+  // a large object was allocated).
+  void reviseAssistRatio();
   // Feed the heap's mapped memory to the pacer's memory-limit goal.
   void commitMemoryLimit();
   PerP& perP(P* pp);
@@ -295,6 +301,10 @@ class Collector {
   void gcFlushBgCredit(int64_t scanWork);
   // Go: gcWakeAllAssists — the mark is over: nobody needs to wait.
   void gcWakeAllAssists();
+  // Go: gdestroy's "Flush assist credit to the global pool" — an exiting
+  // goroutine's unused assist credit becomes background credit while
+  // marking (Runtime::gcGoexit).
+  static void goexit(void* self, G* gp);
 
   // --- Sweeping (sweep.cpp) ---
   // Go: sweepone — sweep one unswept span; false if none is left.
@@ -323,24 +333,36 @@ class Collector {
     uint32_t markrootJobs = 0;
     std::vector<G*> stackRoots;     // Gs that existed at sweep termination
     std::atomic<uint64_t> bytesMarked{0};
-    std::atomic<int64_t> heapScanWork{0};
+    // Go: gcController.heapScanWork, stackScanWork, globalsScanWork — the
+    // scan work done so far, flushed by gcDrain and added by every stack
+    // and globals scan, read by revise during the mark.
+    std::atomic<int64_t> heapScanWork{0}, stackScanWork{0}, globalsScanWork{0};
     std::atomic<int64_t> assistTime{0}, dedicatedTime{0}, fractionalTime{0}, idleTime{0};
     std::atomic<int64_t> bgScanCredit{0};  // Go: gcController.bgScanCredit
     std::atomic<int32_t> workersRunning{0};
     std::atomic<uint64_t> assistParks{0};
     bool userForced = false;
+    // Go: work.pauseStart (when the stop-the-world in progress was asked
+    // for) and work.pauseNS (the cycle's stop-the-world time so far).
+    int64_t pauseStart = 0, pauseNS = 0;
     CycleStats cur;
   } work;
   WorkPool pool;
 
   // Finished cycles and Go's MemStats GC fields.
   std::mutex statsLock;
-  std::vector<CycleStats> history;   // every cycle (the lab's `gc` report)
+  std::vector<CycleStats> history;   // the latest cycles (the lab's `gc` report; trimmed)
+  // Totals over every cycle, including those trimmed from history: reports
+  // must not depend on how much history is kept.
+  uint64_t lostTotal = 0;          // reachable objects the verifier found white
+  int64_t longestPauseNs = 0;      // the longest stop-the-world pause
   uint64_t pauseNs[256] = {}, pauseEnd[256] = {};
   uint64_t pauseTotalNs = 0, lastGC = 0;
   std::atomic<uint32_t> numGC{0};  // completed cycles (read by runtime.GC() waiters)
   uint32_t numForcedGC = 0;
-  int64_t gcCpuNs = 0;               // total GC CPU time, for the gctrace %
+  // Go: work.totaltime — GC CPU time so far, idle marking left out ("it's
+  // free"), for the gctrace % and GCCPUFraction.
+  int64_t gcCpuNs = 0;
   std::string lastVerify;            // the verifier's last report
   std::vector<std::string> lossReports;  // the first reports that found lost objects
 
@@ -393,6 +415,10 @@ class Collector {
   std::mutex perPLock_;
   std::atomic<int> sweepClass_{0};
   bool startForced_ = false;  // under startPending
+  // When the pending stop-the-world was asked for (Go: work.pauseStart is
+  // taken just before stopTheWorldWithSema); under startPending and
+  // markDonePending.
+  int64_t startRequestedAt_ = 0, markDoneRequestedAt_ = 0;
   bool forcegcStarted_ = false;
   // lastGC, for sysmon; relaxed: a stale value delays a periodic GC by one sysmon round.
   std::atomic<uint64_t> lastGCTime_{0};
@@ -404,7 +430,8 @@ class Collector {
   void startWorkers();
   void startBgSweep();
   // gcMarkTermination's accounting and output, after the mark is complete.
-  void finishCycle(int64_t pauseStart, int64_t* cost);
+  // stoppedAt: when the world was found stopped for this pause.
+  void finishCycle(int64_t stoppedAt, int64_t* cost);
   friend struct MarkWorker;
 };
 

@@ -6,6 +6,16 @@
 // core/sched/proc.cpp. They return what the pause costs in virtual time on
 // the simulator (its work is instantaneous there; the M then waits that
 // long with the world still stopped).
+//
+// A pause is timed as Go times it (work.pauseStart, work.pauseNS): from
+// just before the world starts stopping (the goroutine's request, recorded
+// in startRequestedAt_ and markDoneRequestedAt_) to the restart, so the
+// wait for every P to reach a safe point counts. A cycle's pause is the sum of its stop-the-worlds: sweep
+// termination, every gcMarkDone flush that found more work and restarted
+// the world, and mark termination. (Go takes pauseStart after acquiring
+// worldsema; the lab's request is just before the M acquires it, so a
+// request that waits for another stop-the-world, a GOMAXPROCS, counts that
+// wait too.)
 #include <algorithm>
 
 #include "gc/collector.hpp"
@@ -68,17 +78,23 @@ int64_t Collector::sweepTermination(bool forced) {
   ClearOnExit clear{&startPending};
   if (gcphase.load(std::memory_order_relaxed) != GCPhase::Off) return 0;
 
+  // The world is stopped now; the pause began when it was requested.
   const int64_t start = nanotime();
   work.cur = CycleStats{};
   CycleStats& cs = work.cur;
-  cs.tSweepTerm = start;
+  // Go: work.tSweepTerm = work.pauseStart = now, before stopTheWorldWithSema.
+  work.pauseStart = std::min(startRequestedAt_, start);
+  work.pauseNS = 0;
+  cs.tSweepTerm = work.pauseStart;
   cs.forced = forced;
   cs.marker = cfg.marker;
   cs.barrier = cfg.barrier;
   cs.procs = rt->gomaxprocs.load();
   int64_t cost = cfg.cost.sweepTermNs;
 
-  // Go: finishsweep_m — "Sweep all spans eagerly."
+  // Go: finishsweep_m — "Sweep all spans eagerly." Usually nothing is
+  // left: the goroutine that asked swept the rest before stopping the world
+  // (sweepBeforeStart, Go's gcStart loop), and the sweeper before it.
   cost += int64_t(finishsweep()) * cfg.cost.sweepSpanNs;
 
   work.cycles++;
@@ -97,6 +113,7 @@ int64_t Collector::sweepTermination(bool forced) {
   gcController.globalsScan = globalBytes();
   gcController.maxStackScan = stackBytes();
   commitMemoryLimit();
+  // (heapScan: the lab counts the whole live heap as scannable.)
   std::string pacer = gcController.startCycle(heapLive, cs.procs, heapLive);
   if (cfg.gcpacertrace) rt->print(pacer + "\n");
   cs.goal = gcController.heapGoal();
@@ -104,15 +121,14 @@ int64_t Collector::sweepTermination(bool forced) {
   // Go: gcResetMarkState + gcMarkRootPrepare: the roots are the globals
   // and the stack of every goroutine that exists now.
   work.bytesMarked.store(0, std::memory_order_relaxed);
-  work.heapScanWork.store(0, std::memory_order_relaxed);
-  for (auto* t : {&work.assistTime, &work.dedicatedTime, &work.fractionalTime, &work.idleTime, &work.bgScanCredit})
+  for (auto* t : {&work.heapScanWork, &work.stackScanWork, &work.globalsScanWork, &work.assistTime,
+                  &work.dedicatedTime, &work.fractionalTime, &work.idleTime, &work.bgScanCredit})
     t->store(0, std::memory_order_relaxed);
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;
     ps->gcw.bytesMarked = 0;
     ps->gcw.heapScanWork = 0;
-    ps->stackScanWork = ps->globalsScanWork = 0;
     ps->fractionalMarkTime = 0;
     std::fill(std::begin(ps->markedObjects), std::end(ps->markedObjects), 0);
     std::fill(std::begin(ps->markedBytes), std::end(ps->markedBytes), 0);
@@ -150,13 +166,19 @@ int64_t Collector::sweepTermination(bool forced) {
     int64_t objs = 0;
     int64_t scanned = gcDrain(mine, maxInt64, MarkedBy::Worker, &objs);
     cost += scanCost(scanned, objs);
+    // One pause holds the whole cycle: it is all "sweep termination" in
+    // the gctrace line, and mark termination takes no time of its own.
     cs.tMark = cs.tMarkTerm = endOfPause(this, start, cost);
-    cs.pauseSweepTermNs = cs.tMark - start;
-    finishCycle(cs.tMarkTerm, &cost);
+    cs.pauseSweepTermNs = cs.tMark - cs.tSweepTerm;
+    work.pauseNS += cs.pauseSweepTermNs;
+    finishCycle(start, &cost);
     return cost;
   }
+  // Go: "now = startTheWorldWithSema(...); work.pauseNS += now -
+  // work.pauseStart; work.tMark = now".
   cs.tMark = endOfPause(this, start, cost);
-  cs.pauseSweepTermNs = cs.tMark - start;
+  cs.pauseSweepTermNs = cs.tMark - cs.tSweepTerm;
+  work.pauseNS += cs.pauseSweepTermNs;
   // Go: gcBlackenEnabled = 1, and the background workers start (Go keeps
   // one parked worker goroutine per P; the lab starts the cycle's workers).
   gcBlackenEnabled.store(true, std::memory_order_relaxed);
@@ -176,6 +198,8 @@ int64_t Collector::markTermination(bool force) {
   ClearOnExit clear{&markDonePending};
   if (gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return 0;
   const int64_t start = nanotime();
+  // Go: "work.tMarkTerm = now; work.pauseStart = now", before stopTheWorldWithSema.
+  work.pauseStart = std::min(markDoneRequestedAt_, start);
   gcBlackenEnabled.store(false, std::memory_order_relaxed);
   // Go: setGCPhase(_GCmarktermination)
   gcphase.store(GCPhase::MarkTermination, std::memory_order_relaxed);
@@ -199,9 +223,14 @@ int64_t Collector::markTermination(bool force) {
     gcphase.store(GCPhase::Mark, std::memory_order_relaxed);
     tracePhase(GCPhase::Mark);
     gcBlackenEnabled.store(true, std::memory_order_relaxed);
-    return cfg.cost.sweepSpanNs;  // a flush, not a mark termination
+    const int64_t flushCost = cfg.cost.sweepSpanNs;  // a flush, not a mark termination
+    // Go: gcMarkDone's restart — "now := startTheWorldWithSema(true);
+    // work.pauseNS += now - work.pauseStart": this stop-the-world counts in
+    // the cycle's pause too.
+    work.pauseNS += endOfPause(this, start, flushCost) - work.pauseStart;
+    return flushCost;
   }
-  work.cur.tMarkTerm = start;
+  work.cur.tMarkTerm = work.pauseStart;
   int64_t cost = cfg.cost.markTermNs;
   int64_t objs = 0;
   // Stacks nobody scanned yet (goroutines that neither ran nor were reached).
@@ -231,7 +260,7 @@ int64_t Collector::markTermination(bool force) {
 }
 
 // Go: runtime/mgc.go gcMarkTermination (after the mark is complete) and gcSweep.
-void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
+void Collector::finishCycle(int64_t stoppedAt, int64_t* cost) {
   CycleStats& cs = work.cur;
   // The verifier runs before the marks become allocation bits. With no
   // barrier it always runs: it is what keeps a lost object from being freed.
@@ -244,14 +273,14 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
 
   // Totals of the cycle.
   uint64_t marked = work.bytesMarked.load(std::memory_order_relaxed);
-  int64_t heapScan = work.heapScanWork.load(std::memory_order_relaxed), stackScan = 0, globalsScan = 0;
+  int64_t heapScan = work.heapScanWork.load(std::memory_order_relaxed);
+  const int64_t stackScan = work.stackScanWork.load(std::memory_order_relaxed);
+  const int64_t globalsScan = work.globalsScanWork.load(std::memory_order_relaxed);
   for (auto& a : perP_) {
     PerP* ps = a.load(std::memory_order_relaxed);
     if (!ps) continue;
     marked += ps->gcw.bytesMarked;
     heapScan += ps->gcw.heapScanWork;
-    stackScan += ps->stackScanWork;
-    globalsScan += ps->globalsScanWork;
     for (int i = 0; i < kNumMarkedBy; i++) {
       cs.markedObjects[i] += ps->markedObjects[i];
       cs.markedBytes[i] += ps->markedBytes[i];
@@ -296,11 +325,16 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   trigger_.store(gcController.trigger(goal), std::memory_order_relaxed);
   startBgSweep();
 
-  cs.tEnd = endOfPause(this, pauseStart, *cost);
-  cs.pauseMarkTermNs = cs.tEnd - pauseStart;
+  // Go: "work.pauseNS += now - work.pauseStart; work.tEnd = now".
+  cs.tEnd = endOfPause(this, stoppedAt, *cost);
+  cs.pauseMarkTermNs = cs.tEnd - cs.tMarkTerm;
+  work.pauseNS += cs.pauseMarkTermNs;
+  // Go: gcMarkTermination's work.totaltime — "We report idle marking time
+  // below, but omit it from the overall utilization here since it's
+  // 'free'": sweepTermCpu + assist + dedicated + fractional + markTermCpu.
   const int stwprocs = cs.procs;
-  const int64_t gcCpu = stwprocs * (cs.pauseSweepTermNs + cs.pauseMarkTermNs) + cs.assistTimeNs +
-                        cs.dedicatedTimeNs + cs.fractionalTimeNs + cs.idleTimeNs;
+  const int64_t gcCpu = stwprocs * (cs.tMark - cs.tSweepTerm) + cs.assistTimeNs + cs.dedicatedTimeNs +
+                        cs.fractionalTimeNs + stwprocs * (cs.tEnd - cs.tMarkTerm);
 
   std::lock_guard<std::mutex> g(statsLock);
   gcCpuNs += gcCpu;
@@ -308,8 +342,9 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   cs.numgc = numGC;
   if (cs.forced) numForcedGC++;
   // Go: memstats.pause_ns — a circular buffer of the last 256 cycles'
-  // stop-the-world time (both pauses of a cycle together, as in Go).
-  const uint64_t pause = uint64_t(cs.pauseSweepTermNs + cs.pauseMarkTermNs);
+  // stop-the-world time: work.pauseNS, every pause of the cycle together.
+  const uint64_t pause = uint64_t(work.pauseNS);
+  cs.pauseNs = work.pauseNS;
   pauseTotalNs += pause;
   pauseNs[(numGC + 255) % 256] = pause;
   pauseEnd[(numGC + 255) % 256] = uint64_t(cs.tEnd);
@@ -321,6 +356,8 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   l.sinceStartNs = cs.tSweepTerm - rt->starttime;
   const int64_t elapsed = cs.tEnd - rt->starttime;
   l.utilPercent = elapsed > 0 ? int(double(gcCpuNs) / (double(elapsed) * cs.procs) * 100) : 0;
+  // Go: the clock is tMark-tSweepTerm, tMarkTerm-tMark, tEnd-tMarkTerm (a
+  // gcMarkDone restart's pause falls in the mark's share).
   l.sweepTermNs = cs.pauseSweepTermNs;
   l.markNs = cs.tMarkTerm - cs.tMark;
   l.markTermNs = cs.pauseMarkTermNs;
@@ -341,8 +378,11 @@ void Collector::finishCycle(int64_t pauseStart, int64_t* cost) {
   if (cfg.gctrace) rt->print(cs.gctrace + "\n");
   // Keep the last few thousand cycles, dropping the oldest in batches (a
   // vector erase per cycle would cost O(n) every cycle).
+  // The totals are kept apart, so that trimming changes no report's totals.
   if (history.size() >= 4096) history.erase(history.begin(), history.begin() + 1024);
   history.push_back(cs);
+  lostTotal += cs.lost;
+  longestPauseNs = std::max({longestPauseNs, cs.pauseSweepTermNs, cs.pauseMarkTermNs});
 
   // Go: gcWakeAllAssists — assists parked for credit need no more; nor
   // does anyone need the idle workers.

@@ -32,8 +32,8 @@ bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, Ma
 
 // Go: runtime/mgcmark.go shade
 void Collector::shade(uintptr p, PerP& pp, MarkedBy by) {
-  mem::mspan* s;
-  uintptr idx;
+  mem::mspan* s = nullptr;
+  uintptr idx = 0;
   if (uintptr obj = findObject(&heap, p, &s, &idx)) greyobject(obj, s, idx, pp, by);
 }
 
@@ -61,7 +61,9 @@ uintptr Collector::scanstack(G* gp, PerP& pp, MarkedBy by) {
       if (f->slots[i] != 0) shade(f->slots[i], pp, by);
     scanned += uintptr(f->n) * kPtrSize;
   }
-  pp.stackScanWork += int64_t(scanned);
+  (void)pp;
+  // Go: markroot's workCounter, gcController.stackScanWork.
+  work.stackScanWork.fetch_add(int64_t(scanned), std::memory_order_relaxed);
   return scanned;
 }
 
@@ -69,7 +71,8 @@ uintptr Collector::scanstack(G* gp, PerP& pp, MarkedBy by) {
 uintptr Collector::markrootGlobals(PerP& pp, MarkedBy by) {
   for (uint32_t i = 0; i < globals.n; i++)
     if (uintptr p = globals.slots[i].load(std::memory_order_acquire)) shade(p, pp, by);
-  pp.globalsScanWork += int64_t(globalBytes());
+  // Go: markroot's workCounter, gcController.globalsScanWork.
+  work.globalsScanWork.fetch_add(int64_t(globalBytes()), std::memory_order_relaxed);
   return globalBytes();
 }
 
@@ -139,6 +142,12 @@ int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objec
     if (pool.fullEmpty()) pp.gcw.balance();
   }
   if (objects) *objects += nobj;
+  // Go: gcDrain's "Flush remaining scan work credit" — the cycle's heap
+  // scan work, as revise reads it.
+  if (pp.gcw.heapScanWork > 0) {
+    work.heapScanWork.fetch_add(pp.gcw.heapScanWork, std::memory_order_relaxed);
+    pp.gcw.heapScanWork = 0;
+  }
   return done;
 }
 

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "mem/malloc.hpp"
 #include "mem/mheap.hpp"
 #include "mem/mspan.hpp"
 
@@ -35,26 +36,37 @@ namespace rt::gc {
 struct Type;
 using uintptr = rt::mem::uintptr;
 
-// Go: goarch.PtrSize — a word; objects are made of words (8 bytes natively,
-// 4 under wasm32), and the header is one word.
-inline constexpr uintptr kPtrSize = sizeof(void*);
+// Go: goarch.PtrSize — a word; objects are made of words, and the header is
+// one word. A word is 8 bytes in every build: Go's own wasm port is a 64-bit
+// architecture (GOARCH=wasm has PtrSize 8), so the lab models that, and under
+// wasm32 a word holds a 32-bit address zero-extended. Objects then have the
+// same sizes, size classes and scan work natively and in the browser, and a
+// run prints the same numbers in both.
+using Word = uint64_t;
+inline constexpr uintptr kPtrSize = sizeof(Word);
+static_assert(kPtrSize == mem::PtrSize);
 inline constexpr uintptr kHeaderSize = kPtrSize;
 
 // A heap object, seen from outside: the address of its base.
 using Obj = void*;
 
-inline uintptr* fieldAddr(uintptr base, uint32_t word) { return reinterpret_cast<uintptr*>(base + kHeaderSize) + word; }
+inline Word* fieldAddr(uintptr base, uint32_t i) { return reinterpret_cast<Word*>(base + kHeaderSize) + i; }
 
 // acquire: pairs with the release store in storeField, so whoever reads a
 // pointer also sees the header and fields written before it was published.
-inline uintptr loadField(uintptr base, uint32_t word) {
-  return __atomic_load_n(fieldAddr(base, word), __ATOMIC_ACQUIRE);
+inline uintptr loadField(uintptr base, uint32_t i) {
+  return static_cast<uintptr>(__atomic_load_n(fieldAddr(base, i), __ATOMIC_ACQUIRE));
 }
-inline void storeField(uintptr base, uint32_t word, uintptr v) {
-  __atomic_store_n(fieldAddr(base, word), v, __ATOMIC_RELEASE);
+inline void storeField(uintptr base, uint32_t i, uintptr v) {
+  __atomic_store_n(fieldAddr(base, i), static_cast<Word>(v), __ATOMIC_RELEASE);
+}
+// The header: the object's Type*, written once by mallocgc (release) before
+// the object is published.
+inline void storeType(uintptr base, const Type* t) {
+  __atomic_store_n(reinterpret_cast<Word*>(base), static_cast<Word>(reinterpret_cast<uintptr>(t)), __ATOMIC_RELEASE);
 }
 inline const Type* typeOf(uintptr base) {
-  return reinterpret_cast<const Type*>(__atomic_load_n(reinterpret_cast<uintptr*>(base), __ATOMIC_ACQUIRE));
+  return reinterpret_cast<const Type*>(static_cast<uintptr>(__atomic_load_n(reinterpret_cast<Word*>(base), __ATOMIC_ACQUIRE)));
 }
 
 // Go: runtime/mbitmap.go findObject — the object containing p: its base,

@@ -129,48 +129,83 @@ std::string goFloat(double v) {
   return buf;
 }
 
-std::string gcControllerState::startCycle(uint64_t heapLive, int procs, uint64_t heapScan) {
+std::string gcControllerState::startCycle(uint64_t heapLive, int procs, uint64_t scannable) {
   triggered = heapLive;
+  heapScan = scannable;
   WorkerSplit w = workersFor(procs);
   dedicatedMarkWorkersNeeded = w.dedicated;
   fractionalUtilizationGoal = w.fractionalUtilizationGoal;
-  revise(heapLive, 0, heapScan);
+  revise(heapLive, 0);
   uint64_t goal = heapGoal();
-  return "pacer: assist ratio=" + goFloat(assistWorkPerByte) + " (scan " + std::to_string(heapScan >> 20) +
+  return "pacer: assist ratio=" + goFloat(assistWorkPerByte.load()) + " (scan " + std::to_string(scannable >> 20) +
          " MB in " + std::to_string(triggered >> 20) + "->" + std::to_string(goal >> 20) + " MB) workers=" +
          std::to_string(dedicatedMarkWorkersNeeded) + "+" + goFloat(fractionalUtilizationGoal);
 }
 
-// Go: runtime/mgcpacer.go (*gcControllerState).revise
-void gcControllerState::revise(uint64_t heapLive, int64_t work, uint64_t heapScan) {
-  int64_t goal = int64_t(std::min<uint64_t>(heapGoal(), uint64_t(maxInt64)));
-  int64_t extHeapGoal = goal;
-  // The expected scan work is computed as the amount of bytes scanned last
-  // GC cycle (both heap and stack), plus our estimate of globals work.
-  int64_t scanWorkExpected = int64_t(lastHeapScan + lastStackScan + globalsScan);
-  // maxScanWork is a worst-case estimate: all scannable memory is live.
-  int64_t maxScanWork = int64_t(heapScan + maxStackScan + globalsScan);
-  if (work > scanWorkExpected) {
-    // We've already done more scan work than expected: push the goal back,
-    // at most to the hard goal.
-    scanWorkExpected = maxScanWork;
-    int64_t hardGoal = gcPercent >= 0 ? int64_t((1.0 + double(gcPercent) / 100.0) * double(goal)) : goal;
-    extHeapGoal = hardGoal;
+// Go: runtime/mgcpacer.go (*gcControllerState).revise (1.19)
+void gcControllerState::revise(uint64_t heapLive, int64_t work) {
+  int64_t pct = gcPercent;
+  if (pct < 0) {
+    // If GC is disabled but we're running a forced GC,
+    // act like GOGC is huge for the below calculations.
+    pct = 100000;
   }
+  const int64_t live = int64_t(std::min<uint64_t>(heapLive, uint64_t(maxInt64)));
+  // Assume we're under the soft goal. Pace GC to complete at heapGoal
+  // assuming the heap is in steady-state.
+  int64_t goal = int64_t(std::min<uint64_t>(heapGoal(), uint64_t(maxInt64)));
+  // The expected scan work is computed as the amount of bytes scanned last
+  // GC cycle (both heap and stack), plus our estimate of globals work for
+  // this cycle.
+  int64_t scanWorkExpected = int64_t(lastHeapScan + lastStackScan + globalsScan);
+  // maxScanWork is a worst-case estimate of the amount of scan work that
+  // needs to be performed in this GC cycle: all scannable memory is live.
+  const int64_t maxScanWork = int64_t(heapScan + maxStackScan + globalsScan);
+  if (work > scanWorkExpected) {
+    // We've already done more scan work than expected: assume the heap is
+    // growing. Extrapolate the runway computed for scanWorkExpected to
+    // maxScanWork, the worst case, which keeps the assist ratio stable if
+    // the heap continues to grow.
+    // (The lab keeps the base at or below the goal and never divides by
+    // zero expected work, which Go's arithmetic leaves to chance.)
+    const int64_t trig = int64_t(std::min<uint64_t>(triggered, uint64_t(goal)));
+    int64_t extHeapGoal =
+        int64_t(double(goal - trig) / double(std::max<int64_t>(scanWorkExpected, 1)) * double(maxScanWork)) + trig;
+    scanWorkExpected = maxScanWork;
+    // hardGoal is a hard limit on the amount that we're willing to push
+    // back the heap goal: twice the heap goal with GOGC=100.
+    const int64_t hardGoal = int64_t((1.0 + double(pct) / 100.0) * double(goal));
+    if (extHeapGoal > hardGoal) extHeapGoal = hardGoal;
+    goal = extHeapGoal;
+  }
+  if (live > goal) {
+    // We're already past our heap goal, even the extrapolated one. Leave
+    // ourselves some extra runway, so in the worst case we finish by that
+    // point.
+    const double maxOvershoot = 1.1;
+    goal = int64_t(double(goal) * maxOvershoot);
+    // Compute the upper bound on the scan work remaining.
+    scanWorkExpected = maxScanWork;
+  }
+  // Compute the remaining scan work estimate.
   int64_t scanWorkRemaining = scanWorkExpected - work;
   if (scanWorkRemaining < 1000) {
     // We set a somewhat arbitrary lower bound on remaining scan work since
     // if we aim a little high, we can miss by a little.
     scanWorkRemaining = 1000;
   }
-  int64_t heapRemaining = extHeapGoal - int64_t(heapLive);
+  // Compute the heap distance remaining.
+  int64_t heapRemaining = goal - live;
   if (heapRemaining <= 0) {
     // This shouldn't happen, but if it does, avoid dividing by zero or
     // setting the assist negative.
     heapRemaining = 1;
   }
-  assistWorkPerByte = double(scanWorkRemaining) / double(heapRemaining);
-  assistBytesPerWork = double(heapRemaining) / double(scanWorkRemaining);
+  // Compute the mutator assist ratio so by the time the mutator allocates
+  // the remaining heap bytes up to heapGoal, it will have done (or stolen)
+  // the remaining amount of scan work.
+  assistWorkPerByte.store(double(scanWorkRemaining) / double(heapRemaining), std::memory_order_relaxed);
+  assistBytesPerWork.store(double(heapRemaining) / double(scanWorkRemaining), std::memory_order_relaxed);
 }
 
 std::string gcControllerState::endCycle(const CycleEnd& e) {

@@ -16,6 +16,8 @@
 //   assists  how much scan work a goroutine owes per byte it allocates
 //            while marking (assistWorkPerByte = work left / heap left), so
 //            the mark finishes by the goal whatever the allocation rate.
+//            revise() recomputes it whenever heapLive moves during the mark
+//            (each span an mcache takes, each large object).
 //
 // Background workers take 25% of GOMAXPROCS: whole Ps when that is close to
 // a whole number ("dedicated"), otherwise a fraction of one P's time
@@ -30,6 +32,7 @@
 // recomputed at each cycle's start and end (Go recomputes it continuously).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -74,10 +77,16 @@ struct gcControllerState {
 
   // This cycle (Go: triggered, dedicatedMarkWorkersNeeded, ...).
   uint64_t triggered = ~uint64_t(0);  // heapLive when the cycle began
+  // Go: heapScan — the scannable heap, fixed when the cycle begins (the
+  // lab counts all of heapLive as scannable).
+  uint64_t heapScan = 0;
   int dedicatedMarkWorkersNeeded = 0;
   double fractionalUtilizationGoal = 0;
-  double assistWorkPerByte = 0;
-  double assistBytesPerWork = 0;
+  // Go: assistWorkPerByte / assistBytesPerWork (atomic.Float64): written
+  // by revise on any allocating thread during the mark, read by assists.
+  // "Updated atomically but not together", as in Go.
+  std::atomic<double> assistWorkPerByte{0};
+  std::atomic<double> assistBytesPerWork{0};
 
   // Go: (*gcControllerState).setGCPercent / setMemoryLimit.
   void setGCPercent(int32_t pct);
@@ -99,10 +108,12 @@ struct gcControllerState {
 
   // Go: (*gcControllerState).startCycle — worker split for procs, and the
   // first assist ratio. Returns the gcpacertrace line (without "\n").
-  std::string startCycle(uint64_t heapLive, int procs, uint64_t heapScan);
+  std::string startCycle(uint64_t heapLive, int procs, uint64_t scannable);
   // Go: (*gcControllerState).revise — recompute the assist ratio from the
-  // scan work done so far and the heap left before the goal.
-  void revise(uint64_t heapLive, int64_t scanWorkDone, uint64_t heapScan);
+  // scan work done so far (heap + stacks + globals) and the heap left
+  // before the goal. Called at the cycle's start and, during the mark, on
+  // every heapLive update (Go: gcControllerState.update).
+  void revise(uint64_t heapLive, int64_t scanWorkDone);
   // Go: (*gcControllerState).endCycle (cons/mark) and resetLive (heapMarked
   // and the scan sizes for the next cycle). Returns the gcpacertrace line.
   struct CycleEnd {

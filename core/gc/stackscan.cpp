@@ -13,8 +13,17 @@
 //     (beforeResume): if nobody scanned the stack yet this cycle, the M
 //     scans it itself; if a worker is scanning it, the M waits.
 // Since every resume after sweep termination passes beforeResume, a
-// goroutine that runs during the mark always has a black stack — which is
-// why Go's hybrid barrier never needs to look at the stack's colour.
+// goroutine that runs during the mark always has a black stack. That is the
+// lab's choice, not Go's: in Go a goroutine runs with a grey stack until
+// the GC gets to it (suspendG stops it just for the scan). Go's hybrid
+// barrier copes with grey stacks by shading ptr on every store: the check
+// "is the current stack grey?" of its pseudocode (mbarrier.go) is left out
+// because making it cheap and race-free is not worth it (mwbbuf.go
+// wbBufFlush1's TODO on skipping the new pointers once the stack is
+// shaded; mbarrier.go "Dealing with memory ordering" on why Go's barriers
+// are not made conditional on colours at all). The lab's hybrid barrier
+// shades both too; its black stacks are what let the Yuasa experiment
+// (deletion barrier only) lose nothing.
 #include "gc/collector.hpp"
 #include "sched/goroutine.hpp"
 #include "sched/m.hpp"

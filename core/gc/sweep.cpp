@@ -6,13 +6,22 @@
 // swept (allocBits = gcmarkBits: the survivors) the first time somebody
 // needs it:
 //   - an allocating goroutine whose mcache runs dry: mcentral.cacheSpan
-//     sweeps unswept spans of its class until one has room (proportional
-//     sweep: the more you allocate, the more you sweep);
+//     sweeps unswept spans of its class until one has room;
 //   - the background sweeper goroutine (bgsweep, workers.cpp), spans of every
 //     class one at a time while the program runs;
-//   - the next cycle's sweep termination (finishsweep), which must find
-//     every span swept before new marks are made.
+//   - the goroutine that starts the next cycle, before it stops the world
+//     (sweepBeforeStart), and that cycle's sweep termination (finishsweep),
+//     which must find every span swept before new marks are made.
 // A span whose objects all died goes back to the page heap.
+//
+// Named simplification: the lab sweeps only on demand, as above. Go also
+// has proportional sweep — mcentral.cacheSpan and largeAlloc call
+// deductSweepCredit, which makes an allocating goroutine sweep pages in
+// proportion to the bytes it allocates (mheap_.sweepPagesPerByte, set by
+// gcPaceSweeper) so that sweeping is done before the next trigger — and
+// mheap.reclaim, which sweeps before a large allocation grows the heap.
+// Neither is modelled: in the lab the background sweeper and the sweep
+// before the stop-the-world finish the job.
 #include "gc/collector.hpp"
 
 namespace rt::gc {

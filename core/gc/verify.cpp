@@ -23,6 +23,7 @@
 
 #include "gc/collector.hpp"
 #include "gc/type.hpp"
+#include "mem/goaddr.hpp"
 #include "sched/runtime.hpp"
 #include "util/duration.hpp"
 
@@ -30,15 +31,12 @@ namespace rt::gc {
 
 namespace {
 
-std::string hex(uintptr p) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(p));
-  return b;
-}
+// Addresses as a Go program's would read (mem/goaddr.hpp).
+std::string hex(const mem::mheap& h, uintptr p) { return mem::goAddrString(h, p); }
 
-std::string describe(uintptr obj) {
+std::string describe(const mem::mheap& h, uintptr obj) {
   const Type* t = typeOf(obj);
-  return hex(obj) + (t ? " (" + t->name + ")" : " (noscan)");
+  return hex(h, obj) + (t ? " (" + t->name + ")" : " (noscan)");
 }
 
 }  // namespace
@@ -49,8 +47,8 @@ std::unordered_map<uintptr, Parent> Collector::reachable() {
   std::unordered_map<uintptr, Parent> seen;  // the checkmarks
   std::vector<uintptr> stack;
   auto reach = [&](uintptr p, Parent how) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     uintptr obj = findObject(&heap, p, &s, &idx);
     if (obj == 0 || !seen.emplace(obj, how).second) return;
     if (!s->spanclass.noscan()) stack.push_back(obj);
@@ -82,8 +80,8 @@ std::unordered_map<uintptr, Parent> Collector::reachable() {
 MarkProgress Collector::markProgress() {
   MarkProgress mp;
   for (auto& [obj, how] : reachable()) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     findObject(&heap, obj, &s, &idx);
     mp.reachableObjects++;
     mp.reachableBytes += s->elemsize;
@@ -105,16 +103,16 @@ std::vector<uintptr> Collector::hiddenWhiteObjects() {
   std::unordered_map<uintptr, bool> protectedSet;
   std::vector<uintptr> stack;
   auto marked = [&](uintptr obj) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     findObject(&heap, obj, &s, &idx);
     return s->gcmarkBits->isMarkedAtomic(idx);
   };
   // From a source, walk through white objects only (a marked object met on
   // the way is grey or black; greys are sources themselves).
   auto visit = [&](uintptr p) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     uintptr obj = findObject(&heap, p, &s, &idx);
     if (obj == 0 || s->gcmarkBits->isMarkedAtomic(idx) || !protectedSet.emplace(obj, true).second) return;
     if (!s->spanclass.noscan()) stack.push_back(obj);
@@ -167,8 +165,8 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
   // Reachable but white.
   std::vector<uintptr> lost;
   for (auto& [obj, how] : seen) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     findObject(&heap, obj, &s, &idx);
     if (!s->gcmarkBits->isMarkedAtomic(idx)) lost.push_back(obj);
   }
@@ -179,7 +177,7 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
   const size_t kShow = 3;
   for (size_t k = 0; k < lost.size() && k < kShow; k++) {
     uintptr obj = lost[k];
-    out += "verify: lost object " + describe(obj) + ": reachable, but left white by the mark\n";
+    out += "verify: lost object " + describe(heap, obj) + ": reachable, but left white by the mark\n";
     // The chain from a root.
     std::vector<std::string> chain;
     for (uintptr cur = obj;;) {
@@ -189,7 +187,7 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
                                         : "G" + std::to_string(p.goid) + " stack slot " + std::to_string(p.word));
         break;
       }
-      chain.push_back(describe(p.from) + ".w" + std::to_string(p.word));
+      chain.push_back(describe(heap, p.from) + ".w" + std::to_string(p.word));
       cur = p.from;
       if (chain.size() > 64) break;
     }
@@ -203,15 +201,15 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
       }
       path += chain[fromRoot] + " -> ";
     }
-    out += "  reached by: " + path + hex(obj) + "\n";
+    out += "  reached by: " + path + hex(heap, obj) + "\n";
     // The stores that moved it, from the write barrier's log.
     std::lock_guard<std::mutex> g(storesLock);
     int shown = 0;
     for (const StoreRecord& r : stores) {
       if (r.oldval != obj && r.newval != obj) continue;
-      std::string slot = r.obj ? describe(r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]";
-      std::string what = r.oldval == obj ? slot + " = " + (r.newval ? hex(r.newval) : "nil") + " (deleted the pointer to it)"
-                                         : slot + " = " + hex(obj) + (r.objWasBlack ? " (into an already marked object)" : "");
+      std::string slot = r.obj ? describe(heap, r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]";
+      std::string what = r.oldval == obj ? slot + " = " + (r.newval ? hex(heap, r.newval) : "nil") + " (deleted the pointer to it)"
+                                         : slot + " = " + hex(heap, obj) + (r.objWasBlack ? " (into an already marked object)" : "");
       out += "  hidden by: G" + std::to_string(r.goid) + " at " + util::formatDuration(r.when - rt->starttime) + ": " +
              what + "\n";
       if (++shown == 6) break;
@@ -240,7 +238,7 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
         uintptr ti;
         if (findObject(&heap, p, &ts, &ti) && !ts->gcmarkBits->isMarkedAtomic(ti)) {
           if (violations++ == 0)
-            firstViolation = "verify: black object " + describe(b) + ".w" + std::to_string(w) + " points to white " + hex(p) + "\n";
+            firstViolation = "verify: black object " + describe(heap, b) + ".w" + std::to_string(w) + " points to white " + hex(heap, p) + "\n";
         }
       }
     }
@@ -253,8 +251,8 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
   // Keep what the program can still reach: mark it, so sweep does not free it.
   if (!repair) return out;
   for (uintptr obj : lost) {
-    mem::mspan* s;
-    uintptr idx;
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
     findObject(&heap, obj, &s, &idx);
     s->gcmarkBits->tryMark(idx);
   }

@@ -4,10 +4,13 @@
 // Lesson. Go aims to spend 25% of GOMAXPROCS on marking (pacer.hpp,
 // workersFor). With 4 Ps that is one dedicated worker: a goroutine that
 // marks on its P until the mark is done. With 1, 2, 3 or 6 Ps, 25% is not
-// a whole number of Ps, so a fractional worker marks for a share of one P's
-// time and yields the rest. When a worker finds no grey object, no root left
-// and nothing queued globally, the mark is over: it stops the world for
-// mark termination.
+// a whole number of Ps, so marking gets a fraction of every P's time
+// instead: fractionalUtilizationGoal is a per-P goal (0.25 with 1-3 Ps,
+// 0.5/6 with 6), and any P that is under it runs a fractional worker until
+// it is a little over (Go: findRunnableGCWorker, pollFractionalWorkerExit).
+// With 2 Ps that is 2 x 25% of a P: 25% of GOMAXPROCS, as with 4. When a
+// worker finds no grey object, no root left and nothing queued globally,
+// the mark is over: it stops the world for mark termination.
 //
 // Beyond the 25%, a P that has nothing else to run marks instead of going
 // idle: findRunnable, about to give up its P, takes an idle-priority worker
@@ -20,8 +23,24 @@
 // findRunnable decides when the dedicated and fractional ones run
 // (gcController.findRunnableGCWorker); the lab starts the cycle's workers as
 // ordinary goroutines at sweep termination, the goroutine that starts the
-// cycle yields so they run at once, and the fractional worker keeps to its
-// share by sleeping. The idle workers are goroutines started each cycle
+// cycle yields so they run at once. Go keeps each P's fractional time in
+// p.gcFractionalMarkTime and its scheduler runs a fractional worker only on
+// a P under the goal; the lab queues one fractional worker on each P at
+// sweep termination, and each keeps the account of its P's share (its own
+// mark time over the mark's wall time) and sleeps while over it. A worker
+// that another P steals takes its account along, so the total stays procs
+// x fractionalUtilizationGoal, Go's total. (On the P that runs a dedicated
+// worker its fractional one waits, as in Go, where that P never asks
+// findRunnableGCWorker for one: at 6 Ps the share is a little under 25%.)
+// A dedicated worker is preemptible here: Go 1.19's gcBgMarkWorker drains
+// in dedicated mode with gcDrainUntilPreempt first and, once preempted,
+// kicks its P's run queue to the global queue (runqdrain) and drains again
+// with no preemption at all (only a stop-the-world stops it). The lab has
+// no non-preemptible goroutines — sysmon's preemption, and on the simulator
+// its cut of a cpu burst, stop any of them — so its dedicated worker, after
+// a preemption, waits in the global queue like any goroutine and its P
+// runs the next one.
+// The idle workers are goroutines started each cycle
 // too, procs - dedicated of them (Go's maxIdleMarkWorkers, without the GC
 // CPU limiter), parked until findRunnable takes one.
 #include "gc/api.hpp"
@@ -68,18 +87,28 @@ struct MarkWorker {
   }
 
   static Goroutine run(Collector* c, WorkerMode mode, uint32_t cycle) {
-    const int64_t markStart = c->work.cur.tMark;
+    const int64_t markStart = c->work.cur.tMark;  // Go: gcController.markStartTime
+    // Go: p.gcFractionalMarkTime — the mark time of the P share this worker
+    // keeps (see the header).
     int64_t myTime = 0;
+    const double goal = c->gcController.fractionalUtilizationGoal;
     c->work.workersRunning.fetch_add(1, std::memory_order_acq_rel);
     while (marking(c, cycle)) {
       const Round r = drain(c);
-      PerP& pp = *r.pp;
       if (c->simulated() && r.cost > 0) co_await rt::cpu(r.cost);
       else co_await rt::checkpoint();
+      // The P it runs on now (a preemption may have moved it).
+      PerP& pp = c->perP(getm()->p);
       const int64_t spent = r.spent(c);
       myTime += spent;
-      (mode == WorkerMode::Dedicated ? c->work.dedicatedTime : c->work.fractionalTime)
-          .fetch_add(spent, std::memory_order_relaxed);
+      // Go: gcController.markWorkerStop — dedicatedMarkTime or
+      // fractionalMarkTime (and the P's gcFractionalMarkTime).
+      if (mode == WorkerMode::Dedicated) {
+        c->work.dedicatedTime.fetch_add(spent, std::memory_order_relaxed);
+      } else {
+        c->work.fractionalTime.fetch_add(spent, std::memory_order_relaxed);
+        pp.fractionalMarkTime += spent;
+      }
       if (!marking(c, cycle)) break;
       if (r.idle()) {
         if (c->noGlobalWork() && pp.gcw.empty()) {
@@ -94,10 +123,13 @@ struct MarkWorker {
         continue;
       }
       if (mode == WorkerMode::Fractional) {
-        // Go: pollFractionalWorkerExit — stop once over the utilization goal.
+        // Go: pollFractionalWorkerExit — "Add some slack to the utilization
+        // goal so that the fractional worker isn't behind again the instant
+        // it exits": stop once over 1.2 x the goal, and (Go:
+        // findRunnableGCWorker's "Is this P behind on the fractional
+        // utilization goal?") run again once back under the goal.
         const int64_t elapsed = c->nanotime() - markStart;
-        const double goal = c->gcController.fractionalUtilizationGoal * 1.2;
-        if (elapsed > 0 && double(myTime) / double(elapsed) > goal) {
+        if (elapsed > 0 && double(myTime) / double(elapsed) > 1.2 * goal) {
           co_await rt::Sleep{int64_t(double(myTime) / goal) - elapsed + 1};
         }
       }
@@ -187,8 +219,20 @@ void Collector::startWorkers() {
   for (int i = 0; i < maxIdle; i++) rt::go(MarkWorker::runIdle(this, cycle), "runtime.gcBgMarkWorker");
   for (int i = 0; i < gcController.dedicatedMarkWorkersNeeded; i++)
     rt::go(MarkWorker::run(this, WorkerMode::Dedicated, cycle), "runtime.gcBgMarkWorker");
-  if (gcController.fractionalUtilizationGoal > 0)
-    rt::go(MarkWorker::run(this, WorkerMode::Fractional, cycle), "runtime.gcBgMarkWorker");
+  // fractionalUtilizationGoal is per P: a fractional worker for each P's
+  // share, queued on that P (the world is stopped, so every P's run queue
+  // is ours to fill), where it runs the next time that P schedules, as Go's
+  // findRunnableGCWorker would pick one there (see the header).
+  if (gcController.fractionalUtilizationGoal > 0) {
+    const int procs = rt->gomaxprocs.load(std::memory_order_relaxed);
+    const uint64_t parent = getg()->goid;
+    for (int i = 0; i < procs; i++) {
+      P* pp = rt->allp[size_t(i)];
+      G* gp = newproc1(rt, MarkWorker::run(this, WorkerMode::Fractional, cycle).release(), pp, parent,
+                       "runtime.gcBgMarkWorker");
+      runqput(pp, gp, false);
+    }
+  }
 }
 
 G* Collector::findIdleWorker(void* self, P* pp) {
@@ -260,6 +304,7 @@ Goroutine forcegchelper(Collector* c) {
     co_await ParkForcegc{c};
     // this goroutine is explicitly resumed by sysmon
     if (c->cfg.gctrace) c->rt->print("GC forced\n");
+    co_await sweepBeforeStart(c);
     co_await StartCycle{c, /*forced=*/false};
   }
 }

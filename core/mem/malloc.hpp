@@ -31,6 +31,11 @@
 
 namespace rt::mem {
 
+// Go: internal/goarch PtrSize. The lab models a 64-bit Go in every build, as
+// Go's own wasm port does (GOARCH=wasm: PtrSize 8, with 4 MB arenas); what
+// the host's pointers are (4 bytes under wasm32) is not the modelled Go's.
+inline constexpr uintptr PtrSize = 8;
+
 // Go: runtime/malloc.go zerobase — the address of every 0-byte allocation.
 extern uintptr zerobase;
 
@@ -52,7 +57,7 @@ inline void* mallocgc(mcache* c, uintptr size, bool noscan, bool needzero = true
       // Align tiny pointer for required (conservative) alignment.
       if ((size & 7) == 0) {
         off = alignUp(off, 8);
-      } else if (sizeof(void*) == 4 && size == 12) {
+      } else if (PtrSize == 4 && size == 12) {
         // Conservatively align 12-byte objects to 8 bytes on 32-bit systems
         // so that objects whose first field is a 64-bit value is aligned to
         // 8 bytes and does not cause a fault on atomic access (issue 37262).

@@ -114,7 +114,8 @@ mspan* mcache::allocLarge(uintptr size, bool noscan) {
     lastError = "out of memory: allocation larger than the heap's address range";
     return nullptr;
   }
-  // (Go: deductSweepCredit — no GC yet.)
+  // (Go calls deductSweepCredit here, its proportional sweep; the lab has
+  // none and sweeps on demand: see core/gc/sweep.cpp.)
   spanClass spc = makeSpanClass(0, noscan);
   mspan* s = heap->alloc(npages, spc, this);
   if (s == nullptr) {

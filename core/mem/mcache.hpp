@@ -23,8 +23,9 @@
 // count when it was cached, and refill/releaseAll add the difference to the
 // heap's counters (see memstats.hpp).
 //
-// For now an mcache is an explicit object its caller owns (heap.allocmcache
-// / heap.freemcache); the scheduler will give one to each P.
+// An mcache is an explicit object its caller owns (heap.allocmcache /
+// heap.freemcache): the collector keeps one for each P (gc::PerP, in
+// core/gc), where Go keeps it in the p struct.
 #pragma once
 
 #include <cstdint>

@@ -54,7 +54,7 @@ struct heapStatsCounters {
   sysMemStat tinyAllocCount;
   // Go: runtime/mgcpacer.go gcController.heapInUse/heapFree/heapReleased,
   // totalAlloc/totalFree (the "inconsistent" running totals, checked against
-  // the consistent counts above), heapLive (for the pacer, later), mappedReady.
+  // the consistent counts above), heapLive (for the pacer), mappedReady.
   sysMemStat heapInUse, heapFree, heapReleased;
   sysMemStat totalAlloc, totalFree;
   sysMemStat heapLive;

@@ -300,6 +300,7 @@ void* mheap::sysAlloc(uintptr n, uintptr* size) {
     if (r == nullptr) return nullptr;
     new (r) heapArena();
     r->base = ri << logHeapArenaBytes;
+    r->ordinal = arenasCreated_++;
     // Add the arena to the arenas list, in address order (Go keeps
     // allocation order; sorted makes forEachSpan walk by address).
     if (nAllArenas_ == capAllArenas_) {

@@ -65,7 +65,13 @@ struct heapArena {
   // hasn't been used yet and is therefore already zero.
   std::atomic<uintptr> zeroedBase{0};
   uintptr base = 0;  // the arena's first address (Go computes it from the index)
+  uintptr ordinal = 0;  // how many arenas this heap created before it (goAddr)
 };
+
+// Go: runtime/malloc.go mallocinit's arena hints — on 64-bit Go asks the OS
+// for its heap at 0x00c000000000 first, so a Go program's heap addresses
+// read 0xc000…. (The lab's goAddr starts every heap's first arena there.)
+inline constexpr uint64_t goArenaBaseHint = uint64_t(0x00c0) << 32;
 
 class mheap {
  public:
@@ -87,6 +93,18 @@ class mheap {
   // Go: runtime/mheap.go spanOfHeap — the in-use span containing p, or
   // nullptr. Lock-free; valid for a p the caller knows to be live.
   mspan* spanOf(uintptr p) const;
+
+  // The address p would have in a Go program whose heap grew as this one
+  // did: the heap's arenas laid end to end from goArenaBaseHint, in the
+  // order they were created. It is what the lab prints, so an address in a
+  // lesson or a verify report is the same natively and in wasm (where a
+  // heap lives wherever sbrk put it, below 4 GB) and on every machine.
+  // Lab-only; p not in this heap (nil included) is returned as it is.
+  uint64_t goAddr(uintptr p) const {
+    const heapArena* a = p ? arenaOf(p) : nullptr;
+    if (a == nullptr) return p;
+    return goArenaBaseHint + uint64_t(a->ordinal) * heapArenaBytes + (p - a->base);
+  }
 
   // Go: runtime/mcache.go allocmcache / freemcache. freemcache flushes c.
   mcache* allocmcache();
@@ -167,6 +185,7 @@ class mheap {
   alignas(64) std::atomic<heapArena*>* arenas_ = nullptr;  // Go: mheap.arenas (one L2 array)
   uintptr* allArenas_ = nullptr;               // arena indices in address order
   uintptr nAllArenas_ = 0, capAllArenas_ = 0;
+  uintptr arenasCreated_ = 0;  // heapArena::ordinal of the next arena
   struct {
     uintptr base = 0, end = 0;
   } curArena_;  // Go: mheap.curArena — reserved but not yet mapped

@@ -79,16 +79,56 @@ TEST(Pacer, AssistRatioIsWorkLeftOverHeapLeft) {
   c.setGCPercent(100);
   c.heapMarked = 8 << 20;
   c.lastHeapScan = 4 << 20;
+  c.heapScan = 8 << 20;
+  c.triggered = 12 << 20;
   // goal = 16 MB; at 12 MB live with no work done: 4 MB of work over 4 MB.
-  c.revise(12 << 20, 0, 8 << 20);
-  EXPECT_DOUBLE_EQ(c.assistWorkPerByte, 1.0);
+  c.revise(12 << 20, 0);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), 1.0);
+  EXPECT_DOUBLE_EQ(c.assistBytesPerWork.load(), 1.0);
   // Half the work done: half the ratio.
-  c.revise(12 << 20, 2 << 20, 8 << 20);
-  EXPECT_DOUBLE_EQ(c.assistWorkPerByte, 0.5);
+  c.revise(12 << 20, 2 << 20);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), 0.5);
+  // Less heap left before the goal: a higher ratio.
+  c.revise(14 << 20, 2 << 20);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), 1.0);
   // Past the goal: never negative or infinite.
-  c.revise(20 << 20, 0, 8 << 20);
-  EXPECT_GT(c.assistWorkPerByte, 0);
-  EXPECT_TRUE(std::isfinite(c.assistWorkPerByte));
+  c.revise(20 << 20, 0);
+  EXPECT_GT(c.assistWorkPerByte.load(), 0);
+  EXPECT_TRUE(std::isfinite(c.assistWorkPerByte.load()));
+}
+
+// Go 1.19 revise: more scan work than expected means the heap grew. The goal
+// is extrapolated — the runway (goal - trigger) scaled from the expected
+// to the worst-case scan work — but no further than the hard goal,
+// (1 + GOGC/100) x the goal; and once past even that goal, the pacer aims
+// 10% beyond it (maxOvershoot) at the worst-case work.
+TEST(Pacer, ReviseExtrapolatesTheGoalWhenTheHeapGrows) {
+  gcControllerState c;
+  c.setGCPercent(100);
+  c.heapMarked = 8 << 20;      // goal 16 MB
+  c.lastHeapScan = 4 << 20;    // 4 MB of work expected
+  c.triggered = 12 << 20;
+  c.heapScan = 8 << 20;        // worst case: 8 MB of work
+  // 5 MB done > 4 MB expected: extHeapGoal = (16-12)/4*8 + 12 = 20 MB;
+  // work left 8-5 = 3 MB, heap left 20-13 = 7 MB.
+  c.revise(13 << 20, 5 << 20);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), 3.0 / 7.0);
+  // A worst case so large the extrapolated goal passes the hard goal
+  // (32 MB): the hard goal. Work left 64-5 MB over 32-13 MB.
+  c.heapScan = 64 << 20;
+  c.revise(13 << 20, 5 << 20);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), 59.0 / 19.0);
+  // Live heap past the (unextrapolated) goal: aim at 1.1 x 16 MB with the
+  // worst-case work, 64 MB, left.
+  c.revise(17 << 20, 1 << 20);
+  EXPECT_DOUBLE_EQ(c.assistWorkPerByte.load(), double(63 << 20) / double(int64_t(double(16 << 20) * 1.1) - (17 << 20)));
+  // GOGC=off (a forced cycle): the hard goal acts as GOGC=100000.
+  c.setGCPercent(-1);
+  c.memoryLimitGoal = 16 << 20;
+  c.heapScan = 1ull << 40;
+  c.revise(13 << 20, 5 << 20);
+  EXPECT_GT(c.assistWorkPerByte.load(), 0);
+  EXPECT_TRUE(std::isfinite(c.assistWorkPerByte.load()));
 }
 
 TEST(Pacer, GoFloatPrintsLikeGosPrint) {
