@@ -58,6 +58,16 @@ enum class WaitKind : uint8_t {
   Overhead,     // the simulator's cost of a scheduling step; free on real threads
 };
 
+// A runtime operation a goroutine performs without giving its M back: the
+// simulator charges it virtual time (SimCosts), real threads pay by running.
+enum class RuntimeOp : uint8_t {
+  Newproc,      // go f() (Go: newproc)
+  ChanOp,       // a channel send, receive or close (Go: chansend, chanrecv, closechan)
+  SelectCase,   // per case of a select (Go: selectgo)
+  MallocSmall,  // a GC'd object of at most 32 KB (Go: mallocgc's small paths)
+  MallocLarge,  // a larger one (Go: mallocgc -> largeAlloc)
+};
+
 // Go: the futexsleep/usleep/syscall an M blocks in. Result: for Note waits,
 // 1 if woken by notewakeup (0 on timeout); for Compute, the nanoseconds left
 // when a preemption cut the burst short (0 when it completed).
@@ -125,11 +135,22 @@ class Platform {
   virtual void usleep(int64_t us) = 0;
   virtual void osyield() = 0;
 
-  // Whether a trip through the scheduler (WaitKind::Overhead) costs time:
-  // on the simulator it does; real threads pay it by running, so MWait skips
-  // even the call.
+  // Whether a trip through the scheduler (WaitKind::Overhead) and the
+  // runtime operations (charge) cost time: on the simulator they do; real
+  // threads pay by running, so MWait and chargeOp skip even the call.
   bool chargesOverhead = false;
+
+  // The simulator's price of n runtime operations done by the running M's
+  // goroutine (see SimPlatform::charge). Only called when chargesOverhead.
+  virtual void charge(RuntimeOp, int64_t /*n*/) {}
 };
+
+// Called where a goroutine performs a runtime operation: one load and a
+// branch not taken on real threads.
+inline void chargeOp(Platform* pl, RuntimeOp op, int64_t n = 1) {
+  if (pl->chargesOverhead) [[unlikely]]
+    pl->charge(op, n);
+}
 
 inline bool MWait::await_ready() {
   if (kind == WaitKind::Overhead && !pl->chargesOverhead) return true;

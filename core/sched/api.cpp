@@ -64,16 +64,16 @@ void Sleep::await_suspend(coro::coroutine_handle<>) noexcept {
 
 int64_t nanotime() { return currentRuntime()->platform->nanotime(); }
 
-// Go: runtime/proc.go gcount — user goroutines only: like Go's
-// isSystemGoroutine, a goroutine whose function is in package runtime (the
-// GC's workers, sweeper and forcegc helper) does not count.
+// Go: runtime/proc.go gcount — user goroutines only: the runtime's own
+// (isSystemGoroutine: the GC's workers, sweeper and forcegc helper) do not
+// count.
 int NumGoroutine() {
   Runtime* rt = currentRuntime();
   int n = 0;
   std::lock_guard<std::mutex> lock(rt->allgLock);
   for (G* gp = rt->allgs; gp; gp = gp->alllink) {
     Gstatus s = readgstatus(gp);
-    if (s != Gstatus::Dead && s != Gstatus::Idle && std::string_view(gp->name).rfind("runtime.", 0) != 0) n++;
+    if (s != Gstatus::Dead && s != Gstatus::Idle && !isSystemGoroutine(gp)) n++;
   }
   return n;
 }

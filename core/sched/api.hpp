@@ -12,6 +12,24 @@
 //   rt::NumGoroutine()            runtime.NumGoroutine()
 //   co_await rt::GOMAXPROCS(n)    runtime.GOMAXPROCS(n): stops the world
 //
+// and, in their own headers:
+//   rt::Chan<T> c(n); co_await c.send(v); co_await c.recv(); co_await c.close()
+//                                 chan.hpp: make(chan T, n), c <- v, <-c, close(c)
+//   co_await rt::select(rt::recvCase(c, &v), rt::sendCase(d, x), rt::defaultCase())
+//                                 select.hpp: select; a null Chan<T>* is a nil
+//                                 channel (its case is never chosen), and
+//                                 rt::SelectCases builds the cases at run time
+//                                 (reflect.Select)
+//   rt::time::After(d), NewTimer(d), NewTicker(d), Tick(d)
+//                                 time.hpp: package time's timer channels, e.g.
+//                                 a timeout: rt::recvCase(rt::time::After(d))
+//   rt::WaitGroup, rt::Mutex      sync.hpp
+//
+// A panic (close of a closed channel, a send on a closed channel) ends the
+// run with Go's "panic: ..." and stops the goroutine at the co_await that
+// panicked, so nothing after it runs — the reason close is awaited too. See
+// gopanic in chan.cpp (why not C++ exceptions, why no recover).
+//
 // Every co_await here is a safe point: if sysmon asked this goroutine to
 // yield (it ran for more than 10 ms), it yields there.
 #pragma once

@@ -130,10 +130,11 @@ void send(hchan* c, Sudog* sg, void* ep, Unlocker unlockf) {
 
 // Go: runtime/chan.go chansend (block == true)
 ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
+  chargeOp(getm()->rt->platform, RuntimeOp::ChanOp);  // the simulator's price of it (SimCosts)
   c->lock.lock();
   if (c->closed) {
     c->lock.unlock();
-    return ChanOp::Panic;  // "send on closed channel"
+    return ChanOp::Panic;  // "send on closed channel": the awaiter parks for good
   }
   if (Sudog* rsg = c->recvq.dequeue()) {
     // Found a waiting receiver. We pass the value we want to send directly
@@ -149,6 +150,26 @@ ChanOp chansendTry(hchan* c, void* ep, Sudog* sg) {
   }
   // Block on the channel. Some receiver will complete our operation for us.
   return enqueueWaiter(c, c->sendq, sg, ep);
+}
+
+// Go: runtime/chan.go chansend (block == false), as selectnbsend calls it.
+// No goroutine of our own: a waiting receiver is readied onto the calling
+// M's P, as goready does for timers. Only for channels nobody can close (a
+// timer's C): a closed one is a runtime bug here, not a user's panic.
+bool chansendNB(hchan* c, void* ep) {
+  c->lock.lock();
+  if (c->closed) throwFatal("chansendNB: send on closed channel");
+  if (Sudog* rsg = c->recvq.dequeue()) {
+    send(c, rsg, ep, Unlocker::of(c));
+    return true;
+  }
+  if (c->qcount < c->dataqsiz) {
+    chanbufPut(c, ep);
+    c->lock.unlock();
+    return true;
+  }
+  c->lock.unlock();
+  return false;
 }
 
 // ---------------------------------------------------------------- recv
@@ -180,6 +201,7 @@ void recv(hchan* c, Sudog* sg, void* ep, Unlocker unlockf) {
 // Go: runtime/chan.go chanrecv (block == true). On Done, *ep holds a value
 // (the zero value if the channel was closed and drained: *received false).
 ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received) {
+  chargeOp(getm()->rt->platform, RuntimeOp::ChanOp);
   c->lock.lock();
   if (c->closed && c->qcount == 0) {
     c->lock.unlock();
@@ -209,13 +231,15 @@ ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received) {
 
 // ---------------------------------------------------------------- close
 
-// Go: runtime/chan.go closechan
-void closechan(hchan* c) {
+// Go: runtime/chan.go closechan. False if c was already closed: the caller
+// panicked (close of closed channel) and must park for good.
+bool closechan(hchan* c) {
+  chargeOp(getm()->rt->platform, RuntimeOp::ChanOp);
   c->lock.lock();
   if (c->closed) {
     c->lock.unlock();
     gopanic("close of closed channel");
-    return;
+    return false;
   }
   c->closed = true;
   GList glist;
@@ -226,15 +250,20 @@ void closechan(hchan* c) {
     sg->g->param = sg;
     glist.push(sg->g);
   }
-  // Release all writers (they will panic).
+  // Release all writers (they will panic). Go readies each, and it panics
+  // as soon as it runs, before its next statement; the lab leaves them
+  // parked for good — where a panicking goroutine stays (see gopanic) — and
+  // ends the run with their panic below.
+  bool writersPanic = false;
   while (Sudog* sg = c->sendq.dequeue()) {
     sg->success = false;
-    sg->g->param = sg;
-    glist.push(sg->g);
+    writersPanic = true;
   }
   c->lock.unlock();
   // Ready all Gs now that we've dropped the channel lock.
   while (G* gp = glist.pop()) goready(gp);
+  if (writersPanic) gopanic("send on closed channel");
+  return true;
 }
 
 // ---------------------------------------------------------------- parking
@@ -250,6 +279,11 @@ static bool chanparkcommit(G*, void* chanLock) {
 bool chanPreemptRequested() { return preemptRequested(); }
 
 void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
+  if (!c) [[unlikely]] {
+    gopark([](G*, void*) { return true; }, nullptr,
+           reason == WaitReason::ChanSend ? WaitReason::ChanSendNilChan : WaitReason::ChanReceiveNilChan);
+    return;
+  }
   switch (op) {
     case ChanOp::Block:
       gopark(chanparkcommit, c, reason);
@@ -264,10 +298,30 @@ void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
   }
 }
 
-// An unrecovered panic: Go prints "panic: <msg>" and the goroutine's stack,
-// and exits with status 2. The lab ends the run with that message; every
-// goroutine then stops at its next safe point (preemptRequested is true once
-// the run is exiting).
+// Go: runtime/panic.go gopanic, for a panic no deferred call recovers,
+// then fatalpanic: Go prints "panic: <msg>" and the goroutine's stack and
+// exits with status 2. The lab ends the run with that message (the first
+// reason to end it wins), and the panicking goroutine parks for good right
+// there (parkForever), so nothing after the panicking statement runs. That
+// needs a suspension, which is why every operation that can panic is an
+// awaitable: a send (co_await c.send(v)), a select, and close
+// (co_await c.close()); a sender blocked when its channel is closed is
+// simply never readied (closechan). A panic from a plain call (a plain
+// c.close();, a bad time.NewTicker) ends the run the same way, but that
+// goroutine runs on to its next co_await, where it stops like every other
+// goroutine of a run that is over.
+//
+// Why not a C++ exception, which would stop a plain call too: Emscripten
+// 3.1.6's WebAssembly exceptions do not work with pthreads (clang 14 stores
+// the landing-pad context at address 0 there, so no catch ever matches) and
+// its JavaScript exceptions turn every call inside a coroutine into a round
+// trip through JavaScript; and unwinding would destroy the goroutine's locals
+// while other goroutines may still use them (a channel in main's frame) —
+// Go's collector keeps such objects alive, C++ does not. A parked goroutine's
+// frames stay intact until ~Runtime destroys them, after every M stopped;
+// their destructors, the lab's deferred calls, run then. There is no recover
+// for the same reason: it would need the panicking goroutine to unwind to a
+// deferred call and go on while the others run.
 void gopanic(const char* msg) { getm()->rt->requestExit(RunStatus::Fatal, std::string("panic: ") + msg); }
 
 void parkForever() {

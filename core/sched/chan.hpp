@@ -7,14 +7,19 @@
 //   - otherwise, if the buffer has room, the value goes into the buffer;
 //   - otherwise the sender parks on sendq until a receiver takes its value.
 // Receives mirror this. close wakes every waiter: receivers get the zero
-// value and ok == false; senders panic.
+// value and ok == false; senders panic. A panic (close of a closed channel, a
+// send on a closed one) stops the goroutine at the operation that panicked,
+// which is why close is awaited too (gopanic in chan.cpp).
 //
 //   rt::Chan<int64_t> c;                // make(chan int64)
 //   rt::Chan<int> b(10);                // make(chan int, 10)
 //   co_await c.send(42);                // c <- 42
 //   int64_t v = co_await c.recv();      // v := <-c
 //   auto [v, ok] = co_await c.recv2();  // v, ok := <-c
-//   c.close();                          // close(c)
+//   co_await c.close();                 // close(c)
+//   rt::RecvChan<int64_t> r(&c);        // var r <-chan int64 = c
+//
+// A nil channel is a null Chan<T>*: select skips such a case (select.hpp).
 //
 // The element type is erased to size + move/destroy functions (Go's
 // c.elemtype and typedmemmove), so the logic below is written once.
@@ -120,8 +125,13 @@ void recv(hchan* c, Sudog* sg, void* ep, Unlocker unlockf);
 enum class ChanOp { Done, Block, Panic };
 ChanOp chansendTry(hchan* c, void* ep, Sudog* sg);      // Go: chansend
 ChanOp chanrecvTry(hchan* c, void* ep, Sudog* sg, bool* received);  // Go: chanrecv
-void closechan(hchan* c);                               // Go: closechan
-// A panic inside a goroutine ends the run, as an unrecovered Go panic does.
+bool closechan(hchan* c);  // Go: closechan; false: c was closed already (a panic)
+// Go: selectnbsend — a send that never blocks (false: the channel has no
+// room and no receiver). Callable from an M with no goroutine (the timers'
+// sendTime). c must not be closed.
+bool chansendNB(hchan* c, void* ep);
+// Go: gopanic — a panic ends the run, as an unrecovered Go panic does; the
+// caller then parks for good with parkForever (see chan.cpp).
 void gopanic(const char* msg);
 // From an await_suspend: the goroutine parks and is never readied (after a
 // panic, before the run ends).
@@ -130,7 +140,8 @@ void parkForever();
 // (Go checks at the prologue of chansend/chanrecv).
 bool chanPreemptRequested();
 // await_suspend of a channel operation: park (Block), yield (Done, when
-// preempted) or stop forever (Panic).
+// preempted) or stop forever (Panic). c == nullptr: a nil channel, parked
+// for good (Go: gopark(nil, nil, waitReasonChanReceiveNilChan)).
 void chanSuspend(ChanOp op, hchan* c, WaitReason reason);
 
 template <typename T>
@@ -146,8 +157,19 @@ class Chan {
     return n;
   }
   int cap() const { return static_cast<int>(c_.dataqsiz); }
-  void close() { closechan(&c_); }
   hchan* raw() { return &c_; }
+
+  // co_await c.close(): close(c). Closing a closed channel panics, and the
+  // co_await is where the goroutine then stops, as Go's does. A plain
+  // c.close(); closes all the same, but after that panic runs on to the next
+  // co_await.
+  struct CloseAwaiter {
+    bool panicked;
+    bool await_ready() const noexcept { return !panicked; }
+    void await_suspend(coro::coroutine_handle<>) const noexcept { parkForever(); }
+    void await_resume() const noexcept {}
+  };
+  CloseAwaiter close() { return CloseAwaiter{!closechan(&c_)}; }
 
   class SendAwaiter {
    public:
@@ -157,9 +179,9 @@ class Chan {
       return op_ == ChanOp::Done && !chanPreemptRequested();
     }
     void await_suspend(coro::coroutine_handle<>) noexcept { chanSuspend(op_, c_, WaitReason::ChanSend); }
-    void await_resume() noexcept {
-      if (op_ == ChanOp::Block && !sg_.success) gopanic("send on closed channel");
-    }
+    // Only a receiver wakes a blocked sender: a close leaves it parked, with
+    // its panic (closechan).
+    void await_resume() noexcept {}
 
    private:
     hchan* c_;
@@ -176,6 +198,10 @@ class Chan {
       if (constructed_) reinterpret_cast<T*>(&slot_)->~T();
     }
     bool await_ready() noexcept {
+      if (!c_) [[unlikely]] {  // a nil channel (RecvChan): blocks for good
+        op_ = ChanOp::Block;
+        return false;
+      }
       op_ = chanrecvTry(c_, &slot_, &sg_, &received_);
       constructed_ = op_ == ChanOp::Done;
       return op_ == ChanOp::Done && !chanPreemptRequested();
@@ -206,6 +232,24 @@ class Chan {
 
  private:
   hchan c_;
+};
+
+// Go: <-chan T — a receive-only view of a channel: receive, len and cap, no
+// send and no close (time.Timer.C is one). A null view is a nil channel: a
+// receive from it blocks for good, as in Go.
+template <typename T>
+class RecvChan {
+ public:
+  RecvChan() = default;
+  explicit RecvChan(Chan<T>* c) : c_(c) {}
+  auto recv() { return typename Chan<T>::template RecvAwaiter<false>(c_ ? c_->raw() : nullptr); }
+  auto recv2() { return typename Chan<T>::template RecvAwaiter<true>(c_ ? c_->raw() : nullptr); }
+  int len() { return c_->len(); }
+  int cap() const { return c_->cap(); }
+  Chan<T>* chan() const { return c_; }  // for select's cases
+
+ private:
+  Chan<T>* c_ = nullptr;
 };
 
 }  // namespace rt

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string_view>
 
 #include "compat/coroutine.hpp"
 #include "sched/gstatus.hpp"
@@ -175,5 +176,15 @@ struct GQueue {
     return gp;
   }
 };
+
+// Go: runtime/traceback.go isSystemGoroutine — a goroutine whose function
+// is in package runtime (the GC's mark workers, bgsweep, forcegchelper).
+// gcount and checkdead leave them out. The lab knows a goroutine's function
+// by the name it was started with, which the runtime's own start with
+// "runtime." as Go's do (runtime.main is not one: the lab's main is main.main).
+inline bool isSystemGoroutine(const G* gp) {
+  const char* n = gp->name;
+  return n[0] == 'r' && std::string_view(n).rfind("runtime.", 0) == 0;
+}
 
 }  // namespace rt

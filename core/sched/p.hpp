@@ -21,12 +21,16 @@ namespace rt {
 class Runtime;
 struct M;
 
-// Go: runtime/time.go timer — here always a sleeping goroutine to wake
-// (time.Sleep, time.After in select); the lab has no user callbacks.
+struct runtimeTimer;
+
+// An entry of a P's timer heap (Go: runtime/time.go timer, in p.timers):
+// either a sleeping goroutine to wake (time.Sleep), or a timer with a
+// function (package time's Timer and Ticker; see timers.hpp).
 struct Timer {
   int64_t when = 0;
   uint64_t seq = 0;
   G* g = nullptr;
+  runtimeTimer* t = nullptr;
 };
 
 // Go: runtime/runtime2.go _Pidle.._Pdead (Go 1.19 numbering, which still has

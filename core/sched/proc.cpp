@@ -26,8 +26,10 @@
 //   - Goroutines are C++20 coroutines. execute resumes the G's innermost frame;
 //     the G returns control at a co_await and leaves a Handoff saying what it
 //     wants (park, yield, exit, a syscall) — this is Go's mcall(fn) on g0.
-//   - No netpoller, no locked threads, no cgo, no GC workers (yet): the
-//     corresponding branches of findRunnable and handoffp are left out.
+//   - No netpoller, no locked threads, no cgo: the corresponding branches
+//     of findRunnable and handoffp are left out. The collector's mark
+//     workers are goroutines it starts itself (gc/workers.cpp); findRunnable
+//     only asks it for an idle-priority worker before giving up its P.
 //   - An M with nothing to do waits for the earliest timer on its note with a
 //     timeout, where Go would block in netpoll(delay) (see timers.cpp).
 #include "sched/proc.hpp"
@@ -160,6 +162,7 @@ void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name) {
   G* newg = newproc1(rt, fn, mp->p, curg->goid, name);
   runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
+  chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)
 }
 
 // ------------------------------------------------------------ Ps and Ms
@@ -699,6 +702,7 @@ static void goexit0(M* mp, G* gp) {
     return;
   }
   casgstatus(gp, Gstatus::Running, Gstatus::Dead, trace::GoReason::Exit);
+  if (rt->gcGoexit) rt->gcGoexit(rt->gcState, gp);
   gp->root.destroy();  // the goroutine's frame (and so its locals) go away
   gp->root = {};
   gp->top = {};
@@ -882,8 +886,10 @@ MTask mstart(M* mp) {
           stopTheWorldDone(rt);
           gp->call.ns = 0;
           if (gp->call.fn) gp->call.fn(gp->call.arg);
-          // What the work costs in virtual time (the simulator's pause).
-          if (gp->call.ns > 0) co_await MWait{pl, mp, WaitKind::Overhead, nullptr, gp->call.ns};
+          // What the work costs in virtual time (the simulator's pause):
+          // exactly that long (a Compute wait, not the jittered Overhead),
+          // since the GC accounts its pauses with it.
+          if (gp->call.ns > 0) co_await MWait{pl, mp, WaitKind::Compute, nullptr, gp->call.ns};
           startTheWorld(mp, static_cast<int32_t>(gp->call.n));
           traceEvent(rt, mp, trace::EvType::STWDone, gp->goid, pid(mp->p), -1, gp->call.stwReason);
           releaseWorldsema(mp);
@@ -911,6 +917,9 @@ void checkdead(Runtime* rt) {
   {
     std::lock_guard<std::mutex> lock(rt->allgLock);
     for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+      // The runtime's own goroutines (parked mark workers, forcegc) cannot
+      // keep a program alive: Go skips them here too.
+      if (isSystemGoroutine(gp)) continue;
       switch (readgstatus(gp)) {
         case Gstatus::Waiting:
         case Gstatus::Preempted:

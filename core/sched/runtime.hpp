@@ -187,6 +187,9 @@ class Runtime {
   // GOMAXPROCS: the collector gives back what the P's allocator caches hold
   // (Go: the freemcache and pcache.flush of (*p).destroy).
   void (*gcDestroyP)(void* gcState, P* pp) = nullptr;
+  // Called by goexit0 for a goroutine that exits (Go: gdestroy's "Flush
+  // assist credit to the global pool").
+  void (*gcGoexit)(void* gcState, G* gp) = nullptr;
   // relaxed: set and cleared with the world stopped; restarting the world
   // publishes it to every M.
   std::atomic<bool> gcStackBarrier{false};

@@ -11,10 +11,11 @@ namespace rt {
 namespace {
 
 // Go: runtime/select.go sellock / selunlock — each distinct channel once,
-// in lockorder (address order), and back in reverse.
+// in lockorder (address order), and back in reverse. Nil channels' cases are
+// not in lockorder.
 void sellock(SelectState& st) {
   hchan* c = nullptr;
-  for (int i = 0; i < st.ncases; i++) {
+  for (int i = 0; i < st.norder; i++) {
     hchan* c0 = st.cases[st.lockorder[i]].c;
     if (c0 != c) {
       c = c0;
@@ -24,7 +25,7 @@ void sellock(SelectState& st) {
 }
 
 void selunlock(SelectState& st) {
-  for (int i = st.ncases - 1; i >= 0; i--) {
+  for (int i = st.norder - 1; i >= 0; i--) {
     hchan* c = st.cases[st.lockorder[i]].c;
     if (i > 0 && c == st.cases[st.lockorder[i - 1]].c) continue;  // will unlock it on the next iteration
     c->lock.unlock();
@@ -47,19 +48,26 @@ bool blockForever(G*, void*) { return true; }
 
 // Go: runtime/select.go selectgo, passes 1 and 2.
 bool selectBegin(SelectState& st) {
-  const int n = st.ncases;
-  if (n == 0 && st.block) return false;  // select {} blocks forever: selectPark
+  if (st.ncases == 0 && st.block) return false;  // select {} blocks forever: selectPark
 
   // Generate permuted order (a random shuffle, Go's algorithm) and sort the
   // cases by channel address to get the locking order (Go uses a heap sort;
   // any stable order by address works).
   M* mp = getm();
-  for (int i = 0; i < n; i++) {
-    uint32_t j = cheaprand(mp) % static_cast<uint32_t>(i + 1);
-    st.pollorder[i] = st.pollorder[j];
+  chargeOp(mp->rt->platform, RuntimeOp::SelectCase, st.ncases);  // the simulator's price of it (SimCosts)
+  int n = 0;  // Go: norder
+  for (int i = 0; i < st.ncases; i++) {
+    // Omit cases without channels from the poll and lock orders: a case on
+    // a nil channel never proceeds.
+    if (st.cases[i].c == nullptr) continue;
+    uint32_t j = cheaprand(mp) % static_cast<uint32_t>(n + 1);
+    st.pollorder[n] = st.pollorder[j];
     st.pollorder[j] = static_cast<uint16_t>(i);
+    n++;
   }
-  for (int i = 0; i < n; i++) st.lockorder[i] = static_cast<uint16_t>(i);
+  st.norder = n;
+  for (int i = 0, k = 0; i < st.ncases; i++)
+    if (st.cases[i].c != nullptr) st.lockorder[k++] = static_cast<uint16_t>(i);
   std::stable_sort(st.lockorder, st.lockorder + n,
                    [&](uint16_t a, uint16_t b) { return st.cases[a].c < st.cases[b].c; });
 
@@ -125,7 +133,8 @@ bool selectBegin(SelectState& st) {
     return true;
   }
 
-  // pass 2 - enqueue on all chans
+  // pass 2 - enqueue on all chans (none if every case is on a nil channel:
+  // the goroutine then parks for good, as in Go)
   G* gp = getg();
   Sudog** nextp = &gp->waiting;
   for (int k = 0; k < n; k++) {
@@ -183,17 +192,91 @@ void selectFinish(SelectState& st) {
   gp->waiting = nullptr;
   if (st.chosen < 0) throwFatal("selectgo: bad wakeup");
   if (st.cases[st.chosen].isSend) {
-    if (!caseSuccess) {
-      // send on closed channel
-      selunlock(st);
-      st.panicked = true;
-      gopanic("send on closed channel");
-      return;
-    }
+    // (Go panics here when a close woke a send case; the lab's closechan
+    // never readies a sender: it ends the run and leaves it parked.)
+    if (!caseSuccess) throwFatal("selectgo: a send case woken by close");
   } else {
     st.recvOK = caseSuccess;
   }
   selunlock(st);
+}
+
+// ---------------------------------------------------------------- run-time cases
+
+int SelectCases::add(Case c) {
+  cases_.push_back(c);  // (kept even past the limit, so that clear() frees its slot)
+  // Go: reflect.Select panics when there are too many cases (max 65536).
+  if (added_ >= kMaxCases && !panicked_) {
+    panicked_ = true;
+    gopanic("reflect.Select: too many cases (max 65536)");
+  }
+  index_.push_back(added_);
+  return added_++;
+}
+
+int SelectCases::addDefault() {
+  if (default_ >= 0 && !panicked_) {
+    panicked_ = true;
+    gopanic("reflect.Select: multiple default cases");
+  }
+  default_ = added_;
+  return added_++;
+}
+
+void SelectCases::clear() {
+  for (Case& c : cases_) {
+    if (c.isSend) c.et->destroy(c.slot);
+    ::operator delete(c.slot);
+  }
+  cases_.clear();
+  index_.clear();
+  default_ = -1;
+  added_ = 0;
+  panicked_ = false;
+}
+
+// Go: reflect.Select -> rselect -> runtime selectgo, with the cases as
+// the list gives them.
+bool DynamicSelectAwaiter::await_ready() {
+  if (cs_->panicked_) {  // a panic while the list was built: stop here
+    panicked_ = true;
+    return false;
+  }
+  const size_t n = cs_->cases_.size();
+  cs_->scases_.resize(n);
+  cs_->sudogs_.assign(n, Sudog{});
+  cs_->pollorder_.resize(n);
+  cs_->lockorder_.resize(n);
+  for (size_t k = 0; k < n; k++) {
+    const SelectCases::Case& c = cs_->cases_[k];
+    cs_->scases_[k] = scase{c.c, c.slot, c.isSend};
+  }
+  st_.cases = cs_->scases_.data();
+  st_.sudogs = cs_->sudogs_.data();
+  st_.pollorder = cs_->pollorder_.data();
+  st_.lockorder = cs_->lockorder_.data();
+  st_.ncases = static_cast<int>(n);
+  st_.block = cs_->default_ < 0;
+  done_ = selectBegin(st_);
+  panicked_ = st_.panicked;
+  return done_ && !panicked_ && !chanPreemptRequested();
+}
+
+void DynamicSelectAwaiter::await_suspend(coro::coroutine_handle<>) noexcept {
+  if (panicked_) parkForever();  // a panicking goroutine never runs again
+  else if (!done_) selectPark(st_);
+  else detail::yieldForPreemption();
+}
+
+int DynamicSelectAwaiter::await_resume() {
+  if (!done_) selectFinish(st_);
+  if (st_.chosen < 0) return cs_->default_;
+  SelectCases::Case& c = cs_->cases_[st_.chosen];
+  if (!c.isSend) {
+    c.deliver(c.slot, c.into);
+    if (c.ok) *c.ok = st_.recvOK;
+  }
+  return cs_->index_[st_.chosen];
 }
 
 }  // namespace rt

@@ -4,6 +4,7 @@
 #include "sched/proc.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
+#include "sched/timers.hpp"
 #include "sched/traceev.hpp"
 
 namespace rt {
@@ -73,6 +74,12 @@ void gcstopm(M* mp) {
     if (rt->sched.nmspinning.fetch_sub(1) - 1 < 0) throwFatal("gcstopm: negative nmspinning");
   }
   P* pp = releasep(mp);
+  // The preemption request that brought this P here was the stop-the-world's
+  // (preemptall), not sysmon's "time slice used up": it is served. Left set,
+  // findRunnable would take it for sysmon's when the world restarts and move
+  // the preempted G out of runnext to the global queue — but the G must run
+  // first (Go clears pp.preempt at the top of every schedule()).
+  pp->preempt.store(false, std::memory_order_relaxed);
   {
     std::lock_guard lock(rt->sched.lock);
     pp->status.store(Pstatus::Gcstop, std::memory_order_release);
@@ -133,16 +140,7 @@ void destroyP(Runtime* rt, P* pp, P* plocal) {
   }
   pp->runqtail.store(t, std::memory_order_relaxed);
   if (G* next = pp->runnext.exchange(nullptr)) globrunqputhead(rt, next);
-  // Go: moveTimers
-  {
-    std::lock_guard<std::mutex> lock(pp->timersLock);
-    for (const Timer& tm : pp->timers) {
-      std::lock_guard<std::mutex> lock2(plocal->timersLock);
-      plocal->timers.push_back(Timer{tm.when, plocal->timerSeq++, tm.g});
-    }
-    pp->timers.clear();
-    pp->timer0When.store(0, std::memory_order_relaxed);
-  }
+  moveTimers(plocal, pp);
   // Go: gfpurge — dead Gs to the global free list.
   {
     std::lock_guard<std::mutex> lock(rt->sched.gFreeLock);

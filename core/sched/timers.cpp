@@ -1,6 +1,9 @@
 #include "sched/timers.hpp"
 
 #include <algorithm>
+#include <thread>
+
+#include "runtime/throw.hpp"
 
 #include "sched/proc.hpp"
 #include "sched/runtime.hpp"
@@ -18,20 +21,40 @@ void updateTimer0When(P* pp) {
   pp->timer0When.store(pp->timers.empty() ? 0 : pp->timers.front().when, std::memory_order_relaxed);
 }
 
-// Pops every due timer of pp (pp->timersLock held) into `due`.
+void pushTimer(P* pp, Timer e) {
+  pp->timers.push_back(e);
+  std::push_heap(pp->timers.begin(), pp->timers.end(), later);
+}
+
+// Pops every due timer of pp (pp->timersLock held) into `due`. A
+// runtimeTimer becomes timerRunning; a periodic one goes back on the heap at
+// its next time (Go: runOneTimer, before it calls f).
 int takeDue(P* pp, int64_t now, Timer* due, int max) {
   int n = 0;
   while (n < max && !pp->timers.empty() && pp->timers.front().when <= now) {
     std::pop_heap(pp->timers.begin(), pp->timers.end(), later);
     due[n++] = pp->timers.back();
     pp->timers.pop_back();
+    if (runtimeTimer* t = due[n - 1].t) {
+      t->status.store(timerRunning, std::memory_order_release);
+      if (t->period > 0) {
+        // Leave in heap but adjust next time to fire.
+        int64_t delta = t->when - now;
+        t->when += t->period * (1 + -delta / t->period);
+        if (t->when < 0) t->when = maxWhen;  // check for overflow
+        pushTimer(pp, Timer{t->when, pp->timerSeq++, nullptr, t});
+      } else {
+        t->pp.store(nullptr, std::memory_order_release);  // after the status: see deltimer
+      }
+    }
   }
   updateTimer0When(pp);
   return n;
 }
 
-// Go: runtime/time.go runtimer / goroutineReady. The timer's G becomes
-// runnable on mp's P (the P running the timers, not necessarily its own).
+// Go: runtime/time.go runtimer / runOneTimer / goroutineReady. A sleeping G
+// becomes runnable on mp's P (the P running the timers, not necessarily its
+// own); a runtimeTimer's function runs here, with no lock held, as in Go.
 bool runDue(M* mp, P* from) {
   const int64_t now = mp->rt->platform->nanotime();
   bool ran = false;
@@ -43,6 +66,14 @@ bool runDue(M* mp, P* from) {
       n = takeDue(from, now, due, 16);
     }
     for (int i = 0; i < n; i++) {
+      if (runtimeTimer* t = due[i].t) {
+        // (No TimerFire event: it names the goroutine a timer readies. A
+        // receiver that sendTime readies is traced as goready traces it.)
+        t->f(t->arg, t->seq);
+        // Done: deltimer may take it now (a periodic one is on the heap again).
+        t->status.store(t->period > 0 ? timerWaiting : timerNoStatus, std::memory_order_release);
+        continue;
+      }
       traceEvent(mp->rt, mp, trace::EvType::TimerFire, due[i].g->goid, pid(mp->p));
       goready(due[i].g);
     }
@@ -62,15 +93,85 @@ int64_t earliestTimer(Runtime* rt) {
 
 }  // namespace
 
-// Go: runtime/time.go addtimer / (*timers).addHeap
+// Go: runtime/time.go addtimer / doaddtimer
 void addtimer(P* pp, int64_t when, G* gp) {
   {
     std::lock_guard<std::mutex> lock(pp->timersLock);
-    pp->timers.push_back(Timer{when, pp->timerSeq++, gp});
-    std::push_heap(pp->timers.begin(), pp->timers.end(), later);
+    pushTimer(pp, Timer{when, pp->timerSeq++, gp, nullptr});
     updateTimer0When(pp);
   }
   wakeNetPoller(pp->rt, when);
+}
+
+// Go: runtime/time.go addtimer / doaddtimer
+void addtimer(runtimeTimer* t) {
+  // when must be positive. A negative value will cause runtimer to overflow
+  // during its delta calculation and never expire other runtime timers.
+  if (t->when < 0) t->when = maxWhen;
+  if (t->status.load(std::memory_order_relaxed) != timerNoStatus) throwFatal("addtimer called with initialized timer");
+  P* pp = getm()->p;
+  const int64_t when = t->when;
+  {
+    std::lock_guard<std::mutex> lock(pp->timersLock);
+    t->status.store(timerWaiting, std::memory_order_relaxed);
+    t->pp.store(pp, std::memory_order_relaxed);
+    pushTimer(pp, Timer{when, pp->timerSeq++, nullptr, t});
+    updateTimer0When(pp);
+  }
+  wakeNetPoller(pp->rt, when);
+}
+
+// Go: runtime/time.go deltimer (and dodeltimer)
+bool deltimer(runtimeTimer* t) {
+  for (;;) {
+    P* pp = t->pp.load(std::memory_order_acquire);
+    if (!pp) {
+      // In no heap. takeDue clears pp after setting timerRunning: if its
+      // function is still running, wait for it (Go: "The timer is being run
+      // ... by a different P. Wait for it to complete.").
+      if (t->status.load(std::memory_order_acquire) != timerRunning) return false;
+      std::this_thread::yield();  // Go: osyield
+      continue;
+    }
+    std::unique_lock<std::mutex> lock(pp->timersLock);
+    if (t->pp.load(std::memory_order_relaxed) != pp) continue;  // moved or run meanwhile: look again
+    if (t->status.load(std::memory_order_acquire) == timerRunning) {
+      lock.unlock();  // a periodic timer's function is running: wait for it
+      std::this_thread::yield();
+      continue;
+    }
+    auto it = std::find_if(pp->timers.begin(), pp->timers.end(), [t](const Timer& e) { return e.t == t; });
+    if (it == pp->timers.end()) throwFatal("deltimer: timer not in its P's heap");
+    pp->timers.erase(it);
+    std::make_heap(pp->timers.begin(), pp->timers.end(), later);
+    updateTimer0When(pp);
+    t->pp.store(nullptr, std::memory_order_relaxed);
+    t->status.store(timerNoStatus, std::memory_order_relaxed);
+    return true;
+  }
+}
+
+// Go: runtime/time.go modtimer
+bool modtimer(runtimeTimer* t, int64_t when, int64_t period) {
+  const bool pending = deltimer(t);
+  t->when = when;
+  t->period = period;
+  addtimer(t);
+  return pending;
+}
+
+// Go: runtime/time.go moveTimers
+void moveTimers(P* to, P* from) {
+  std::lock_guard<std::mutex> lock(from->timersLock);
+  {
+    std::lock_guard<std::mutex> lock2(to->timersLock);
+    for (const Timer& e : from->timers) {
+      to->timers.push_back(Timer{e.when, to->timerSeq++, e.g, e.t});
+      if (e.t) e.t->pp.store(to, std::memory_order_relaxed);
+    }
+  }
+  from->timers.clear();
+  from->timer0When.store(0, std::memory_order_relaxed);
 }
 
 bool hasTimers(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed) != 0; }

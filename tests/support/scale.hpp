@@ -26,6 +26,19 @@ inline constexpr bool kWasm =
     false;
 #endif
 
+// OS threads: everywhere but the single-threaded wasm build, which has only
+// the simulator (RealPlatform::threadsAvailable() says the same at run time).
+inline constexpr bool kThreads =
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    false;
+#else
+    true;
+#endif
+
+// At the top of a test that needs threads (the real engine, std::thread).
+#define RTLAB_NEEDS_THREADS() \
+  if (!testscale::kThreads) GTEST_SKIP() << "single-threaded build: no threads"
+
 // n for a plain native build, n/div under a sanitizer or wasm.
 inline long long scaled(long long n, long long div = 20) { return kSanitized || kWasm ? n / div : n; }
 

@@ -1,6 +1,8 @@
 #include "platform/real/real_platform.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <system_error>
 
 #include "runtime/throw.hpp"
 #include "sched/g.hpp"
@@ -29,12 +31,21 @@ bool RealPlatform::newosproc(M* mp, MTask body) {
     return false;
   }
   std::lock_guard<std::mutex> lock(mu_);
-  threads_.emplace_back([mp, h = body.h]() mutable {
-    setm(mp);
-    h.resume();  // runs the whole body: no wait ever suspends it here
-    if (!h.done()) throwFatal("real platform: an M's coroutine suspended");
-    h.destroy();
-  });
+  try {
+    threads_.emplace_back([mp, h = body.h]() mutable {
+      setm(mp);
+      h.resume();  // runs the whole body: no wait ever suspends it here
+      if (!h.done()) throwFatal("real platform: an M's coroutine suspended");
+      h.destroy();
+    });
+  } catch (const std::system_error&) {
+    // The OS refused a thread (EAGAIN: ulimit -u, or memory for its
+    // stack). Go's newosproc throws "newosproc" then; here newm ends the
+    // run as fatal. The exception must not escape: this runs on an M's
+    // thread, where it would terminate the process.
+    body.h.destroy();
+    return false;
+  }
   return true;
 }
 
@@ -44,6 +55,7 @@ std::string RealPlatform::runUntil(Note* done, const std::function<void()>& wake
   // own waits let it do so.
   while (!notetsleep(done, 50 * 1000 * 1000)) {
   }
+  ending_.store(true, std::memory_order_relaxed);
   wakeAll();
   joinThreads();
   return {};
@@ -69,9 +81,10 @@ bool RealPlatform::waitNow(MWait& w) {
       break;
     case WaitKind::Compute: {
       // Really compute: spin on the clock. A preemption request is honoured
-      // at the end of the burst, the next safe point.
+      // at the end of the burst, the next safe point; the end of the run
+      // cuts it short.
       const int64_t end = nanotime() + w.ns;
-      while (nanotime() < end) {
+      while (nanotime() < end && !ending_.load(std::memory_order_relaxed)) {
       }
       w.result = 0;
       break;
@@ -79,7 +92,7 @@ bool RealPlatform::waitNow(MWait& w) {
     case WaitKind::Syscall:
       // The thread really blocks here, outside the scheduler's control.
       if (w.gp->call.fn) w.gp->call.fn(w.gp->call.arg);
-      else if (w.gp->call.ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(w.gp->call.ns));
+      else if (w.gp->call.ns > 0) sleepUnlessEnding(w.gp->call.ns);
       break;
     case WaitKind::Overhead:
       break;  // the real cost is whatever the CPU took
@@ -119,6 +132,14 @@ void RealPlatform::notewakeup(Note* n) {
 }
 
 void RealPlatform::noteclear(Note* n) { n->key.store(0, std::memory_order_relaxed); }
+
+// A system call that only takes time: slept in slices of at most 10 ms, so
+// that the end of the run (ending_) cuts a long one short.
+void RealPlatform::sleepUnlessEnding(int64_t ns) {
+  const int64_t deadline = nanotime() + ns;
+  for (int64_t now = nanotime(); now < deadline && !ending_.load(std::memory_order_relaxed); now = nanotime())
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(deadline - now, 10 * 1000 * 1000)));
+}
 
 void RealPlatform::usleep(int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }
 

@@ -4,6 +4,7 @@
 // performed on the spot, so an M's coroutine never suspends.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -40,9 +41,16 @@ class RealPlatform final : public Platform {
   void notesleep(Note* n);
   bool notetsleep(Note* n, int64_t ns);
   void joinThreads();
+  void sleepUnlessEnding(int64_t ns);
 
   std::mutex mu_;
   std::vector<std::thread> threads_;
+  // Set once the run is over (done woken): an M still in a cpu burst or in
+  // a sleeping system call stops it at once rather than at its end, so a run
+  // the lab ends (an interrupt, a limit: lab/interrupt.hpp) or whose main
+  // returned does not wait for a `cpu 1h`. Go has no such thing: its exit
+  // simply kills the process's threads wherever they are.
+  std::atomic<bool> ending_{false};
 };
 
 }  // namespace rt

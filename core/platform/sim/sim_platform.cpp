@@ -1,6 +1,7 @@
 #include "platform/sim/sim_platform.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "runtime/throw.hpp"
 #include "sched/g.hpp"
@@ -42,8 +43,19 @@ bool SimPlatform::newosproc(M* mp, MTask body) {
   t->mp = mp;
   t->h = body.h;
   mp->osThread = t.get();
-  schedule(t.get(), now_ + jitter(costs_.newThread), 0);
+  // Go's newosproc is a clone on the calling thread: the caller is busy
+  // creating the thread, and the new one runs as the call returns. The
+  // simulator charges the caller when a goroutine's own code got here (`go`
+  // or a wake-up -> wakep -> newm): its loop goes on only after the new M
+  // has started. From the scheduler's own paths (startTheWorld, handoffp)
+  // the new M just starts that much later, so that no other M steps in the
+  // middle of them (a simplification).
+  const int64_t cost = jitter(costs_.newThread);
+  schedule(t.get(), now_ + cost, 0);
   threads_.push_back(std::move(t));
+  M* caller = getm();
+  G* gp = caller ? caller->curg.load(std::memory_order_relaxed) : nullptr;
+  if (gp && gp->handoff == Handoff::None) spend(cost);  // in goroutine code (mstart sets None to resume it)
   return true;
 }
 
@@ -76,27 +88,100 @@ bool SimPlatform::runSome(Note* done, uint64_t maxEvents, int64_t until, std::st
       break;
     }
     if (ev.when > until) break;
+    if (stopCheck_ && ++sinceStopCheck_ >= kStopCheckEvery) {
+      sinceStopCheck_ = 0;
+      if (stopCheck_()) break;
+    }
     queue_.pop();
-    Thread* t = ev.t;
-    now_ = ev.when;
     events_++;
-    t->gen++;
-    if (t->wait) {
-      t->wait->result = ev.result;
-      if (t->wait->note) t->wait->note->simWaiter = nullptr;
-      t->wait = nullptr;
-    }
-    setm(t->mp);
-    t->h.resume();  // runs the M until its next wait (or the end of its body)
-    if (t->h.done()) {
-      t->h.destroy();
-      t->h = {};
-    }
+    done_ = done;
+    stepping_ = ev.t;
+    resumeThread(ev);  // runs the M until its next wait; its charges may run others (charge)
+    stepping_ = nullptr;
+    // What had to wait for the end of this step: due now or earlier, so it
+    // runs next, in its original order (seq).
+    for (const Event& d : deferred_) queue_.push(d);
+    deferred_.clear();
     if (eventHook_) eventHook_(events_);
   }
   if (done->key.load(std::memory_order_relaxed) != 0) over = true;
   setm(caller);
   return over;
+}
+
+// One event: the thread's wait is over, and it runs until its next wait (or
+// the end of its body). A deferred event (see charge) may be due before the
+// clock: time never goes back, so it runs at the current time.
+void SimPlatform::resumeThread(const Event& ev) {
+  Thread* t = ev.t;
+  now_ = std::max(now_, ev.when);
+  t->gen++;
+  if (t->wait) {
+    t->wait->result = ev.result;
+    if (t->wait->note) t->wait->note->simWaiter = nullptr;
+    t->wait = nullptr;
+  }
+  setm(t->mp);
+  t->h.resume();
+  if (t->h.done()) {
+    t->h.destroy();
+    t->h = {};
+  }
+}
+
+// The running M's goroutine performed n runtime operations (newproc, a
+// channel operation, a select's cases, an allocation): they take virtual
+// time, during which the other Ms go on (see the header).
+void SimPlatform::charge(RuntimeOp op, int64_t n) {
+  int64_t base = 0;
+  switch (op) {
+    case RuntimeOp::Newproc: base = costs_.newproc; break;
+    case RuntimeOp::ChanOp: base = costs_.chanOp; break;
+    case RuntimeOp::SelectCase: base = costs_.selectCase; break;
+    case RuntimeOp::MallocSmall: base = costs_.mallocSmall; break;
+    case RuntimeOp::MallocLarge: base = costs_.mallocLarge; break;
+  }
+  if (n > 0) spend(jitter(base * n));
+}
+
+// The running M is busy for ns. The outer step's M moves the clock, and the
+// others step meanwhile; an M stepping nested inside it (scheduler code
+// that creates a thread, say) cannot move the clock under the outer M: its
+// next wait ends that much later instead (a park does not: it sleeps anyway).
+void SimPlatform::spend(int64_t ns) {
+  if (!stepping_ || ns <= 0) return;  // not from an M's step (nothing runs)
+  if (nested_) {
+    if (Thread* t = threadOf(getm())) t->debt += ns;
+    return;
+  }
+  const int64_t target = now_ + ns;
+  runNestedUntil(target);
+  now_ = std::max(now_, target);
+}
+
+// The events due up to target, except those that would resume a goroutine
+// (deferred to the end of the outer step) and the outer M's own.
+void SimPlatform::runNestedUntil(int64_t target) {
+  Thread* outer = stepping_;
+  M* outerM = outer->mp;
+  nested_ = true;
+  while (!queue_.empty() && queue_.top().when <= target) {
+    if (done_ && done_->key.load(std::memory_order_relaxed) != 0) break;  // the run is over
+    const Event ev = queue_.top();
+    queue_.pop();
+    Thread* t = ev.t;
+    if (ev.gen != t->gen || !t->h) continue;  // stale: its wait already ended
+    // An M with a current goroutine (in its cpu burst, its system call, the
+    // scheduling trip before it runs, a stop-the-world it asked for) would
+    // run goroutine code next.
+    if (t == outer || t->mp->curg.load(std::memory_order_relaxed) != nullptr) {
+      deferred_.push_back(ev);
+      continue;
+    }
+    resumeThread(ev);
+  }
+  nested_ = false;
+  setm(outerM);
 }
 
 bool SimPlatform::waitNow(MWait& w) {
@@ -122,6 +207,8 @@ void SimPlatform::waitLater(MWait& w, coro::coroutine_handle<> h) {
   Thread* t = threadOf(w.mp);
   t->h = h;
   t->wait = &w;
+  // The wait starts once what a nested step spent (spend) is paid.
+  const int64_t start = now_ + std::exchange(t->debt, 0);
   switch (w.kind) {
     case WaitKind::Note:
       w.note->simWaiter = t;
@@ -131,10 +218,10 @@ void SimPlatform::waitLater(MWait& w, coro::coroutine_handle<> h) {
       // and back. (Without that, an M whose timer is due but whose P is
       // taken would retry at the same virtual instant forever.)
       w.note->simWaiter = t;
-      schedule(t, now_ + std::max(w.ns, jitter(costs_.schedule)), 0);
+      schedule(t, start + std::max(w.ns, jitter(costs_.schedule)), 0);
       break;
     case WaitKind::Compute:
-      t->computeEnd = now_ + w.ns;
+      t->computeEnd = start + w.ns;
       schedule(t, t->computeEnd, 0);
       break;
     case WaitKind::Syscall: {
@@ -142,11 +229,11 @@ void SimPlatform::waitLater(MWait& w, coro::coroutine_handle<> h) {
       // the duration the goroutine gave it.
       G* gp = w.gp;
       if (gp->call.fn) gp->call.fn(gp->call.arg);
-      schedule(t, now_ + (gp->call.ns > 0 ? gp->call.ns : 0), 0);
+      schedule(t, start + (gp->call.ns > 0 ? gp->call.ns : 0), 0);
       break;
     }
     case WaitKind::Overhead:
-      schedule(t, now_ + jitter(w.ns > 0 ? w.ns : costs_.schedule), 0);
+      schedule(t, start + jitter(w.ns > 0 ? w.ns : costs_.schedule), 0);
       break;
   }
 }

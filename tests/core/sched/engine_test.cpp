@@ -56,6 +56,7 @@ Goroutine skynetMain(int64_t size, int64_t* result) {
 }
 
 TEST(Engine, SkynetGivesTheRightSumOnAnyNumberOfPs) {
+  RTLAB_NEEDS_THREADS();
   for (int procs : {1, 2, 4}) {
     int64_t result = 0;
     Harness run(procs);
@@ -69,6 +70,7 @@ TEST(Engine, SkynetGivesTheRightSumOnAnyNumberOfPs) {
 // A million goroutines (scaled down under sanitizers and wasm): every one is
 // created, runs and exits, and the dead ones are reused rather than leaked.
 TEST(Engine, AMillionGoroutines) {
+  RTLAB_NEEDS_THREADS();
   const int64_t size = testscale::kSanitized ? 10000 : testscale::kWasm ? 100000 : 1000000;
   int64_t result = 0;
   Harness run(2);
@@ -109,6 +111,7 @@ Goroutine parallelismMain(int P, int N, std::atomic<bool>* gaveUp) {
 }
 
 TEST(Engine, GoroutineParallelism) {
+  RTLAB_NEEDS_THREADS();
   const int P = 4, N = 10;
   std::atomic<bool> gaveUp{false};
   Harness run(P);
@@ -138,6 +141,7 @@ Goroutine yieldProgressMain(int64_t* sleptNs) {
 }
 
 TEST(Engine, YieldLoopDoesNotStarveASleeper) {
+  RTLAB_NEEDS_THREADS();
   int64_t slept = 0;
   Harness run(1);
   RunResult r = run(yieldProgressMain(&slept));
@@ -167,6 +171,7 @@ Goroutine preemptionMain() {
 }
 
 TEST(Engine, SpinningGoroutinesArePreemptedOnOneP) {
+  RTLAB_NEEDS_THREADS();
   Harness run(1);
   RunResult r = run(preemptionMain());
   ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
@@ -206,6 +211,7 @@ Goroutine preemptLatencyMain(int64_t* latency, std::atomic<bool>* gaveUp) {
 }
 
 TEST(Engine, HogIsPreemptedWithinATimeSlice) {
+  RTLAB_NEEDS_THREADS();
   int64_t latency = 0;
   std::atomic<bool> gaveUp{false};
   Harness run(1);
@@ -243,6 +249,7 @@ Goroutine pingPongHogMain(int64_t* hog, int64_t* light) {
 }
 
 TEST(Engine, PingPongHogStaysFair) {
+  RTLAB_NEEDS_THREADS();
   int64_t hog = 0, light = 0;
   Harness run(1);
   RunResult r = run(pingPongHogMain(&hog, &light));
@@ -267,6 +274,7 @@ Goroutine timerFairnessMain(int64_t* slept) {
 }
 
 TEST(Engine, TimersFireDespiteBusyGoroutines) {
+  RTLAB_NEEDS_THREADS();
   int64_t slept = 0;
   Harness run(1);
   RunResult r = run(timerFairnessMain(&slept));
@@ -301,6 +309,7 @@ Goroutine syscallsMain(int64_t d) {
 }
 
 TEST(Engine, GoroutinesLoopingOverSyscallsAllFinish) {
+  RTLAB_NEEDS_THREADS();
   for (int64_t d : {int64_t{10000}, int64_t{100000}, int64_t{1000000}}) {
     Harness run(2);
     RunResult r = run(syscallsMain(d));
@@ -338,6 +347,7 @@ Goroutine handoffMain(int64_t* progressDuringCall) {
 }
 
 TEST(Engine, SysmonRetakesThePOfALongSyscall) {
+  RTLAB_NEEDS_THREADS();
   int64_t progress = 0;
   Harness run(1);  // one P: the counter can only run if the P is handed off
   RunResult r = run(handoffMain(&progress));
@@ -383,6 +393,7 @@ Goroutine gomaxprocsMain(std::vector<int32_t>* seen, int64_t* spawned) {
 }
 
 TEST(Engine, GomaxprocsChangesUnderLoad) {
+  RTLAB_NEEDS_THREADS();
   std::vector<int32_t> seen;
   int64_t spawned = 0;
   Harness run(2);
@@ -401,6 +412,7 @@ Goroutine blockForever() {
 }
 
 TEST(Engine, DeadlockEndsTheRunWithGosMessage) {
+  RTLAB_NEEDS_THREADS();
   Harness run(2);
   RunResult r = run(blockForever());
   EXPECT_EQ(r.status, RunStatus::Fatal);
@@ -415,6 +427,7 @@ Goroutine sleepThenBlock() {
 }
 
 TEST(Engine, APendingTimerIsNotADeadlock) {
+  RTLAB_NEEDS_THREADS();
   Harness run(1);
   RunResult r = run(sleepThenBlock());
   EXPECT_EQ(r.fatal, "all goroutines are asleep - deadlock!");
@@ -428,6 +441,7 @@ Goroutine sendOnClosed() {
 }
 
 TEST(Engine, SendOnAClosedChannelPanics) {
+  RTLAB_NEEDS_THREADS();
   Harness run(1);
   RunResult r = run(sendOnClosed());
   EXPECT_EQ(r.status, RunStatus::Fatal);
@@ -455,6 +469,7 @@ Goroutine bufferedMain(std::vector<int>* got, int* lenAfterFill) {
 }
 
 TEST(Engine, BufferedChannelKeepsOrderAndCloseEndsReceives) {
+  RTLAB_NEEDS_THREADS();
   std::vector<int> got;
   int lenAfterFill = 0;
   Harness run(2);
@@ -475,6 +490,7 @@ Goroutine numGoroutineMain(int* alone, int* withChild) {
 }
 
 TEST(Engine, NumGoroutineCountsLiveGoroutines) {
+  RTLAB_NEEDS_THREADS();
   int alone = 0, withChild = 0;
   Harness run(1);
   ASSERT_EQ(run(numGoroutineMain(&alone, &withChild)).status, RunStatus::Ok);
@@ -529,6 +545,7 @@ Goroutine mixMain(Mix* mix, uint64_t seed, int* total) {
 }
 
 TEST(Engine, RandomMixesRunEveryGoroutineExactlyOnce) {
+  RTLAB_NEEDS_THREADS();
   const int seeds = static_cast<int>(testscale::scaled(30, 5));
   for (int s = 1; s <= seeds; s++) {
     Mix mix(4 * 4 * 4 * 4 * 4 * 4 * 4 * 4 * 2);
@@ -553,6 +570,7 @@ Goroutine busyFor(int64_t ns) {
 }
 
 TEST(Engine, SchedtraceLinesComeFromSysmonInGosFormat) {
+  RTLAB_NEEDS_THREADS();
   DebugVars d;
   d.schedtrace = 5;
   Harness run(2, d);
@@ -601,6 +619,7 @@ Goroutine selectMain(std::vector<int>* got, int* defaults, int* closedSeen) {
 }
 
 TEST(Engine, SelectReceivesFromWhicheverChannelIsReadyAndSeesClose) {
+  RTLAB_NEEDS_THREADS();
   for (int procs : {1, 2}) {
     std::vector<int> got;
     int defaults = 0, closedSeen = 0;
@@ -631,6 +650,7 @@ Goroutine selectRandomMain(int* counts) {
 }
 
 TEST(Engine, SelectChoosesAtRandomAmongReadyCases) {
+  RTLAB_NEEDS_THREADS();
   int counts[3] = {0, 0, 0};
   Harness run(1);
   RunResult r = run(selectRandomMain(counts));
@@ -647,6 +667,7 @@ Goroutine selectSendOnClosed() {
 }
 
 TEST(Engine, SelectSendOnAClosedChannelPanics) {
+  RTLAB_NEEDS_THREADS();
   Harness run(1);
   EXPECT_EQ(run(selectSendOnClosed()).fatal, "panic: send on closed channel");
 }
@@ -654,6 +675,7 @@ TEST(Engine, SelectSendOnAClosedChannelPanics) {
 Goroutine selectNothing() { co_await select(); }
 
 TEST(Engine, EmptySelectBlocksForever) {
+  RTLAB_NEEDS_THREADS();
   Harness run(1);
   RunResult r = run(selectNothing());
   EXPECT_EQ(r.fatal, "all goroutines are asleep - deadlock!");
@@ -682,6 +704,7 @@ Goroutine mainReturnsEarly() {
 }
 
 TEST(Engine, MainReturningWhileOthersRunEndsTheRunSafely) {
+  RTLAB_NEEDS_THREADS();
   for (int i = 0; i < static_cast<int>(testscale::scaled(200, 10)); i++) {
     Harness run(2);
     RunResult r = run(mainReturnsEarly());

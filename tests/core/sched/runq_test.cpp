@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/scale.hpp"
 #include "sched/randomorder.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
@@ -128,6 +129,7 @@ TEST(RunQueue, RunnextIsStolenOnlyWhenAsked) {
 // Go: RunSchedLocalQueueEmptyTest — a concurrent observer must never see the
 // queue empty while one G is in it, whichever of runq/runnext holds it.
 TEST(RunQueue, NeverSpuriouslyEmptyUnderConcurrency) {
+  RTLAB_NEEDS_THREADS();
   Fixture f;
   P* pp = f.newP(4);
   G gs[2];
@@ -168,6 +170,7 @@ TEST(RunQueue, NeverSpuriouslyEmptyUnderConcurrency) {
 
 // Concurrent thieves against a producing owner: every G comes out exactly once.
 TEST(RunQueue, ConcurrentStealsLoseNothing) {
+  RTLAB_NEEDS_THREADS();
   Fixture f;
   P* owner = f.newP(4);
   P* thieves[2] = {f.newP(5), f.newP(6)};

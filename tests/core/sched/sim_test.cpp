@@ -3,10 +3,13 @@
 // What these tests prove:
 //   - the simulated platform's clock and event queue behave (virtual time
 //     moves only by events; ties keep their order; notes are one-shot);
+//   - the runtime's own operations (go, channel operations, select,
+//     allocation) cost virtual time, exactly their SimCosts price, and while
+//     a goroutine spends it the other Ms go on: fanout's idle Ps steal;
 //   - a run is a pure function of (scenario, flags, seed): identical traces
-//     for the same seed — also across the native and the wasm build, through
-//     a golden hash both builds must reproduce — and different ones for
-//     different seeds;
+//     for the same seed — also across the native and both wasm builds,
+//     through golden hashes of several scenarios (a GC one included) that
+//     every build must reproduce — and different ones for different seeds;
 //   - every built-in scenario gives the same answer on both engines, and both
 //     engines' traces obey the scheduler's invariants (every goroutine exits
 //     exactly once, no P runs two goroutines at once, steals take half,
@@ -14,16 +17,20 @@
 //     of seeds on the simulator.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "gc/collector.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "platform/real/real_platform.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/api.hpp"
 #include "sched/chan.hpp"
 #include "sched/runtime.hpp"
+#include "sched/select.hpp"
 #include "support/json_value.hpp"
 #include "support/scale.hpp"
 #include "trace/chrome.hpp"
@@ -46,7 +53,8 @@ struct TracedRun {
 };
 
 // inOrder: the tracer as the lab makes it for the simulator (one list, no
-// merge); else per-M buffers merged by (time, sequence) at the end.
+// merge); else per-M buffers merged by (time, sequence) at the end. A GC
+// scenario gets the collector the lab gives it (default configuration).
 TracedRun runScenario(const std::string& name, bool sim, int procs, uint64_t seed, int64_t size,
                       bool inOrder = false) {
   const lab::Scenario* sc = lab::findScenario(name);
@@ -68,6 +76,8 @@ TracedRun runScenario(const std::string& name, bool sim, int procs, uint64_t see
   {
     Runtime runtime(cfg, std::move(platform));
     runtime.tracer = &tracer;
+    std::optional<gc::Collector> collector;
+    if (sc->usesGC) collector.emplace(&runtime, gc::GcConfig{});
     out.rr = runtime.run(sc->main(params, &out.result));
     out.simEvents = simp ? simp->eventsProcessed() : 0;
     out.goroutines = static_cast<int64_t>(runtime.stats.goroutinesCreated.load());
@@ -216,6 +226,91 @@ TEST(SimPlatform, ComputeTakesExactlyItsDuration) {
   EXPECT_EQ(elapsed, 10 * kUs);
 }
 
+// The runtime's own operations cost virtual time, though the goroutine never
+// gives its M back: with jitter off, exactly their SimCosts price each.
+Goroutine nothing() { co_return; }
+
+Goroutine runtimeOps(std::vector<int64_t>* spent) {
+  int64_t t = nanotime();
+  for (int i = 0; i < 10; i++) go(nothing());
+  spent->push_back(nanotime() - t);
+  Chan<int> c(4);
+  t = nanotime();
+  co_await c.send(1);  // buffered, with room: no wait
+  co_await c.send(2);
+  const int v = co_await c.recv();
+  spent->push_back(nanotime() - t);
+  int got = 0;
+  t = nanotime();
+  const int chosen = co_await select(recvCase(c, &got), defaultCase());
+  spent->push_back(nanotime() - t);
+  t = nanotime();
+  c.close();
+  spent->push_back(nanotime() - t);
+  spent->push_back(v * 10 + got + chosen);  // the operations did happen: 1, 2, case 0
+}
+
+TEST(SimCosts, RuntimeOperationsCostTheirPrice) {
+  SimCosts costs;
+  costs.jitterPercent = 0;
+  Runtime::Config cfg;
+  cfg.gomaxprocs = 1;
+  Runtime runtime(cfg, std::make_unique<SimPlatform>(1, costs));
+  std::vector<int64_t> spent;
+  RunResult r = runtime.run(runtimeOps(&spent));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+  ASSERT_EQ(spent.size(), 5u);
+  EXPECT_EQ(spent[0], 10 * costs.newproc) << "go f()";
+  EXPECT_EQ(spent[1], 3 * costs.chanOp) << "two sends and a receive";
+  EXPECT_EQ(spent[2], costs.selectCase) << "a select of one channel case (and a default)";
+  EXPECT_EQ(spent[3], costs.chanOp) << "close";
+  EXPECT_EQ(spent[4], 12);
+}
+
+// The seed's jitter applies to the runtime's operations too: the same
+// loop of `go` statements takes different virtual times with different
+// seeds, and exactly the same with the same seed.
+Goroutine spawnLoop(int64_t* elapsed) {
+  const int64_t t = nanotime();
+  for (int i = 0; i < 100; i++) go(nothing());
+  *elapsed = nanotime() - t;
+  co_return;
+}
+
+TEST(SimCosts, RuntimeOperationsAreJitteredBySeed) {
+  auto spawnTime = [](uint64_t seed) {
+    Runtime::Config cfg;
+    cfg.gomaxprocs = 1;
+    Runtime runtime(cfg, std::make_unique<SimPlatform>(seed));
+    int64_t elapsed = 0;
+    EXPECT_EQ(runtime.run(spawnLoop(&elapsed)).status, RunStatus::Ok);
+    return elapsed;
+  };
+  const SimCosts costs;
+  const int64_t a = spawnTime(1), b = spawnTime(2);
+  EXPECT_EQ(a, spawnTime(1));
+  EXPECT_NE(a, b);
+  for (int64_t t : {a, b}) {
+    EXPECT_GE(t, 100 * (costs.newproc - costs.newproc * costs.jitterPercent / 100));
+    EXPECT_LE(t, 100 * (costs.newproc + costs.newproc * costs.jitterPercent / 100));
+  }
+}
+
+// fanout: main's loop of `go` statements takes virtual time now, and the Ms
+// woken meanwhile find main's run queue filling and steal from it, as on
+// real threads (a free `go` filled the queue at one instant, and the other
+// Ps only ever took from the global queue). Every seed steals.
+TEST(SimCosts, FanoutStealsWhileMainIsStillSpawning) {
+  for (uint64_t seed : {1, 2, 3, 7}) {
+    TracedRun run = runScenario("fanout", true, 4, seed, 0);
+    ASSERT_EQ(run.rr.status, RunStatus::Ok) << run.rr.fatal;
+    ASSERT_TRUE(run.result.passed) << run.result.text;
+    InvariantReport r = checkInvariants(run.events, true);
+    EXPECT_TRUE(r.problems.empty()) << "seed " << seed << describe(r);
+    EXPECT_GT(r.steals, 0) << "seed " << seed;
+  }
+}
+
 // A hog that never blocks is stopped in the middle of a cpu burst
 // (asynchronous preemption): the light goroutine gets the P within one time
 // slice plus one sysmon delay, though the hog asked for a whole second.
@@ -325,15 +420,61 @@ TEST(SimDeterminism, RecordingInOrderGivesTheMergedTrace) {
   }
 }
 
-// The golden hash: this exact trace, byte for byte, is what the native build
-// and the wasm build (under node) must both produce. If a deliberate change
-// to the scheduler or the simulator changes it, update the constant — the
-// test's message prints the new value.
-TEST(SimDeterminism, GoldenTraceIsTheSameOnEveryBuild) {
-  TracedRun run = runScenario("fanout", true, 4, 7, 300);
-  ASSERT_EQ(run.rr.status, RunStatus::Ok);
-  const uint64_t kGolden = 0x2c0471da7f9f76e1ULL;
-  EXPECT_EQ(traceHash(run.events), kGolden) << std::hex << "trace hash 0x" << traceHash(run.events);
+// The golden hashes: these exact traces, byte for byte, are what the native
+// build and both wasm builds (under node) must produce — whole runs of a
+// scheduler scenario with steals (fanout), one of channel handoffs
+// (pingpong), timers, and a GC scenario (binarytrees: allocation, marking,
+// stop-the-world pauses), each at several seeds. A trace holds no addresses
+// (ids, counts and virtual times only), and a heap object's words are 8
+// bytes in every build (gc/object.hpp), so every hash is the same natively
+// and in wasm32. If a deliberate change to the scheduler, the simulator's
+// costs or the collector changes them, run
+//   sched_tests --gtest_filter=SimDeterminism.GoldenTracesAreTheSameOnEveryBuild
+// and paste the table its failure prints.
+struct Golden {
+  const char* scenario;
+  int procs;
+  int64_t size;
+  uint64_t seed;
+  uint64_t hash;
+};
+
+const Golden kGolden[] = {
+    {"fanout", 4, 300, 1, 0x6baa879456d59fae},
+    {"fanout", 4, 300, 7, 0x587b00a66af89f74},
+    {"fanout", 3, 300, 12, 0x00bffbe416fc99b5},
+    {"pingpong", 2, 300, 1, 0x7cb62dc944303363},
+    {"pingpong", 2, 300, 5, 0x2237bf1940fecd0e},
+    {"timers", 2, 30, 3, 0x66594129969903f2},
+    // After a change to the collector, these three move too.
+    {"binarytrees", 2, 12, 1, 0x3f3b8ed76ad2e629},
+    {"binarytrees", 2, 12, 4, 0xb69cee890cf357ac},
+    {"binarytrees", 3, 12, 9, 0x8385d919b482eef6},
+};
+
+TEST(SimDeterminism, GoldenTracesAreTheSameOnEveryBuild) {
+  std::string table;
+  bool same = true;
+  for (const Golden& g : kGolden) {
+    TracedRun run = runScenario(g.scenario, true, g.procs, g.seed, g.size);
+    ASSERT_EQ(run.rr.status, RunStatus::Ok) << g.scenario << ": " << run.rr.fatal;
+    ASSERT_TRUE(run.result.passed) << g.scenario << ": " << run.result.text;
+    const uint64_t h = traceHash(run.events);
+    if (h != g.hash) {
+      same = false;
+      ADD_FAILURE() << g.scenario << " --procs " << g.procs << " --size " << g.size << " --seed " << g.seed
+                    << ": trace hash 0x" << std::hex << h << ", golden 0x" << g.hash << " ("
+                    << std::dec << 8 * sizeof(void*) << "-bit pointers)";
+    }
+    char row[160];
+    std::snprintf(row, sizeof row, "    {\"%s\", %d, %lld, %llu, 0x%016llx},\n", g.scenario, g.procs,
+                  static_cast<long long>(g.size), static_cast<unsigned long long>(g.seed),
+                  static_cast<unsigned long long>(h));
+    table += row;
+  }
+  if (!same)
+    std::printf("the traces' hashes on this build (%d-bit pointers):\n%s", static_cast<int>(8 * sizeof(void*)),
+                table.c_str());
 }
 
 // ------------------------------------------------------------- both engines

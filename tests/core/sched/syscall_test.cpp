@@ -13,11 +13,13 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <set>
 #include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/scale.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/api.hpp"
 #include "sched/proc.hpp"
@@ -239,6 +241,7 @@ TEST(Syscall, WithNoPToTakeTheGoroutineIsQueued) {
 // one may win: a load of the status followed by a store lets both, and then
 // the P runs on the returning M while it is still on the idle list.
 TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
+  RTLAB_NEEDS_THREADS();
   Fixture f(1, false);  // not traced: thousands of rounds
   std::atomic<int> entered{-1}, retook{-1};
   std::atomic<bool> stop{false};
@@ -324,8 +327,11 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
 }
 
 // On the simulator: goroutines whose calls are far shorter than a sysmon
-// tick (20 µs) always get their own P back, so none ever becomes runnable
-// on the way out of a call and sysmon never retakes a P.
+// tick (20 µs) get their own P back, so none becomes runnable on the way out
+// of a call and sysmon does not retake a P — except, possibly, during a P's
+// first call: its syscalltick is still 0, the value sysmon recorded, so a
+// sysmon tick that falls in that call counts it as already seen (Go 1.19's
+// retake does the same).
 Goroutine shortCaller(int calls, WaitGroup* wg) {
   for (int i = 0; i < calls; i++) {
     co_await cpu(3000);
@@ -353,15 +359,21 @@ TEST(Syscall, ShortCallsOnTheSimulatorReturnToTheirOwnP) {
     RunResult r = runtime.run(shortCallsMain(2, 100));
     ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
     EXPECT_EQ(runtime.stats.syscalls.load(), 200u);
-    EXPECT_EQ(runtime.stats.syscallRetakes.load(), 0u);
+    EXPECT_LE(runtime.stats.syscallRetakes.load(), 2u) << "at most each P's first call";
     std::map<uint64_t, int> enteredOn;
+    std::map<uint64_t, bool> firstCallOfItsP;
+    std::set<int> pHadACall;
     int exits = 0;
     for (const trace::Event& e : tracer.collect()) {
       if (e.type != trace::EvType::GoStatus) continue;
       const auto from = static_cast<Gstatus>(e.from), to = static_cast<Gstatus>(e.to);
-      if (to == Gstatus::Syscall) enteredOn[e.g] = e.p;
+      if (to == Gstatus::Syscall) {
+        enteredOn[e.g] = e.p;
+        firstCallOfItsP[e.g] = pHadACall.insert(e.p).second;
+      }
       if (from != Gstatus::Syscall) continue;
       exits++;
+      if (firstCallOfItsP[e.g]) continue;
       ASSERT_EQ(to, Gstatus::Running) << "G" << e.g << " became runnable after a 2 µs call at " << e.ts << "ns";
       ASSERT_EQ(e.p, enteredOn[e.g]) << "G" << e.g << " came back on another P at " << e.ts << "ns";
     }
