@@ -10,6 +10,9 @@
 //   lab.trace(from)             -> { session, from, events: Int32Array view of
 //                                    wasm memory (10 ints per event, see
 //                                    core/trace/event.hpp), names, procs, ... }
+//   lab.interruptAddress()      -> where the lab's interrupt flag lives in the module's
+//                                  memory: with threads the page raises it with
+//                                  Atomics.store on the shared memory (lab/interrupt.hpp)
 //   Module.buildInfo()          -> { version, threads, workers }
 #include <emscripten.h>
 #include <emscripten/bind.h>
@@ -17,6 +20,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -50,6 +54,7 @@ lab::HostInfo wasmHost() {
   h.workers = poolWorkers();
   h.ncpu = hostCpus();
   h.traceRuns = 300'000;  // the page's views draw every run (12 MB of events at most)
+  h.runTimeoutNs = lab::kDefaultHostLimitNs;  // a learner waits for the answer
   return h;
 }
 
@@ -120,6 +125,10 @@ class WasmLab {
     return out ? "" : "cannot write " + path;
   }
 
+  double interruptAddress() const {
+    return static_cast<double>(reinterpret_cast<uintptr_t>(lab_->interrupt().word()));
+  }
+
   void setLanguage(const std::string& lang) {
     lab_->setLanguage(lang.rfind("zh", 0) == 0 ? lab::Language::Zh : lab::Language::En);
   }
@@ -146,6 +155,7 @@ EMSCRIPTEN_BINDINGS(rtlab) {
       .function("complete", &WasmLab::complete)
       .function("setLanguage", &WasmLab::setLanguage)
       .function("trace", &WasmLab::trace)
-      .function("writeFile", &WasmLab::writeFile);
+      .function("writeFile", &WasmLab::writeFile)
+      .function("interruptAddress", &WasmLab::interruptAddress);
   emscripten::function("buildInfo", &buildInfo);
 }

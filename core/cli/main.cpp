@@ -7,8 +7,14 @@
 // Output goes to stdout, errors to stderr. In a script every line runs even
 // after a failure, and the exit status is 1 if any line failed; each error
 // names its line number.
+//
+// Ctrl-C while a command runs a program stops the run at its next safe point
+// (lab/interrupt.hpp) and the session goes on; at an idle prompt it drops
+// the line being typed, as a shell does.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -16,6 +22,7 @@
 #include <vector>
 
 #include "lab/lab.hpp"
+#include "line_reader.hpp"
 
 namespace {
 
@@ -38,6 +45,44 @@ lab::Language languageFromEnvironment() {
   return lab::Language::En;
 }
 
+// ---- SIGINT ----
+
+// The interrupt flag of the lab whose command is running (nullptr between
+// commands), and whether an interactive prompt is waiting for a line.
+std::atomic<lab::InterruptFlag*> gRunning{nullptr};
+std::atomic<bool> gInteractive{false};
+volatile std::sig_atomic_t gPromptInterrupted = 0;
+static_assert(std::atomic<lab::InterruptFlag*>::is_always_lock_free);
+
+// Only async-signal-safe work: lock-free atomic stores, signal and raise.
+extern "C" void onSigint(int) {
+  if (lab::InterruptFlag* f = gRunning.load()) {
+    f->request();  // the run stops at its next safe point
+  } else if (gInteractive.load()) {
+    gPromptInterrupted = 1;  // the prompt's read returns EINTR: a fresh prompt
+  } else {
+    // Between the lines of a script: end as any program ends on SIGINT.
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+}
+
+void installSigint() {
+  struct sigaction sa {};
+  sa.sa_handler = onSigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: an idle prompt's read is interrupted
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+// lab.exec, with Ctrl-C meaning "stop this command's run".
+lab::Reply execInterruptible(lab::Lab& lab, const std::string& line) {
+  gRunning.store(&lab.interrupt());
+  lab::Reply r = lab.exec(line);
+  gRunning.store(nullptr);
+  return r;
+}
+
 void print(const lab::Reply& r) {
   if (!r.text.empty()) std::cout << r.text << '\n' << std::flush;
 }
@@ -45,11 +90,20 @@ void print(const lab::Reply& r) {
 int runInteractive(lab::Lab& lab) {
   std::cout << "Go Runtime Lab " << lab::labVersion() << " — type \"help\" for commands, Ctrl-D to leave.\n";
   std::string line;
+  LineReader reader(lab, "rtlab> ");  // line editing, history and Tab (line_reader.hpp)
+  gInteractive.store(true);
   while (true) {
-    std::cout << "rtlab> " << std::flush;
-    if (!std::getline(std::cin, line)) break;
+    if (!reader.read(&line)) {
+      if (gPromptInterrupted == 0) break;  // Ctrl-D
+      // Ctrl-C at the prompt: the terminal dropped the line; a new prompt.
+      gPromptInterrupted = 0;
+      std::cin.clear();
+      std::clearerr(stdin);
+      std::cout << '\n';
+      continue;
+    }
     if (line == "exit" || line == "quit") break;
-    lab::Reply r = lab.exec(line);
+    lab::Reply r = execInterruptible(lab, line);
     if (r.ok) print(r);
     else std::cerr << r.text << '\n';
   }
@@ -62,7 +116,7 @@ int runScript(lab::Lab& lab) {
   int failures = 0;
   for (long lineNo = 1; std::getline(std::cin, line); lineNo++) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // scripts written on Windows
-    lab::Reply r = lab.exec(line);
+    lab::Reply r = execInterruptible(lab, line);
     if (r.ok) {
       print(r);
     } else {
@@ -77,13 +131,16 @@ int runScript(lab::Lab& lab) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  lab::Lab lab;
+  lab::HostInfo host = lab::nativeHostInfo();
+  host.runTimeoutNs = lab::kDefaultHostLimitNs;  // a learner waits for the answer
+  lab::Lab lab(host);
   lab.setLanguage(languageFromEnvironment());
+  installSigint();
 
   if (argc > 1) {
     std::string line;
     for (int i = 1; i < argc; i++) line += (i > 1 ? " " : "") + quoteWord(argv[i]);
-    lab::Reply r = lab.exec(line);
+    lab::Reply r = execInterruptible(lab, line);
     if (!r.ok) {
       // A program that died prints Go's report as is; bad input gets our prefix.
       std::cerr << (r.programFailed ? "" : "rtlab: ") << r.text << '\n';

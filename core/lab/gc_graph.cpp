@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "gc/type.hpp"
+#include "mem/goaddr.hpp"
 #include "sched/runtime.hpp"
 
 namespace lab {
@@ -16,15 +17,12 @@ namespace {
 using rt::gc::Collector;
 using uintptr = rt::gc::uintptr;
 
-std::string hex(uintptr p) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(p));
-  return b;
-}
+// Addresses as a Go program's would read, the same as verify prints them.
+std::string hex(const Collector& c, uintptr p) { return rt::mem::goAddrString(c.heap, p); }
 
 bool markedAt(Collector& c, uintptr obj, rt::mem::mspan** sp = nullptr) {
-  rt::mem::mspan* s;
-  uintptr idx;
+  rt::mem::mspan* s = nullptr;
+  uintptr idx = 0;
   if (!rt::gc::findObject(&c.heap, obj, &s, &idx)) return false;
   if (sp) *sp = s;
   return s->gcmarkBits->isMarkedAtomic(idx);
@@ -35,7 +33,7 @@ void spanMap(JsonWriter& j, Collector& c) {
   c.heap.forEachSpan([&](rt::mem::mspan* s) {
     uint64_t marked = 0;
     for (uintptr i = 0; i < s->nelems; i++) marked += s->gcmarkBits->isMarkedAtomic(i);
-    j.beginObject().field("base", hex(s->base())).field("sizeClass", uint64_t(s->spanclass.sizeclass()));
+    j.beginObject().field("base", hex(c, s->base())).field("sizeClass", uint64_t(s->spanclass.sizeclass()));
     j.field("noscan", s->spanclass.noscan()).field("nelems", uint64_t(s->nelems));
     j.field("allocCount", uint64_t(s->allocCount)).field("marked", marked).endObject();
   });
@@ -71,8 +69,8 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
   std::deque<size_t> frontier;
   bool tooMany = false;
   auto add = [&](uintptr p, int depth, const std::string& root) -> long {
-    rt::mem::mspan* s;
-    uintptr idx;
+    rt::mem::mspan* s = nullptr;
+    uintptr idx = 0;
     uintptr obj = rt::gc::findObject(&c.heap, p, &s, &idx);
     if (obj == 0) return -1;
     auto it = index.find(obj);
@@ -115,7 +113,7 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
     frontier.pop_front();
     const uintptr b = nodes[n].obj;
     const int depth = nodes[n].depth;
-    rt::mem::mspan* s;
+    rt::mem::mspan* s = nullptr;
     markedAt(c, b, &s);
     if (s->spanclass.noscan()) continue;
     const rt::gc::Type* t = rt::gc::typeOf(b);
@@ -141,21 +139,21 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
     rt::mem::mspan* s = nullptr;
     markedAt(c, n.obj, &s);
     const bool noscan = s && s->spanclass.noscan();
-    j.beginObject().field("id", hex(n.obj)).field("type", noscan || !t ? std::string("noscan") : t->name);
+    j.beginObject().field("id", hex(c, n.obj)).field("type", noscan || !t ? std::string("noscan") : t->name);
     j.field("depth", int64_t(n.depth));
     j.field("color", !marked ? "white" : grey.count(n.obj) ? "grey" : "black");
     j.endObject();
   }
   j.endArray();
   j.key("edges").beginArray();
-  for (auto [a, b] : edges) j.beginArray().value(hex(nodes[a].obj)).value(hex(nodes[b].obj)).endArray();
+  for (auto [a, b] : edges) j.beginArray().value(hex(c, nodes[a].obj)).value(hex(c, nodes[b].obj)).endArray();
   j.endArray();
   j.key("roots").beginArray();
   for (const RootRef& r : roots)
-    if (r.node >= 0) j.beginObject().field("name", r.name).field("to", hex(nodes[size_t(r.node)].obj)).endObject();
+    if (r.node >= 0) j.beginObject().field("name", r.name).field("to", hex(c, nodes[size_t(r.node)].obj)).endObject();
   j.endArray();
   j.key("grey").beginArray();
-  for (size_t i = 0; i < queue.size() && i < 64; i++) j.value(hex(queue[i]));
+  for (size_t i = 0; i < queue.size() && i < 64; i++) j.value(hex(c, queue[i]));
   j.endArray();
   j.field("greyCount", uint64_t(queue.size()));
   // The write barrier's recent work: which objects it shaded.
@@ -168,8 +166,8 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
     size_t shown = 0;
     for (auto it = c.stores.rbegin(); it != c.stores.rend() && it->when > since && shown < 32; ++it, ++shown) {
       j.beginObject().field("atNs", it->when - c.rt->starttime).field("goid", it->goid);
-      j.field("slot", it->obj ? hex(it->obj) + ".w" + std::to_string(it->word) : "global[" + std::to_string(it->word) + "]");
-      j.field("old", it->oldval ? hex(it->oldval) : "").field("new", it->newval ? hex(it->newval) : "");
+      j.field("slot", it->obj ? hex(c, it->obj) + ".w" + std::to_string(it->word) : "global[" + std::to_string(it->word) + "]");
+      j.field("old", it->oldval ? hex(c, it->oldval) : "").field("new", it->newval ? hex(c, it->newval) : "");
       j.field("shadedOld", shadeOld && it->oldval != 0).field("shadedNew", shadeNew && it->newval != 0);
       j.endObject();
     }

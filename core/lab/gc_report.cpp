@@ -33,14 +33,10 @@ std::string coverage(const CycleStats& cs) {
 std::string gcSummaryText(rt::gc::Collector& c) {
   std::lock_guard<std::mutex> g(c.statsLock);
   const auto& h = c.history;
-  uint64_t forced = 0, lost = 0;
-  int64_t maxPause = 0;
-  for (const CycleStats& cs : h) {
-    forced += cs.forced;
-    lost += cs.lost;
-    maxPause = std::max({maxPause, cs.pauseSweepTermNs, cs.pauseMarkTermNs});
-  }
-  std::string s = "GC: " + std::to_string(c.numGC.load()) + " cycles (" + std::to_string(forced) + " forced), " +
+  // Totals over every cycle, not over the (trimmed) history.
+  const uint64_t lost = c.lostTotal;
+  const int64_t maxPause = c.longestPauseNs;
+  std::string s = "GC: " + std::to_string(c.numGC.load()) + " cycles (" + std::to_string(c.numForcedGC) + " forced), " +
                   markerName(c.cfg.marker) + " marker, " + rt::gc::barrierName(c.cfg.barrier) + " barrier";
   if (!h.empty()) {
     s += "; pauses " + util::formatDuration(int64_t(c.pauseTotalNs)) + " in all, longest " +
@@ -75,9 +71,7 @@ void gcJson(JsonWriter& j, rt::gc::Collector& c) {
   j.field("numGC", uint64_t(c.numGC.load())).field("numForcedGC", uint64_t(c.numForcedGC));
   j.field("marker", markerName(c.cfg.marker)).field("barrier", rt::gc::barrierName(c.cfg.barrier));
   j.field("pauseTotalNs", c.pauseTotalNs);
-  uint64_t lost = 0;
-  for (const CycleStats& cs : c.history) lost += cs.lost;
-  j.field("lostObjects", lost);
+  j.field("lostObjects", c.lostTotal);
   j.key("cycles").beginArray();
   const auto& h = c.history;
   for (size_t i = h.size() > 64 ? h.size() - 64 : 0; i < h.size(); i++) {

@@ -67,17 +67,20 @@ AllocOutcome HeapSession::alloc(uint64_t size, uint64_t count, bool noscan) {
   for (; i < count && i < AllocOutcome::kListedObjects; i++) {
     void* p = mallocgc(c, sz, noscan);
     if (p == nullptr) break;
-    out.objects.push_back({reinterpret_cast<uintptr_t>(p), c->lastPath});
-    if (i == 0) out.firstAddr = reinterpret_cast<uintptr_t>(p);
-    out.lastAddr = reinterpret_cast<uintptr_t>(p);
+    const uint64_t addr = heap_->goAddr(reinterpret_cast<uintptr>(p));
+    out.objects.push_back({addr, c->lastPath});
+    if (i == 0) out.firstAddr = addr;
+    out.lastAddr = addr;
   }
   // ...the rest in a tight loop: mcache.pathCount does the counting.
   if (i == AllocOutcome::kListedObjects) {
+    void* last = nullptr;
     for (; i < count; i++) {
       void* p = mallocgc(c, sz, noscan);
       if (p == nullptr) break;
-      out.lastAddr = reinterpret_cast<uintptr_t>(p);
+      last = p;
     }
+    if (last != nullptr) out.lastAddr = heap_->goAddr(reinterpret_cast<uintptr>(last));
   }
   out.wallNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   out.done = i;
@@ -125,7 +128,7 @@ std::vector<SpanInfo> HeapSession::spans(int sizeclass) {
   h.forEachSpan([&](mspan* s) {
     if (sizeclass >= 0 && s->spanclass.sizeclass() != sizeclass) return;
     SpanInfo info;
-    info.base = s->base();
+    info.base = h.goAddr(s->base());
     info.npages = s->npages;
     info.spanclass = s->spanclass.v;
     info.sizeclass = s->spanclass.sizeclass();
@@ -145,7 +148,7 @@ std::vector<SpanInfo> HeapSession::spans(int sizeclass) {
       else if (s->list == &c.full[0] || s->list == &c.full[1]) info.where = "full";
       else info.where = "none";
     }
-    info.arena = s->base() >> logHeapArenaBytes;
+    info.arena = info.base >> logHeapArenaBytes;
     for (size_t k = 0; k < arenaBases.size(); k++)
       if (arenaBases[k] == (s->base() & ~(heapArenaBytes - 1))) info.arenaSeq = k;
     info.pageInArena = (s->base() % heapArenaBytes) / PageSize;
@@ -154,7 +157,7 @@ std::vector<SpanInfo> HeapSession::spans(int sizeclass) {
   return out;
 }
 
-std::string hexAddress(uintptr_t a) {
+std::string hexAddress(uint64_t a) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
   return buf;

@@ -38,12 +38,14 @@ struct AllocOutcome {
   bool noscan = false;
   uint64_t pathCount[rt::mem::numAllocPaths] = {};  // per path, for this command only
   // The first few objects, each with the path that served it.
+  // Addresses are as a Go program's would read (mheap::goAddr), the same in
+  // every build.
   struct Object {
-    uintptr_t addr = 0;
+    uint64_t addr = 0;
     rt::mem::AllocPath path = rt::mem::AllocPath::Fast;
   };
   std::vector<Object> objects;  // at most kListedObjects
-  uintptr_t firstAddr = 0, lastAddr = 0;
+  uint64_t firstAddr = 0, lastAddr = 0;
   // mheap.grow calls (pages from the OS) and new arenas caused by this command.
   uint64_t heapGrows = 0, arenaAllocs = 0, bytesGrown = 0;
   int64_t wallNs = 0;
@@ -54,7 +56,7 @@ struct AllocOutcome {
 
 // A span as the `spans` command and the web heap view see it.
 struct SpanInfo {
-  uintptr_t base = 0;
+  uint64_t base = 0;  // as a Go program's would read (mheap::goAddr)
   uint64_t npages = 0;
   uint8_t spanclass = 0;
   int sizeclass = 0;
@@ -63,7 +65,7 @@ struct SpanInfo {
   uint32_t sweepgen = 0;
   const char* sweepState = "";  // relative to mheap.sweepgen, see mspan.hpp
   const char* where = "";       // "mcache", "partial", "full" (in its mcentral)
-  uint64_t arena = 0;           // arena number (base >> logHeapArenaBytes)
+  uint64_t arena = 0;           // arena number (goAddr(base) >> logHeapArenaBytes)
   uint64_t arenaSeq = 0;        // position in the heap's arena list (address order)
   uint64_t pageInArena = 0;     // page index of base inside its arena
   bool needzero = false;
@@ -116,8 +118,8 @@ class HeapSession {
   uint64_t objects_ = 0;
 };
 
-// "0x00007f1234560000"-style address text, as Go prints pointers (0x...).
-std::string hexAddress(uintptr_t a);
+// "0xc000012000": an address (already goAddr'ed) as Go prints pointers.
+std::string hexAddress(uint64_t a);
 // 1536 -> "1.50 KiB", 8192 -> "8 KiB"; below 1 KiB, "NNN B".
 std::string humanBytes(uint64_t n);
 

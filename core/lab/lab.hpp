@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gc/collector.hpp"
+#include "lab/interrupt.hpp"
 #include "lab/shell/shell.hpp"
 #include "runtime/env.hpp"
 
@@ -28,6 +29,10 @@ struct HostInfo {
   // Record every run's trace (up to this many events) for views that draw
   // it — the web page does; 0 records only for --trace and --step.
   size_t traceRuns = 0;
+  // The host time a run may take before the lab stops it (interrupt.hpp;
+  // --timeout overrides it): the CLI and the page set kDefaultHostLimitNs;
+  // 0 is none.
+  int64_t runTimeoutNs = 0;
 };
 
 HostInfo nativeHostInfo();
@@ -42,8 +47,18 @@ class Lab {
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;
 
-  Reply exec(std::string_view line) { return shell_.exec(line); }
+  // Each command starts with the interrupt flag cleared: a Ctrl-C meant for
+  // a run that has just ended does not stop the next one.
+  Reply exec(std::string_view line) {
+    interrupt_.clear();
+    return shell_.exec(line);
+  }
   Completion complete(std::string_view lineUpToCursor) const { return shell_.complete(lineUpToCursor); }
+
+  // Ctrl-C: asks the command under way to stop its run at the next safe
+  // point (interrupt.hpp). request() may be called from any thread, or from
+  // a signal handler.
+  InterruptFlag& interrupt() { return interrupt_; }
 
   const HostInfo& host() const { return host_; }
   const rt::Env& env() const { return env_; }
@@ -84,6 +99,7 @@ class Lab {
   std::unique_ptr<HeapSession> heapSession_;
   std::unique_ptr<RunSession> session_;
   uint64_t sessionSerial_ = 0;
+  InterruptFlag interrupt_;
   Shell shell_;  // last: it registers commands that refer to the members above
 };
 

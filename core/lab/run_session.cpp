@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include "lab/gc_report.hpp"
 #include "lab/json.hpp"
+#include "lab/shell/shell.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
 #include "trace/chrome.hpp"
@@ -16,10 +18,9 @@ namespace lab {
 
 namespace {
 
-int64_t hostNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+// The real engine's run ended by the lab (interrupt.hpp), as its Fatal
+// reason: how runToEnd tells its own stop from an end the run reached first.
+constexpr const char* kStoppedByLab = "stopped by the lab";
 
 void statsJson(JsonWriter& j, rt::Runtime& r) {
   const rt::SchedStats& s = r.stats;
@@ -46,6 +47,8 @@ std::string statsText(rt::Runtime& r) {
 
 }  // namespace
 
+std::string tracePartialPath(const std::string& path) { return path + ".partial"; }
+
 RunSession::RunSession(RunSetup setup) : RunSession(std::move(setup), true) {}
 
 RunSession::RunSession(RunSetup setup, Untraced) : RunSession(std::move(setup), false) {}
@@ -65,6 +68,10 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
   cfg.output = [this](std::string_view text) {
     rt::sim::Arena::Scope outside(nullptr);  // the session's log, not the run's memory
     std::lock_guard<std::mutex> lock(outMu_);
+    // A reply shows at most kMaxReplyBytes (the shell cuts it and says so):
+    // what would be cut is not kept either, so GODEBUG=scheddetail=1 over a
+    // million goroutines cannot exhaust memory.
+    if (output_.size() > kMaxReplyBytes) return;
     output_ += text;
   };
   std::unique_ptr<rt::SimPlatform> sim;
@@ -78,6 +85,7 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
   }
   if (traced) tracer_ = std::make_unique<trace::Tracer>(setup_.traceLimit, simulated);
   if (sim_ && tracer_) sim_->setEventHook([this](uint64_t n) { afterSimEvent(n); });
+  if (sim_) sim_->setStopCheck([this] { return budgetSpent(); });
   runtime_ = std::make_unique<rt::Runtime>(cfg, std::move(sim));
   if (setup_.scenario->usesGC) collector_ = std::make_unique<rt::gc::Collector>(runtime_.get(), setup_.gc);
   if (tracer_ && traceFromStart) runtime_->attachTracer(tracer_.get());
@@ -101,15 +109,55 @@ void RunSession::runToEnd() {
     advance(UINT64_MAX, INT64_MAX);
     return;
   }
-  // The real engine: the rest of Runtime::run.
+  // The real engine: the rest of Runtime::run. Within a budget, this thread
+  // polls the lab's brakes while the Ms run, and ends the run when it is
+  // spent: every M leaves at its next scheduling point (a cpu burst or a
+  // sleeping system call at once), as when main returns.
   const int64_t t0 = hostNanos();
+  if (budget_.active()) {
+    const rt::Note* done = runtime_->done();
+    while (done->key.load(std::memory_order_acquire) == 0) {
+      if (budgetSpent()) {
+        runtime_->requestExit(rt::RunStatus::Fatal, kStoppedByLab);
+        break;
+      }
+      runtime_->platform->usleep(5000);
+    }
+  }
   std::string cutShort = runtime_->awaitEnd();
   hostNs_ += hostNanos() - t0;
   end(cutShort);
+  // The run may have ended by itself just before the lab asked (the first
+  // reason wins): then it was not stopped.
+  if (stopped_ != StopReason::None && fatal_ != kStoppedByLab) stopped_ = StopReason::None;
+}
+
+RunSession::Budget::Budget(RunSession& s, const RunLimits& limits) : s_(s) {
+  s_.budget_ = RunBudget(limits, s_.setup_.interrupt, s_.sim_ ? s_.sim_->eventsProcessed() : 0);
+  s_.lastLimits_ = limits;
+  s_.stopped_ = StopReason::None;
+}
+
+RunSession::Budget::~Budget() { s_.budget_ = RunBudget(); }
+
+bool RunSession::budgetSpent() {
+  if (stopped_ != StopReason::None) return true;
+  stopped_ = budget_.check(sim_ ? sim_->eventsProcessed() : 0);
+  return stopped_ != StopReason::None;
 }
 
 bool RunSession::advance(uint64_t maxEvents, int64_t until) {
   if (over_) return false;
+  if (budget_.active() && stopped_ != StopReason::None) return true;  // spent: stays where it is
+  // The event limit is exact: the simulator is told to stop there.
+  const uint64_t left = budget_.eventsLeft(sim_->eventsProcessed());
+  if (left == 0) {
+    stopped_ = StopReason::SimEvents;
+    return true;
+  }
+  const bool limited = left <= maxEvents;
+  maxEvents = std::min(maxEvents, left);
+  const uint64_t before = sim_->eventsProcessed();
   const int64_t t0 = hostNanos();
   advanceStartNs_ = t0;
   std::string cutShort;
@@ -121,6 +169,8 @@ bool RunSession::advance(uint64_t maxEvents, int64_t until) {
   advanceStartNs_ = 0;
   hostNs_ += hostNanos() - t0;
   if (finished) end(cutShort);
+  else if (limited && sim_->eventsProcessed() - before == maxEvents && stopped_ == StopReason::None)
+    stopped_ = StopReason::SimEvents;
   return true;
 }
 
@@ -202,7 +252,7 @@ bool RunSession::stepEvents(size_t n) {
   const size_t target = events().size() + n;
   // One platform event at a time: an event records zero or more trace events.
   if (!tracer_) return advance(UINT64_MAX, INT64_MAX);
-  while (!over_ && tracer_->emitted() < target) advance(1, INT64_MAX);
+  while (!over_ && stopped_ == StopReason::None && tracer_->emitted() < target) advance(1, INT64_MAX);
   return true;
 }
 
@@ -272,15 +322,70 @@ std::string RunSession::position() {
   return "event " + std::to_string(events().size()) + " at " + util::formatDuration(now());
 }
 
+Reply RunSession::stoppedReply(Language lang) {
+  const bool zh = lang == Language::Zh;
+  const RunLimits& l = lastLimits_;
+  std::string what, hint;
+  switch (stopped_) {
+    case StopReason::Interrupted:
+      what = zh ? "已中断" : "interrupted";
+      break;
+    case StopReason::HostTime:
+      what = zh ? "主机时间用满 " + util::formatDuration(l.hostNs) + " 后停下"
+                : "stopped after " + util::formatDuration(l.hostNs) + " of host time";
+      hint = zh ? "（用 --timeout " + util::formatDuration(l.hostNs * 6) + " 放宽上限，--timeout 0 表示不限）"
+                : " (raise the limit with --timeout " + util::formatDuration(l.hostNs * 6) +
+                      ", or --timeout 0 for none)";
+      break;
+    case StopReason::SimEvents:
+      what = zh ? "处理 " + std::to_string(l.simEvents) + " 个模拟器事件后停下"
+                : "stopped after " + std::to_string(l.simEvents) + " simulator events";
+      hint = zh ? "（用 --max-events " + std::to_string(l.simEvents * 10) + " 放宽上限，--max-events 0 表示不限）"
+                : " (raise the limit with --max-events " + std::to_string(l.simEvents * 10) +
+                      ", or --max-events 0 for none)";
+      break;
+    case StopReason::None:
+      break;
+  }
+  const std::string name = setup_.scenario->name + (zh ? "：" : ": ");
+  const std::string t = util::formatDuration(now());
+  std::string line;
+  if (sim_) {
+    const std::string n = std::to_string(sim_->eventsProcessed());
+    line = zh ? name + what + "，位于 " + t + "（虚拟时间），本次运行的第 " + n +
+                    " 个事件；运行暂停在这里：gs、ps、ms、runq 可查看，step 或 continue 继续" + hint
+              : name + what + " at " + t + " (virtual), " + n +
+                    " events into the run; it is paused there: gs, ps, ms and runq show it, step or continue goes on" +
+                    hint;
+  } else {
+    line = zh ? name + what + "，运行在 " + t + "（实际耗时）处结束；gs、ps、ms、runq 显示它停下时的状态" + hint
+              : name + what + "; the run was ended " + t + " into it (wall): gs, ps, ms and runq show where it stood" +
+                    hint;
+  }
+  JsonWriter j;
+  j.beginObject().field("scenario", setup_.scenario->name).field("engine", setup_.engine);
+  j.field("stopped", stopReasonName(stopped_)).field("paused", !over_).field("runNs", now());
+  j.field("position", static_cast<uint64_t>(events().size()));
+  if (sim_) j.field("seed", setup_.seed).field("simEvents", sim_->eventsProcessed());
+  j.field("hostNs", hostNs_).field("timeoutNs", l.hostNs).field("maxEvents", l.simEvents);
+  j.field("output", output_).endObject();
+  // A real run is over: what it printed comes first, as in its report.
+  return Reply::programFailure((sim_ ? "" : output_) + line, j.str());
+}
+
 std::string RunSession::writeTrace() {
   if (setup_.tracePath.empty() || !tracer_) return "";
   const std::vector<trace::Event>& evs = events();
   trace::ChromeTraceInfo info{setup_.scenario->name, setup_.engine, setup_.params.procs, setup_.seed,
                               tracer_->truncated(), names()};
-  std::ofstream out(setup_.tracePath, std::ios::binary | std::ios::trunc);
+  const std::string partial = tracePartialPath(setup_.tracePath);
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   out << trace::chromeTraceJson(evs, info);
   out.close();
-  if (!out) return "\ntrace: writing " + setup_.tracePath + " failed";
+  if (!out || std::rename(partial.c_str(), setup_.tracePath.c_str()) != 0) {
+    std::remove(partial.c_str());
+    return "\ntrace: writing " + setup_.tracePath + " failed";
+  }
   return "\ntrace: " + std::to_string(evs.size()) + " events written to " + setup_.tracePath +
          (tracer_->truncated() ? " (truncated: the run recorded more than the limit)" : "") +
          " (open it in ui.perfetto.dev)";

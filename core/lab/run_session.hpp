@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gc/collector.hpp"
+#include "lab/interrupt.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "lab/shell/command.hpp"
 #include "platform/sim/arena.hpp"
@@ -57,7 +58,16 @@ struct RunSetup {
   size_t snapshotBudget = sizeof(void*) == 8 ? size_t{512} << 20 : size_t{192} << 20;
   // The collector's settings, for scenarios that use the GC'd heap.
   rt::gc::GcConfig gc;
+  // The lab's brakes (interrupt.hpp): the lab's interrupt flag, and the
+  // limits of `run`'s own flags, also those of the commands that move the
+  // run later unless they give their own.
+  const InterruptFlag* interrupt = nullptr;
+  RunLimits limits;
 };
+
+// Where a run writes its --trace file before renaming it into place when
+// the run ends: an existing file is only ever replaced by a whole trace.
+std::string tracePartialPath(const std::string& path);
 
 class RunSession {
  public:
@@ -82,7 +92,9 @@ class RunSession {
   rt::gc::Collector* collector() { return collector_.get(); }
 
   // Runs to the end (the real engine can only do this); for a real run in
-  // the background, waits for it.
+  // the background, waits for it. Within a Budget, stops early when it is
+  // spent (stopped() says why): the simulator stays paused where it was, a
+  // real run is ended.
   void runToEnd();
   // Simulator: forward until at least n more trace events were recorded
   // (the simulator moves by whole M steps, and one step may record many),
@@ -124,6 +136,27 @@ class RunSession {
   // program that died is a programFailure reply, like `go run`'s.
   Reply report(Language lang = Language::En);
 
+  // The lab's brakes for one command that moves this run (interrupt.hpp):
+  // while a Budget is alive, runToEnd, stepEvents and stepUntil stop at the
+  // next safe point once it is spent. Other moves (back's replays) have none.
+  class Budget {
+   public:
+    Budget(RunSession& s, const RunLimits& limits);
+    ~Budget();
+    Budget(const Budget&) = delete;
+    Budget& operator=(const Budget&) = delete;
+
+   private:
+    RunSession& s_;
+  };
+  // Why the last command that moved this run stopped it early (None: it
+  // did not), and the limits it had.
+  StopReason stopped() const { return stopped_; }
+  const RunLimits& stoppedLimits() const { return lastLimits_; }
+  // The one line for a run stopped early: "interrupted at 12.3ms (virtual)
+  // after 5120 events; paused there: ..." (text and JSON).
+  Reply stoppedReply(Language lang);
+
   // "event 41 at 15.3µs" (paused), "12.1ms into it, live" (a real run in
   // the background) or "the end" — for the inspectors' headers.
   std::string position();
@@ -136,6 +169,8 @@ class RunSession {
   // The simulator's hook after each of its events (inside the arena's scope).
   void afterSimEvent(uint64_t simEvents);
   uint64_t simEventsAt(size_t traceEvents);
+  // Polled at safe points: true (and stopped_ set) once the budget is spent.
+  bool budgetSpent();
   void takeSnapshot(uint64_t simEvents);
 
   // The run's memory, when it is snapshotted: declared first, so that it
@@ -170,6 +205,9 @@ class RunSession {
   // simulator events processed - 1), for replaying to a trace position.
   std::vector<uint64_t> traceAt_;
   bool over_ = false;
+  RunBudget budget_;  // the current command's (inactive between commands)
+  StopReason stopped_ = StopReason::None;
+  RunLimits lastLimits_;  // the last Budget's
   int64_t hostNs_ = 0;  // host time spent running (for the simulator's speed)
   int64_t advanceStartNs_ = 0;  // when the advance under way began (0: none)
   std::string status_, fatal_;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "util/suggest.hpp"
+#include "util/utf8.hpp"
 
 namespace rt {
 
@@ -19,7 +20,8 @@ std::optional<int64_t> atoi64(std::string_view s) {
   return v;
 }
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Input quoted in an error: cut and escaped (util/utf8.hpp).
+std::string quote(std::string_view s) { return util::quoteForDisplay(s); }
 
 }  // namespace
 
@@ -67,7 +69,7 @@ std::string DebugVars::str() const {
 std::optional<int> parseGOMAXPROCS(std::string_view s, std::string* err) {
   auto n = atoi64(s);
   if (!n || *n <= 0 || *n > kMaxGomaxprocs) {
-    *err = "GOMAXPROCS=" + std::string(s) + " is not an integer in 1.." + std::to_string(kMaxGomaxprocs) +
+    *err = "GOMAXPROCS=" + util::truncateForDisplay(s) + " is not an integer in 1.." + std::to_string(kMaxGomaxprocs) +
            " (Go would silently use the number of CPUs)";
     return std::nullopt;
   }
@@ -79,7 +81,7 @@ std::optional<int> parseGOGC(std::string_view s, std::string* err) {
   if (s == "off") return -1;
   auto n = atoi64(s);
   if (!n || *n > std::numeric_limits<int32_t>::max() || *n < std::numeric_limits<int32_t>::min()) {
-    *err = "GOGC=" + std::string(s) + " is neither an integer percentage nor \"off\" (Go would silently use 100)";
+    *err = "GOGC=" + util::truncateForDisplay(s) + " is neither an integer percentage nor \"off\" (Go would silently use 100)";
     return std::nullopt;
   }
   // Go treats any negative percentage as off.
@@ -104,7 +106,7 @@ std::optional<int64_t> parseGOMEMLIMIT(std::string_view s, std::string* err) {
   }
   auto n = atoi64(digits);
   if (!n || *n < 0 || *n > (std::numeric_limits<int64_t>::max() >> shift)) {
-    *err = "GOMEMLIMIT=" + std::string(s) +
+    *err = "GOMEMLIMIT=" + util::truncateForDisplay(s) +
            " is not \"off\" or a byte count like 512MiB (suffixes B, KiB, MiB, GiB, TiB; Go would refuse to start)";
     return std::nullopt;
   }
@@ -143,7 +145,7 @@ std::optional<DebugVars> parseGODEBUG(std::string_view s, std::string* err) {
       if (v.name == key) spec = &v;
     auto n = atoi64(value);
     if (!n || *n < spec->min || *n > spec->max) {
-      *err = "GODEBUG " + std::string(key) + "=" + std::string(value) + " needs an integer in " +
+      *err = "GODEBUG " + util::truncateForDisplay(key) + "=" + util::truncateForDisplay(value) + " needs an integer in " +
              std::to_string(spec->min) + ".." + std::to_string(spec->max);
       return std::nullopt;
     }

@@ -37,14 +37,42 @@ size_t invalidUtf8At(std::string_view s) {
 }
 
 std::string truncateForDisplay(std::string_view s, size_t maxChars) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
   size_t chars = 0, i = 0;
-  while (i < s.size() && chars < maxChars) {
+  while (i < s.size()) {
+    if (chars == maxChars) return out + "…";
     const auto c = static_cast<unsigned char>(s[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    size_t len = 1;
+    if (c >= 0x80) {
+      // A well-formed sequence is copied whole; a stray byte is escaped.
+      const size_t bad = invalidUtf8At(s.substr(i, 4));
+      len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      if (bad == 0 || (bad != std::string_view::npos && bad < len) || i + len > s.size()) len = 0;
+    }
+    if (len > 1) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else if (c == '\\') {
+      out += "\\\\";
+      i++;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+      out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r";
+      i++;
+    } else if (c < 0x20 || c == 0x7f || c >= 0x80) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+      i++;
+    } else {
+      out += static_cast<char>(c);
+      i++;
+    }
     chars++;
   }
-  if (i >= s.size()) return std::string(s);
-  return std::string(s.substr(0, i)) + "…";
+  return out;
 }
+
+std::string quoteForDisplay(std::string_view s, size_t maxChars) { return "\"" + truncateForDisplay(s, maxChars) + "\""; }
 
 }  // namespace util

@@ -10,8 +10,19 @@ namespace util {
 // Index of the first byte that is not part of well-formed UTF-8, or npos.
 size_t invalidUtf8At(std::string_view s);
 
-// The first `maxChars` code points of valid UTF-8 text, with "…" appended when
-// cut. Used to quote user input in error lines without echoing a megabyte.
-std::string truncateForDisplay(std::string_view s, size_t maxChars = 40);
+// How many characters of user input an error line quotes at most.
+inline constexpr size_t kMaxQuotedChars = 80;
+
+// User input made safe to quote in an error line: at most `maxChars` code
+// points, with "…" appended when cut, and every byte that would break the
+// line or the terminal shown escaped instead — control bytes as \n, \t, \r
+// or \x1b, DEL as \x7f, a backslash as \\, bytes that are not UTF-8 as
+// \xff. The one helper every error that quotes input goes through, so no
+// error line echoes a megabyte, ends early at a newline, or sends escape
+// sequences to the terminal.
+std::string truncateForDisplay(std::string_view s, size_t maxChars = kMaxQuotedChars);
+
+// truncateForDisplay in double quotes: "value".
+std::string quoteForDisplay(std::string_view s, size_t maxChars = kMaxQuotedChars);
 
 }  // namespace util

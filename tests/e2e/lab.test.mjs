@@ -20,6 +20,15 @@ const REQUIRED = [
 ];
 const SCREENSHOTS = path.join(ROOT, 'artifacts/screenshots');
 
+// What the native CLI answers to one command (the native ctest stage builds it).
+function nativeAnswer(cmd) {
+  const native = path.join(ROOT, 'build/native/core/cli/rtlab');
+  assert.ok(existsSync(native), `${native} is missing: build it first (cmake --preset native && cmake --build build/native)`);
+  const r = spawnSync(native, cmd.split(' '), { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trimEnd();
+}
+
 function checkPrerequisites() {
   const missing = REQUIRED.filter((f) => !existsSync(path.join(ROOT, f)));
   if (missing.length > 0) {
@@ -153,11 +162,15 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         assert.equal(again, first, 'the same seed gives the same run');
         const other = (await run(p, cmd.replace('--seed 7', '--seed 8'), { timeoutMs: 60_000 })).join('\n');
         assert.notEqual(other, first, 'another seed, another interleaving');
-        const native = path.join(ROOT, 'build/native/core/cli/rtlab');
-        if (existsSync(native)) {
-          const r = spawnSync(native, cmd.split(' '), { encoding: 'utf8' });
-          assert.equal(first, r.stdout.trimEnd(), 'the page and the native CLI agree');
-        }
+        assert.equal(first, nativeAnswer(cmd), 'the page and the native CLI agree');
+      });
+
+      it('a collecting run prints the same lines, addresses included, as the native build', async () => {
+        const p = page();
+        const cmd = 'run mutator-race --engine sim --procs 2 --barrier none --verify --seed 3';
+        const text = (await run(p, cmd, { timeoutMs: 60_000 })).join('\n');
+        assert.match(text, /verify: lost object 0xc000[0-9a-f]+ \(child\)/, text);
+        assert.equal(text, nativeAnswer(cmd), 'the page and the native CLI agree');
       });
 
       it('env GOMAXPROCS=4 is shown by env', async () => {
@@ -270,7 +283,7 @@ describe('Go Runtime Lab in Chromium', { timeout: 300_000 }, () => {
         const p = page();
         await p.click('#terminal');
         await run(p, 'run mutator-race --engine sim --barrier hybrid --seed 1 --step', { timeoutMs: 60_000 });
-        await run(p, 'until 300us', { timeoutMs: 60_000 });
+        await run(p, 'until 400us', { timeoutMs: 60_000 });
         await p.waitForFunction(() => document.querySelectorAll('#marking .obj').length > 0);
         const colours = () =>
           p.evaluate(() => ({

@@ -69,6 +69,10 @@ const en = {
   bannerHint: 'Type help to list the commands. Tab completes, ↑/↓ recall history, Ctrl-L clears.',
   loadFailed: 'error: the lab could not be loaded ({reason}) — build the wasm, then npm run build:web',
   labFailed: 'error: the lab stopped responding ({reason}) — reload the page',
+  labRestarted:
+    'the command did not stop within 1 s, so the lab was restarted: its runs and settings start afresh ' +
+    '(the page, the course and the history are kept)',
+  stopRun: 'Stop the running command (Ctrl-C)',
   ctlScenario: 'scenario',
   ctlSeed: 'seed',
   ctlBarrier: 'write barrier',
@@ -163,6 +167,8 @@ const zh: Record<MessageKey, string> = {
   bannerHint: '输入 help 查看命令列表。Tab 补全，↑/↓ 翻看历史，Ctrl-L 清屏。',
   loadFailed: '错误：实验环境加载失败（{reason}）——请先构建 wasm，再运行 npm run build:web',
   labFailed: '错误：实验环境已停止响应（{reason}）——请刷新页面',
+  labRestarted: '命令在 1 秒内没有停下，实验环境已重启：其中的运行与设置从头开始（页面、课程进度与历史记录都保留）',
+  stopRun: '停止正在运行的命令（Ctrl-C）',
   ctlScenario: '场景',
   ctlSeed: '种子',
   ctlBarrier: '写屏障',

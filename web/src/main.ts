@@ -240,8 +240,20 @@ const shellLab = {
     return result;
   },
   complete: (line: string) => lab.complete(line),
+  interrupt: () => void lab.interrupt().catch(() => {}), // a failed restart shows on the next command
 };
-const shell = new LabShell(view.term, shellLab, (reason) => t(lang, 'labFailed', { reason }));
+const shell = new LabShell(
+  view.term, shellLab, (reason) => t(lang, 'labFailed', { reason }), () => st('labRestarted'),
+);
+// The stop button: shown while a typed command runs; it does what Ctrl-C does.
+const stopButton = document.getElementById('stop-run') as HTMLButtonElement;
+stopButton.addEventListener('click', () => {
+  shell.interrupt();
+  view.term.focus();
+});
+shell.onBusyChange = (busy) => {
+  stopButton.hidden = !busy;
+};
 
 /** Runs a command as if typed at the prompt: it shows in the terminal and the history. */
 async function typeCommand(line: string): Promise<void> {

@@ -19,6 +19,7 @@
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
+#include "mem/goaddr.hpp"
 #include "sched/runtime.hpp"
 
 namespace lab {
@@ -124,11 +125,11 @@ Reply verifyRun(Lab& lab, const Invocation&) {
     // Between cycles every object is white again: show the verdict of the
     // last mark the verifier checked.
     std::lock_guard<std::mutex> g(c->statsLock);
-    for (const auto& cs : c->history) lost += cs.lost;
+    lost = c->lostTotal;  // every cycle's, not only those history keeps
     text = c->history.empty() ? "verify: no GC cycle has finished yet"
            : c->lastVerify.empty() && !(c->cfg.verifyEachCycle || c->cfg.barrier == rt::gc::BarrierKind::None)
                ? "verify: the verifier was off in this run (run with --verify, or `gc --verify on`)"
-               : "verify: " + std::to_string(c->history.size()) + " cycles checked, " + std::to_string(lost) +
+               : "verify: " + std::to_string(c->numGC.load()) + " cycles checked, " + std::to_string(lost) +
                      " lost objects" + (c->lastVerify.empty() ? "" : "\nlast report:\n" + c->lastVerify);
   } else {
     // In the middle of a mark, reachable white objects are normal: the mark
@@ -146,11 +147,8 @@ Reply verifyRun(Lab& lab, const Invocation&) {
     } else {
       text += std::to_string(hidden.size()) + " white object" + (hidden.size() == 1 ? " is" : "s are") +
               " reachable only through black ones: lost if the mark ended now";
-      char buf[32];
-      for (size_t i = 0; i < hidden.size() && i < 5; i++) {
-        std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(hidden[i]));
-        text += std::string("\n  hidden: ") + buf;
-      }
+      for (size_t i = 0; i < hidden.size() && i < 5; i++)
+        text += "\n  hidden: " + rt::mem::goAddrString(c->heap, hidden[i]);
     }
   }
   if (!text.empty() && text.back() == '\n') text.pop_back();

@@ -7,6 +7,7 @@
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
+#include "lab/shell/shell.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
 
@@ -58,8 +59,11 @@ Reply listCommands(const Lab& lab) {
   for (const auto* c : lab.registry().all()) width = std::max(width, c->name.size());
   for (const auto* c : lab.registry().all())
     text += "  " + pad(c->name, width + 2) + std::string(c->summary.in(lang)) + "\n";
-  text += lang == Language::Zh ? "输入 \"help <命令>\" 查看参数和选项。每个命令都接受 --json。"
-                               : "Type \"help <command>\" for its arguments and flags. Every command accepts --json.";
+  const std::string mib = std::to_string(kMaxReplyBytes >> 20);
+  text += lang == Language::Zh ? "输入 \"help <命令>\" 查看参数和选项。每个命令都接受 --json。每个命令最多输出 " + mib +
+                                     " MiB，超出部分截断并注明。"
+                               : "Type \"help <command>\" for its arguments and flags. Every command accepts --json. "
+                                 "A command prints at most " + mib + " MiB; beyond that its output is cut, and says so.";
   JsonWriter j;
   j.beginObject().key("commands").beginArray();
   for (const auto* c : lab.registry().all()) specJson(j, *c, lang);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "lab/commands/commands.hpp"
+#include "util/utf8.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
@@ -154,7 +155,7 @@ Reply runq(Lab& lab, const Invocation& inv) {
     bool ok = !digits.empty() && digits.size() < 6 && std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     only = ok ? std::stoll(digits) : -1;
     if (only < 0 || only >= static_cast<int64_t>(r->allp.size()))
-      return Reply::error("runq: no P \"" + a + "\" (this run had P0..P" + std::to_string(r->allp.size() - 1) + ")");
+      return Reply::error("runq: no P " + util::quoteForDisplay(a) + " (this run had P0..P" + std::to_string(r->allp.size() - 1) + ")");
   }
   std::string text = header(lab);
   JsonWriter j;

@@ -2,11 +2,15 @@
 // scheduler did (the counters learners ask about: goroutines created, steals,
 // handoffs, preemptions, threads). GODEBUG output (schedtrace, scheddetail)
 // comes first, as it would on a Go program's stderr.
+#include <sys/stat.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
 #include "lab/commands/commands.hpp"
+#include "lab/commands/input_file.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
@@ -30,22 +34,32 @@ std::string checkSize(const Scenario& sc, int64_t size) {
   return "";
 }
 
-// Creates (or truncates) the trace file, so a bad path is reported before
-// the run rather than after it.
+// Checks that the trace can be written, so a bad path is reported before the
+// run rather than after it — without touching the file itself: the run
+// writes the trace next to it (tracePartialPath) and renames it into place
+// when it ends, so an existing file is replaced only by a complete trace.
 std::string checkTraceFile(const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return "run: cannot write the trace to \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
+  const std::string shown = util::quoteForDisplay(path);
+  struct stat st {};
+  if (path.find('\0') != std::string::npos) return "run: cannot write the trace to " + shown + ": the name contains a NUL byte";
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return "run: cannot write the trace to " + shown + ": not a regular file";
+  const std::string partial = tracePartialPath(path);
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) return "run: cannot write the trace to " + shown + ": " + std::strerror(errno);
+  }
+  std::remove(partial.c_str());
   return "";
 }
 
 // Validates everything before anything runs, so a bad flag changes nothing.
 // A scenario script (--file): read and parsed, or the one error line.
 std::string loadScript(const std::string& path, RunSetup* setup) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "run: cannot read \"" + util::truncateForDisplay(path) + "\": " + std::strerror(errno);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string err;
-  std::shared_ptr<const script::Script> parsed = script::parse(text, path, &err);
+  std::optional<std::string> text = readInputFile(path, script::kMaxScriptBytes, &err);
+  if (!text) return "run: " + err;
+  std::shared_ptr<const script::Script> parsed = script::parse(*text, path, &err);
   if (!parsed) return "run: " + err;
   setup->script = parsed;
   setup->ownedScenario = std::make_shared<Scenario>(script::toScenario(parsed));
@@ -140,6 +154,10 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   // on demand.
   setup->maxThreads = setup->engine == "real" && lab.host().workers > 0 ? std::max(2, lab.host().workers) : 10000;
 
+  setup->interrupt = &lab.interrupt();
+  RunLimits defaults;
+  defaults.hostNs = lab.host().runTimeoutNs;
+  setup->limits = limitsFrom(inv, defaults);
   setup->debug = lab.env().debug;
   if (inv.flagGiven("godebug")) {
     std::string err;
@@ -184,14 +202,18 @@ Reply runScenario(Lab& lab, const Invocation& inv) {
                      "for the end and prints the report",
                  j.str()};
   }
-  s.runToEnd();
+  {
+    RunSession::Budget budget(s, setup.limits);
+    s.runToEnd();
+  }
+  if (s.stopped() != StopReason::None) return s.stoppedReply(lab.language());
   return s.report(lab.language());
 }
 
 }  // namespace
 
 CommandSpec runCommand() {
-  return CommandSpec{
+  CommandSpec spec{
       .name = "run",
       .summary = {"run a built-in scenario on the runtime", "在运行时上运行一个内置场景"},
       .details = {"GOMAXPROCS and GODEBUG come from `env` unless --procs or --godebug is given. "
@@ -200,13 +222,18 @@ CommandSpec runCommand() {
                   "On the simulator (--engine sim) a run depends only on its inputs and --seed; "
                   "--step starts it paused for step, until, continue and back. "
                   "On real threads, --background returns at once: gs, ps, ms and runq show the run live, "
-                  "and continue waits for its end.",
+                  "and continue waits for its end. "
+                  "Ctrl-C stops a run; so do the lab's own limits (Go has none): 10s of host time in the CLI and "
+                  "the page (--timeout) and 50000000 simulator events (--max-events), 0 for none. A stopped "
+                  "simulator run stays paused where it was; a real run is ended.",
                   "除非给出 --procs 或 --godebug，GOMAXPROCS 与 GODEBUG 取自 `env`。"
                   "每个场景的 --size 含义不同（叶子数、worker 数、往返次数……）。"
                   "--file 运行你自己编写的场景脚本（格式见 core/lab/scenarios/script.hpp）。"
                   "在模拟器上（--engine sim），一次运行只取决于输入与 --seed；--step 以暂停状态开始，"
                   "之后用 step、until、continue、back 推进。"
-                  "在真实线程上，--background 立即返回：gs、ps、ms、runq 实时查看运行，continue 等待其结束。"},
+                  "在真实线程上，--background 立即返回：gs、ps、ms、runq 实时查看运行，continue 等待其结束。"
+                  "Ctrl-C 可停止运行；实验室自己的上限（Go 没有）也会停止它：命令行与网页中主机时间 10s（--timeout）和 "
+                  "50000000 个模拟器事件（--max-events），0 表示不限。停下的模拟器运行暂停在原处；真实运行则结束。"},
       .args = {ArgSpec{.name = "scenario",
                        .optional = true,
                        .variadic = false,
@@ -293,6 +320,9 @@ CommandSpec runCommand() {
       .run = runScenario,
       .example = "run skynet --size 10000",
   };
+  // The lab's own runaway limits (Go has none): --timeout, --max-events.
+  for (FlagSpec& f : limitFlags()) spec.flags.push_back(std::move(f));
+  return spec;
 }
 
 }  // namespace lab

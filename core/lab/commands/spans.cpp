@@ -84,9 +84,9 @@ Reply run(Lab& lab, const Invocation& inv) {
   j.field("pageSize", static_cast<uint64_t>(PageSize)).field("arenaBytes", static_cast<uint64_t>(heapArenaBytes));
   j.key("arenas").beginArray();
   for (uintptr i = 0; i < session.heap().arenaCount(); i++) {
-    uintptr base = session.heap().arenaAt(i)->base;
+    const uint64_t base = session.heap().goAddr(session.heap().arenaAt(i)->base);
     j.beginObject().field("seq", static_cast<uint64_t>(i));
-    j.field("arena", static_cast<uint64_t>(base >> logHeapArenaBytes));
+    j.field("arena", base >> logHeapArenaBytes);
     j.field("base", hexAddress(base)).endObject();
   }
   j.endArray();

@@ -25,6 +25,7 @@
 #include "lab/run_session.hpp"
 #include "runtime/env.hpp"
 #include "sched/gstatus.hpp"
+#include "sched/runtime.hpp"
 #include "util/duration.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -159,6 +160,15 @@ Reply withReportIfOver(RunSession& s, Language lang, Reply moved) {
   return report;
 }
 
+// A move the lab's brakes cut short (interrupt.hpp): the events it made,
+// then the one line saying where and why it stopped. Otherwise as above.
+Reply withStopOrReport(RunSession& s, Language lang, Reply moved) {
+  if (s.stopped() == StopReason::None) return withReportIfOver(s, lang, std::move(moved));
+  Reply stop = s.stoppedReply(lang);
+  stop.text = moved.text + "\n" + stop.text;
+  return stop;
+}
+
 std::string positionLine(RunSession& s, Language lang) {
   const std::string n = std::to_string(s.events().size()), t = util::formatDuration(s.now());
   if (lang == Language::Zh) return "位于第 " + n + " 个事件，" + t + (s.over() ? "（运行已结束）" : "");
@@ -173,9 +183,12 @@ Reply step(Lab& lab, const Invocation& inv) {
   if (!parseCount(inv, "step", &n, &err)) return Reply::error(err);
   if (s->over()) return Reply::error("step: the run is over; `back [N]` to go back, or start a new one");
   const size_t from = s->events().size();
-  s->stepEvents(n);
+  {
+    RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
+    s->stepEvents(n);
+  }
   const Language lang = lab.language();
-  return withReportIfOver(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
+  return withStopOrReport(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
 }
 
 // The kinds of event `until` can stop at, by the name a learner types.
@@ -208,7 +221,7 @@ Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
   const size_t from = s.events().size();
   size_t checked = from;
   std::optional<size_t> found;
-  while (!found && !s.over()) {
+  while (!found && !s.over() && s.stopped() == StopReason::None) {
     s.stepEvents(1);
     const std::vector<trace::Event>& evs = s.events();
     for (; checked < evs.size() && !found; checked++)
@@ -216,7 +229,7 @@ Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
   }
   const bool zh = lang == Language::Zh;
   std::string head = positionLine(s, lang);
-  if (!found) head += zh ? std::string("；到结束也没有 ") + kind.name + " 事件" : std::string("; no ") + kind.name + " event before the end";
+  if (!found && s.stopped() == StopReason::None) head += zh ? std::string("；到结束也没有 ") + kind.name + " 事件" : std::string("; no ") + kind.name + " event before the end";
   // Show up to kMaxShown lines ending just past the match.
   const size_t end = found ? std::min(s.events().size(), *found + 4) : s.events().size();
   const size_t shownFrom = end > from + kMaxShown ? end - kMaxShown : from;
@@ -224,7 +237,7 @@ Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
     const std::string earlier = std::to_string(shownFrom - from);
     head += zh ? "\n… 之前还有 " + earlier + " 个事件" : "\n… " + earlier + " earlier events";
   }
-  return withReportIfOver(s, lang, showEvents(s, lang, from, head, -1, shownFrom));
+  return withStopOrReport(s, lang, showEvents(s, lang, from, head, -1, shownFrom));
 }
 
 Reply until(Lab& lab, const Invocation& inv) {
@@ -233,6 +246,7 @@ Reply until(Lab& lab, const Invocation& inv) {
   if (!s) return Reply::error(err);
   if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
   const Language lang = lab.language();
+  RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
   if (const EventKind* kind = eventKind(inv.args[0])) return untilEvent(*s, lang, *kind);
   auto ns = util::parseDuration(inv.args[0]);
   if (!ns || *ns < 0) {
@@ -243,25 +257,39 @@ Reply until(Lab& lab, const Invocation& inv) {
       msg += "; did you mean \"" + guess + "\"?";
     return Reply::error(msg);
   }
+  // A time is since the run's start; on the simulator's clock that is
+  // starttime + ns, which must not overflow (9223372036854775807ns would
+  // wrap to the past and silently do nothing).
+  if (const int64_t start = s->runtime().starttime; start > 0 && *ns > INT64_MAX - start)
+    return Reply::error("until: " + util::truncateForDisplay(inv.args[0]) + " is beyond the end of the clock (at most " +
+                        std::to_string(INT64_MAX - start) + "ns since the start)");
   if (*ns < s->now())
-    return Reply::error("until: " + inv.args[0] + " is behind the current point (" + util::formatDuration(s->now()) +
+    return Reply::error("until: " + util::truncateForDisplay(inv.args[0]) + " is behind the current point (" + util::formatDuration(s->now()) +
                         "); use `back [N]`");
   const size_t from = s->events().size();
   s->stepUntil(*ns);
-  return withReportIfOver(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
+  return withStopOrReport(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
 }
 
-Reply continueRun(Lab& lab, const Invocation&) {
+Reply continueRun(Lab& lab, const Invocation& inv) {
   // A real run in the background: wait for its end.
   if (RunSession* live = lab.session(); live && live->running()) {
-    live->runToEnd();
+    {
+      RunSession::Budget budget(*live, limitsFrom(inv, live->setup().limits));
+      live->runToEnd();
+    }
+    if (live->stopped() != StopReason::None) return live->stoppedReply(lab.language());
     return live->report(lab.language());
   }
   std::string err;
   RunSession* s = pausedSession(lab, "continue", &err);
   if (!s) return Reply::error(err);
   if (s->over()) return Reply::error("continue: the run is over; `back [N]` to go back, or start a new one");
-  s->runToEnd();
+  {
+    RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
+    s->runToEnd();
+  }
+  if (s->stopped() != StopReason::None) return s->stoppedReply(lab.language());
   return s->report(lab.language());
 }
 
@@ -301,7 +329,7 @@ bool parseCount(const Invocation& inv, const char* cmd, size_t* n, std::string* 
     else v = v * 10 + static_cast<size_t>(c - '0');
   }
   if (!ok || v < 1 || v > 1000000000) {
-    *err = std::string(cmd) + ": N must be a whole number from 1 to 1000000000, not \"" + a.substr(0, 40) + "\"";
+    *err = std::string(cmd) + ": N must be a whole number from 1 to 1000000000, not " + util::quoteForDisplay(a);
     return false;
   }
   *n = v;
@@ -326,6 +354,7 @@ CommandSpec stepCommand() {
                   "模拟器每次推进一个 M 的一步（M 一直运行到阻塞，途中可能记录多个事件），所以一次 step 可能显示多于 N 个事件。"
                   "用 `run <场景> --engine sim --step` 启动一个暂停的运行。"},
       .args = {countArg()},
+      .flags = limitFlags(),
       .run = step,
       .example = "step 10",
   };
@@ -346,6 +375,7 @@ CommandSpec untilCommand() {
                        .optional = false,
                        .variadic = false,
                        .complete = [](const Lab&) { return eventKindNames(); }}},
+      .flags = limitFlags(),
       .run = until,
       .example = "until steal",
   };
@@ -356,7 +386,11 @@ CommandSpec continueCommand() {
       .name = "continue",
       .summary = {"run a paused simulator run to its end, or wait for a run in the background",
                   "把暂停的模拟器运行执行到结束，或等待后台运行结束"},
-      .details = {"Then prints the run's report, as `run` does.", "随后打印运行报告，与 `run` 相同。"},
+      .details = {"Then prints the run's report, as `run` does. Ctrl-C, --timeout and --max-events stop it as they "
+                  "stop `run` (their defaults are the run's).",
+                  "随后打印运行报告，与 `run` 相同。Ctrl-C、--timeout 与 --max-events 会像停止 `run` 一样停止它"
+                  "（默认值取自该次运行）。"},
+      .flags = limitFlags(),
       .run = continueRun,
       .example = "continue",
   };

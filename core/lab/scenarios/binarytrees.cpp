@@ -43,6 +43,15 @@ int64_t itemCheck(Obj n) {
   return 1 + itemCheck(l) + itemCheck(load(n, 1));
 }
 
+// What the checks must add up to if the collector freed or corrupted no
+// live node: a tree of depth d has 2^(d+1)-1 nodes.
+int64_t expectedChecksum(int maxDepth) {
+  auto nodes = [](int d) { return (int64_t(1) << (d + 1)) - 1; };
+  int64_t total = nodes(maxDepth + 1) + nodes(maxDepth);
+  for (int d = 4; d <= maxDepth; d += 2) total += (int64_t(1) << (maxDepth - d + 4)) * nodes(d);
+  return total;
+}
+
 rt::Goroutine binarytreesMain(ScenarioParams params, ScenarioResult* out) {
   const int maxDepth = int(params.size);
   const int64_t start = rt::nanotime();
@@ -67,8 +76,12 @@ rt::Goroutine binarytreesMain(ScenarioParams params, ScenarioResult* out) {
   total += itemCheck(longLived.get(0));
   out->wallNs = rt::nanotime() - start;
   out->result = total;
-  out->text = "checksum " + std::to_string(total) + " (nodes visited by itemCheck)";
-  out->textZh = "校验和 " + std::to_string(total) + "（itemCheck 访问的节点数）";
+  const int64_t want = expectedChecksum(maxDepth);
+  out->passed = total == want;
+  out->text = "checksum " + std::to_string(total) + " (nodes visited by itemCheck)" +
+              (out->passed ? "" : " (WRONG: expected " + std::to_string(want) + ")");
+  out->textZh = "校验和 " + std::to_string(total) + "（itemCheck 访问的节点数）" +
+                (out->passed ? "" : "（错误：应为 " + std::to_string(want) + "）");
   co_return;
 }
 

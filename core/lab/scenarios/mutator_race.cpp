@@ -129,8 +129,9 @@ rt::Goroutine mutatorRaceMain(ScenarioParams params, ScenarioResult* out) {
   uint64_t lost = 0, cycles = 0;
   {
     std::lock_guard<std::mutex> g(col->statsLock);
-    for (const CycleStats& cs : col->history) lost += cs.lost;
-    cycles = col->history.size();
+    // The collector's totals: its history keeps only the latest cycles.
+    lost = col->lostTotal;
+    cycles = col->numGC.load();
   }
   out->wallNs = rt::nanotime() - start;
   out->result = int64_t(lost);

@@ -43,6 +43,9 @@
 
 namespace lab::script {
 
+// The largest script accepted, in bytes.
+inline constexpr size_t kMaxScriptBytes = size_t{1} << 20;
+
 enum class Op { Cpu, Syscall, Sleep, Send, Recv, Close, Select, Spawn, Yield, Lock, Unlock, Repeat };
 
 struct SelectCase {

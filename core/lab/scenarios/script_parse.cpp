@@ -5,6 +5,8 @@
 #include <cctype>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "lab/scenarios/script.hpp"
 #include "util/duration.hpp"
@@ -17,7 +19,13 @@ namespace {
 
 constexpr int64_t kMaxRepeat = 10'000'000;
 constexpr int64_t kMaxSpawn = 1'000'000;
-constexpr size_t kMaxText = 1 << 20;
+// A run's budget for its channels' buffers (int64 slots, 8 bytes each), so
+// that 600 channels of a million slots are refused before anything is
+// allocated, rather than exhausting memory mid-run.
+constexpr uint64_t kMaxChanSlots = uint64_t{1} << 25;  // 256 MiB
+// Blocks nested deeper than this are refused: the runner recurses once per
+// level.
+constexpr size_t kMaxDepth = 100;
 
 const std::vector<std::string> kSteps = {"cpu",   "syscall", "sleep", "send", "recv",   "close",
                                          "select", "spawn",  "yield", "lock", "unlock", "repeat"};
@@ -81,7 +89,7 @@ class Parser {
       if (indent == 0) {
         if (pendingRepeatLine) return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
         if (current && current->steps.empty())
-          return fail(current->line, 1, "template \"" + current->name + "\" has no steps");
+          return fail(current->line, 1, "template " + util::quoteForDisplay(current->name) + " has no steps");
         blocks.clear();
         current = topLevel(words, lineNo);
         if (err_) return false;
@@ -96,6 +104,8 @@ class Parser {
       if (pendingRepeatLine) {
         if (ind <= blocks.back().first)
           return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
+        if (blocks.size() > kMaxDepth)
+          return fail(lineNo, ind + 1, "blocks nested more than " + std::to_string(kMaxDepth) + " deep");
         Step& rep = blocks.back().second->back();
         blocks.push_back({ind, &rep.body});
         pendingRepeatLine = 0;
@@ -112,7 +122,7 @@ class Parser {
     }
     if (pendingRepeatLine) return fail(pendingRepeatLine, 1, "`repeat` needs an indented block under it");
     if (current && current->steps.empty())
-      return fail(current->line, 1, "template \"" + current->name + "\" has no steps");
+      return fail(current->line, 1, "template " + util::quoteForDisplay(current->name) + " has no steps");
     return resolve();
   }
 
@@ -141,9 +151,9 @@ class Parser {
       if (w.size() != 2 || w[1].text.size() < 2 || w[1].text.back() != ':')
         return fail(line, w[0].col, "write a template as `go NAME:`");
       std::string name = w[1].text.substr(0, w[1].text.size() - 1);
-      if (!isName(name)) return fail(line, w[1].col, "\"" + name + "\" is not a name");
-      for (const auto& t : s_->templates)
-        if (t.name == name) return fail(line, w[1].col, "template \"" + name + "\" is defined twice");
+      if (!isName(name)) return fail(line, w[1].col, util::quoteForDisplay(name) + " is not a name");
+      if (!templateNames_.insert(name).second)
+        return fail(line, w[1].col, "template " + util::quoteForDisplay(name) + " is defined twice");
       s_->templates.push_back(Template{name, line, {}});
       return &s_->templates.back();
     }
@@ -153,6 +163,12 @@ class Parser {
       uint32_t cap = 0;
       if (w.size() == 3) cap = static_cast<uint32_t>(number(w[2], line, 0, 1 << 20, "a capacity"));
       if (err_) return nullptr;
+      chanSlots_ += cap;
+      if (chanSlots_ > kMaxChanSlots)
+        return fail(line, w.size() == 3 ? w[2].col : w[0].col,
+                    "the channels' buffers hold more than " + std::to_string(kMaxChanSlots) +
+                        " values in all (" + std::to_string(kMaxChanSlots * 8 >> 20) +
+                        " MiB, the lab's budget for a run)");
       s_->chans.push_back({w[1].text, cap});
       return nullptr;
     }
@@ -175,17 +191,20 @@ class Parser {
 
   bool declare(const Word& name, int line) {
     if (!isName(name.text)) return fail(line, name.col, "\"" + util::truncateForDisplay(name.text) + "\" is not a name");
-    for (const auto& c : s_->chans)
-      if (c.name == name.text) return fail(line, name.col, "\"" + name.text + "\" is declared twice");
-    for (const auto& m : s_->mutexes)
-      if (m == name.text) return fail(line, name.col, "\"" + name.text + "\" is declared twice");
+    // Channels and mutexes share one namespace. A set, not a scan of the
+    // lists: a megabyte of declarations must parse in linear time.
+    if (!declared_.insert(name.text).second)
+      return fail(line, name.col, util::quoteForDisplay(name.text) + " is declared twice");
     return true;
   }
 
   int64_t number(const Word& w, int line, int64_t lo, int64_t hi, const char* what) {
     int64_t v = 0;
+    // At most 12 digits, so v cannot overflow; a longer word is not even
+    // read (fuzzing found `1en683...` overflowing here).
     bool ok = !w.text.empty() && w.text.size() <= 12;
-    for (char c : w.text) {
+    for (size_t i = 0; ok && i < w.text.size(); i++) {
+      const char c = w.text[i];
       if (c < '0' || c > '9') ok = false;
       else v = v * 10 + (c - '0');
     }
@@ -287,14 +306,15 @@ class Parser {
     return true;
   }
 
-  int lookup(const std::string& name, const std::vector<std::string>& names, char kind, int line, int col) {
-    auto it = std::find(names.begin(), names.end(), name);
-    if (it != names.end()) return static_cast<int>(it - names.begin());
+  int lookup(const std::string& name, const std::vector<std::string>& names,
+             const std::unordered_map<std::string, int>& index, char kind, int line, int col) {
+    if (auto it = index.find(name); it != index.end()) return it->second;
     const char* what = kind == 'c' ? "channel" : kind == 'm' ? "mutex" : "template";
-    std::string fix = kind == 't' ? " (define it with `go " + name + ":`)"
-                                  : std::string(" (declare it with `") + (kind == 'c' ? "chan " : "mutex ") + name + "`)";
+    const std::string shown = util::truncateForDisplay(name);
+    std::string fix = kind == 't' ? " (define it with `go " + shown + ":`)"
+                                  : std::string(" (declare it with `") + (kind == 'c' ? "chan " : "mutex ") + shown + "`)";
     std::string hint = didYouMean(name, names);
-    return fail(line, col, std::string("no ") + what + " \"" + name + "\"" + (hint.empty() ? fix : hint));
+    return fail(line, col, std::string("no ") + what + " " + util::quoteForDisplay(name) + (hint.empty() ? fix : hint));
   }
 
   bool resolveSteps(std::vector<Step>& steps) {
@@ -303,17 +323,17 @@ class Parser {
         case Op::Send:
         case Op::Recv:
         case Op::Close:
-          st.target = lookup(st.targetName, chans_, 'c', st.line, st.targetCol);
+          st.target = lookup(st.targetName, chans_, chanIndex_, 'c', st.line, st.targetCol);
           break;
         case Op::Lock:
         case Op::Unlock:
-          st.target = lookup(st.targetName, s_->mutexes, 'm', st.line, st.targetCol);
+          st.target = lookup(st.targetName, s_->mutexes, mutexIndex_, 'm', st.line, st.targetCol);
           break;
         case Op::Spawn:
-          st.target = lookup(st.targetName, templates_, 't', st.line, st.targetCol);
+          st.target = lookup(st.targetName, templates_, templateIndex_, 't', st.line, st.targetCol);
           break;
         case Op::Select:
-          for (SelectCase& c : st.cases) c.chan = lookup(c.name, chans_, 'c', st.line, c.col);
+          for (SelectCase& c : st.cases) c.chan = lookup(c.name, chans_, chanIndex_, 'c', st.line, c.col);
           break;
         case Op::Repeat:
           resolveSteps(st.body);
@@ -327,8 +347,16 @@ class Parser {
   }
 
   bool resolve() {
-    for (const auto& c : s_->chans) chans_.push_back(c.name);
-    for (const auto& t : s_->templates) templates_.push_back(t.name);
+    // Names to indices (a name is declared once: checked as it was read).
+    for (const auto& c : s_->chans) {
+      chanIndex_.emplace(c.name, static_cast<int>(chans_.size()));
+      chans_.push_back(c.name);
+    }
+    for (const auto& m : s_->mutexes) mutexIndex_.emplace(m, static_cast<int>(mutexIndex_.size()));
+    for (const auto& t : s_->templates) {
+      templateIndex_.emplace(t.name, static_cast<int>(templates_.size()));
+      templates_.push_back(t.name);
+    }
     for (Template& t : s_->templates)
       if (!resolveSteps(t.steps)) return false;
     for (size_t i = 0; i < s_->templates.size(); i++)
@@ -347,6 +375,9 @@ class Parser {
   Script* s_;
   std::optional<ParseError> err_;
   std::vector<std::string> chans_, templates_;
+  std::unordered_set<std::string> templateNames_, declared_;
+  uint64_t chanSlots_ = 0;
+  std::unordered_map<std::string, int> chanIndex_, mutexIndex_, templateIndex_;
 };
 
 }  // namespace
@@ -356,12 +387,14 @@ std::unique_ptr<Script> parse(const std::string& text, const std::string& fileNa
   std::string base = fileName.substr(fileName.find_last_of('/') + 1);
   if (base.size() > 4 && base.substr(base.size() - 4) == ".scn") base.resize(base.size() - 4);
   s->name = base.empty() ? "script" : base;
-  if (text.size() > kMaxText) {
-    *err = fileName + ": the script is larger than 1 MiB";
+  // The file name is input too: a name with a newline must not cut the line.
+  const std::string shownName = util::truncateForDisplay(fileName);
+  if (text.size() > kMaxScriptBytes) {
+    *err = shownName + ": the script is larger than 1 MiB";
     return nullptr;
   }
   if (util::invalidUtf8At(text) != std::string_view::npos) {
-    *err = fileName + ": the script is not UTF-8 text";
+    *err = shownName + ": the script is not UTF-8 text";
     return nullptr;
   }
   // Templates are kept by pointer while parsing: reserve so they never move.
@@ -369,7 +402,7 @@ std::unique_ptr<Script> parse(const std::string& text, const std::string& fileNa
   Parser parser(text, s.get());
   if (!parser.run()) {
     const ParseError& e = *parser.error();
-    *err = fileName + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": " + e.msg;
+    *err = shownName + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": " + e.msg;
     return nullptr;
   }
   return s;

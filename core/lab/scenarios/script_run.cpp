@@ -31,52 +31,6 @@ struct World {
   int64_t nextValue() { return sent.fetch_add(1, std::memory_order_relaxed) + 1; }
 };
 
-// select over a list of cases known only at run time (the compiled-in
-// rt::select takes them as template arguments).
-class DynamicSelect {
- public:
-  DynamicSelect(World* w, const Step& st) : n_(static_cast<int>(st.cases.size())) {
-    cases_.resize(n_);
-    sudogs_.resize(n_);
-    poll_.resize(n_);
-    lock_.resize(n_);
-    slots_.resize(n_);
-    for (int i = 0; i < n_; i++) {
-      const SelectCase& c = st.cases[i];
-      slots_[i] = c.send ? w->nextValue() : 0;
-      cases_[i] = rt::scase{w->chans[c.chan]->raw(), &slots_[i], c.send};
-    }
-    st_.cases = cases_.data();
-    st_.sudogs = sudogs_.data();
-    st_.pollorder = poll_.data();
-    st_.lockorder = lock_.data();
-    st_.ncases = n_;
-    st_.block = !st.hasDefault;
-  }
-  bool await_ready() noexcept {
-    done_ = rt::selectBegin(st_);
-    return done_ && !st_.panicked && !rt::chanPreemptRequested();
-  }
-  void await_suspend(coro::coroutine_handle<>) noexcept {
-    if (!done_) rt::selectPark(st_);
-    else if (st_.panicked) rt::parkForever();
-    else rt::detail::yieldForPreemption();
-  }
-  int await_resume() noexcept {
-    if (!done_) rt::selectFinish(st_);
-    return st_.chosen;
-  }
-
- private:
-  int n_;
-  std::vector<rt::scase> cases_;
-  std::vector<rt::Sudog> sudogs_;
-  std::vector<uint16_t> poll_, lock_;
-  std::vector<int64_t> slots_;
-  rt::SelectState st_;
-  bool done_ = false;
-};
-
 rt::Goroutine runTemplate(World* w, int tmpl);
 
 rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
@@ -100,11 +54,17 @@ rt::Task<> runSteps(World* w, const std::vector<Step>* steps) {
         break;
       }
       case Op::Close:
-        w->chans[st.target]->close();
+        co_await w->chans[st.target]->close();  // closing a closed channel stops here (a panic)
         break;
       case Op::Select: {
-        DynamicSelect sel(w, st);
-        int chosen = co_await sel;  // bound to a variable: see select.hpp
+        // The cases are known only at run time (Go: reflect.Select).
+        rt::SelectCases cases;
+        for (const SelectCase& c : st.cases) {
+          if (c.send) cases.send(w->chans[c.chan].get(), w->nextValue());
+          else cases.recv<int64_t>(w->chans[c.chan].get());
+        }
+        if (st.hasDefault) cases.addDefault();
+        int chosen = co_await rt::select(cases);  // bound to a variable: see select.hpp
         (void)chosen;
         break;
       }

@@ -1,6 +1,9 @@
 #include "lab/shell/shell.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <new>
+#include <system_error>
 
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
@@ -33,11 +36,90 @@ std::string errorJson(std::string_view message) {
   return j.str();
 }
 
+// The longest error line: a sentence, a quoted value (at most
+// util::kMaxQuotedChars characters) and a list of choices fit well within it.
+constexpr size_t kMaxErrorBytes = 2000;
+
+// Enforces the error contract on whatever a command returned: one line of
+// bounded length. Commands quote input through util::truncateForDisplay
+// already; this is the net under them: a control byte left in the message
+// is shown escaped rather than cutting the line or reaching the terminal.
+std::string oneErrorLine(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); i++) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (out.size() >= kMaxErrorBytes && (c & 0xC0) != 0x80) return out + "…";
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Cuts a reply's text at kMaxReplyBytes (at a line or UTF-8 boundary) and
+// says so on one last line. A JSON answer is never cut in the middle: one
+// too large is replaced by a small valid object that says it was.
+void capOutput(Reply& r, Language lang) {
+  const bool textIsJson = !r.json.empty() && r.text == r.json;  // --json
+  if (r.json.size() > kMaxReplyBytes) {
+    JsonWriter j;
+    j.beginObject().field("ok", r.ok).field("truncated", true);
+    j.field("bytes", static_cast<uint64_t>(r.json.size())).field("limit", static_cast<uint64_t>(kMaxReplyBytes));
+    j.endObject();
+    r.json = j.str();
+    if (textIsJson) r.text = r.json;
+  }
+  if (r.text.size() <= kMaxReplyBytes) return;
+  size_t cut = r.text.rfind('\n', kMaxReplyBytes);
+  if (cut == std::string::npos || cut < kMaxReplyBytes / 2) {
+    cut = kMaxReplyBytes;
+    while (cut > 0 && (static_cast<unsigned char>(r.text[cut]) & 0xC0) == 0x80) cut--;
+  }
+  r.text.resize(cut);
+  if (!r.text.empty() && r.text.back() != '\n') r.text += '\n';
+  // No count of what was dropped: a run stops keeping its output past the
+  // cap (run_session.cpp), so the total is not known.
+  const std::string mib = std::to_string(kMaxReplyBytes >> 20);
+  r.text += lang == Language::Zh ? "…（输出已截断：每个命令最多输出 " + mib + " MiB）"
+                                 : "... (output truncated: a command prints at most " + mib + " MiB)";
+}
+
 }  // namespace
 
 Shell::Shell(Lab& lab) : lab_(lab) { registerBuiltinCommands(registry_); }
 
 Reply Shell::exec(std::string_view line) {
+  Reply reply;
+  // Whatever a command throws becomes its one error line; the lab's state
+  // is what the command left (commands validate before they change
+  // anything, so a throw can only come after validation, mid-work).
+  try {
+    reply = dispatch(line);
+  } catch (const std::bad_alloc&) {
+    reply = Reply::error(lab_.language() == Language::Zh ? "内存不足：该命令所需内存超出了可用内存"
+                                                         : "out of memory: the command needed more memory than there is");
+  } catch (const std::system_error& e) {
+    reply = Reply::error(std::string(lab_.language() == Language::Zh ? "系统错误：" : "system error: ") + e.what());
+  } catch (const std::exception& e) {
+    reply = Reply::error(std::string(lab_.language() == Language::Zh ? "内部错误：" : "internal error: ") + e.what());
+  } catch (...) {
+    reply = Reply::error(lab_.language() == Language::Zh ? "内部错误" : "internal error");
+  }
+  if (!reply.ok && !reply.programFailed) {
+    // Enforce the contract: one line, and a JSON form of it.
+    reply.text = "error: " + oneErrorLine(reply.text);
+    reply.json = errorJson(reply.text);
+  }
+  capOutput(reply, lab_.language());
+  return reply;
+}
+
+Reply Shell::dispatch(std::string_view line) {
   Tokenized t = tokenize(line);
   Reply reply;
   if (!t.error.empty()) {
@@ -61,12 +143,6 @@ Reply Shell::exec(std::string_view line) {
       reply = spec->run(lab_, *inv);
       if ((reply.ok || reply.programFailed) && inv->json) reply.text = reply.json;
     }
-  }
-  if (!reply.ok && !reply.programFailed) {
-    // Enforce the contract: one line, and a JSON form of it.
-    if (auto nl = reply.text.find('\n'); nl != std::string::npos) reply.text.resize(nl);
-    reply.text = "error: " + reply.text;
-    reply.json = errorJson(reply.text);
   }
   return reply;
 }

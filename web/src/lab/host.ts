@@ -4,7 +4,7 @@
 
 import {
   errorMessage, toBuildInfo, toCompletion, toExecResult, toTraceBatch,
-  type BuildInfo, type Request, type Response,
+  type BuildInfo, type InterruptWord, type Request, type Response,
 } from './protocol';
 
 /** The Embind surface of the C++ side (see wasm_bindings/). */
@@ -14,11 +14,15 @@ export interface EmbindLab {
   setLanguage(lang: string): void;
   trace(from: number): unknown;
   writeFile(path: string, text: string): unknown;
+  /** The address of the lab's interrupt flag in the module's memory. */
+  interruptAddress?(): number;
 }
 
 export interface LabModule {
   Lab: new () => EmbindLab;
   buildInfo(): unknown;
+  /** The module's memory: a SharedArrayBuffer underneath in the threads build. */
+  HEAP32?: Int32Array;
 }
 
 /** The default export of rtlab.mjs (-sMODULARIZE -sEXPORT_ES6). */
@@ -39,6 +43,16 @@ function displayPath(url: string): string {
 interface Loaded {
   lab: EmbindLab;
   info: BuildInfo;
+  interrupt?: InterruptWord;
+}
+
+/** The lab's interrupt flag, when the page can share it (threads build: shared memory). */
+function interruptWord(module: LabModule, lab: EmbindLab): InterruptWord | undefined {
+  const buffer = module.HEAP32?.buffer;
+  const address = Number(lab.interruptAddress?.() ?? 0);
+  if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) return undefined;
+  if (!(address > 0) || address % 4 !== 0) return undefined;
+  return { buffer, index: address / 4 };
 }
 
 export class LabHost {
@@ -57,7 +71,8 @@ export class LabHost {
       switch (request.type) {
         case 'init': {
           this.loaded ??= this.init(request.url, request.poolSize, request.lang);
-          return { type: 'ready', id, info: (await this.loaded).info };
+          const { info, interrupt } = await this.loaded;
+          return interrupt ? { type: 'ready', id, info, interrupt } : { type: 'ready', id, info };
         }
         case 'exec': {
           const { lab } = await this.lab();
@@ -136,7 +151,7 @@ export class LabHost {
       ]);
       const lab = new module.Lab();
       lab.setLanguage(lang);
-      return { lab, info: toBuildInfo(module.buildInfo()) };
+      return { lab, info: toBuildInfo(module.buildInfo()), interrupt: interruptWord(module, lab) };
     } finally {
       clearTimeout(timer);
     }

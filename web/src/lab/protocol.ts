@@ -47,8 +47,18 @@ export type Request =
   | { type: 'complete'; id: number; line: string }
   | { type: 'setLanguage'; id: number; lang: Lang };
 
+/**
+ * The lab's interrupt flag as the page can reach it: with threads, the module's memory is a
+ * SharedArrayBuffer, and the page raises the flag with Atomics.store(new Int32Array(buffer),
+ * index, 1) while a command runs (core/lab/interrupt.hpp).
+ */
+export interface InterruptWord {
+  buffer: SharedArrayBuffer;
+  index: number;
+}
+
 export type Response =
-  | { type: 'ready'; id: number; info: BuildInfo }
+  | { type: 'ready'; id: number; info: BuildInfo; interrupt?: InterruptWord }
   | { type: 'result'; id: number; result: ExecResult }
   | { type: 'completion'; id: number; completion: Completion }
   | { type: 'trace'; id: number; trace: TraceBatch }

@@ -33,6 +33,11 @@ export interface LineEditorOptions {
    * handler prints the output; the prompt comes back when its promise settles.
    */
   onSubmit?: (line: string) => Promise<void> | void;
+  /**
+   * Ctrl-C while a command runs: called at once instead of being queued behind the command
+   * (at the prompt, Ctrl-C drops the line being typed, as in a shell).
+   */
+  onInterrupt?: () => void;
 }
 
 interface Pos {
@@ -99,7 +104,10 @@ export class LineEditor {
 
   /** Feeds input from term.onData. */
   handle(data: string): void {
-    this.queue.push(...tokenize(data));
+    for (const token of tokenize(data)) {
+      if (token === '\x03' && this.started && this.busy && this.options.onInterrupt) this.options.onInterrupt();
+      else this.queue.push(token);
+    }
     this.pump();
   }
 

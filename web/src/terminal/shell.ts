@@ -9,6 +9,8 @@ import type { Completion, ExecResult } from '../lab/protocol';
 export interface ShellLab {
   exec(line: string): Promise<ExecResult>;
   complete(lineUpToCursor: string): Promise<Completion>;
+  /** Ctrl-C while a command runs: stop it (LabClient.interrupt). */
+  interrupt?(): void;
 }
 
 const RED = '\x1b[31m';
@@ -39,6 +41,8 @@ export class LabShell {
     private readonly lab: ShellLab,
     /** Formats a failure of the lab itself (worker gone), in the UI language. */
     private readonly describeFailure: (reason: string) => string,
+    /** The line saying the lab was restarted because a command did not stop (Ctrl-C). */
+    private readonly describeRestart: () => string = () => 'the lab was restarted',
   ) {
     this.editor = new LineEditor({
       columns: term.cols,
@@ -47,7 +51,15 @@ export class LabShell {
       history: new History(),
       complete: (line) => this.lab.complete(line),
       onSubmit: (line) => this.run(line),
+      onInterrupt: () => this.interrupt(),
     });
+    // Ctrl-C with text selected copies it, as elsewhere in the browser; without a selection it
+    // reaches the line editor as an interrupt.
+    term.attachCustomKeyEventHandler(
+      (event) =>
+        !(event.type === 'keydown' && event.ctrlKey && !event.shiftKey && !event.altKey &&
+          event.key.toLowerCase() === 'c' && term.hasSelection()),
+    );
     // Keys typed before start() are queued by the editor and handled once the lab is ready.
     term.onData((data) => this.editor.handle(data));
     term.onResize(({ cols }) => this.editor.setColumns(cols));
@@ -73,11 +85,46 @@ export class LabShell {
     this.term.write('\r\x1b[K' + toTerminalText(RED + line + RESET) + '\x1b[?25l');
   }
 
+  /** Stops the command under way (Ctrl-C, or the page's stop button); no-op at the prompt. */
+  interrupt(): void {
+    if (!this.running || this.interrupted) return;
+    this.interrupted = true;
+    this.term.write(`${DIM}^C${RESET}\r\n`);
+    this.lab.interrupt?.();
+  }
+
+  /** True while a typed command runs. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Told when a typed command starts and ends (the page shows its stop button meanwhile). */
+  onBusyChange: (busy: boolean) => void = () => {};
+
+  private running = false;
+  private interrupted = false;
+
   private async run(line: string): Promise<void> {
+    this.running = true;
+    this.interrupted = false;
+    this.onBusyChange(true);
+    try {
+      await this.runLine(line);
+    } finally {
+      this.running = false;
+      this.onBusyChange(false);
+    }
+  }
+
+  private async runLine(line: string): Promise<void> {
     let result: ExecResult;
     try {
       result = await this.lab.exec(line);
     } catch (error) {
+      if (error instanceof Error && error.name === 'LabRestartedError') {
+        this.term.write(toTerminalText(RED + this.describeRestart() + RESET));
+        return;
+      }
       const reason = error instanceof Error ? error.message : String(error);
       this.term.write(toTerminalText(RED + this.describeFailure(reason) + RESET));
       return;
