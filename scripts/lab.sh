@@ -9,10 +9,12 @@
 #       (course/day*/handwrite), the learner's own functions.
 #   scripts/lab.sh test
 #       install what is missing, then run every test: a check that no file
-#       refers outside the repository, native ctest, the same
-#       suite under ThreadSanitizer and ASan+UBSan, the graders of the course's
+#       refers outside the repository, native ctest, the lab's Go-format lines
+#       against Go 1.19's (bench/formats.mjs), the same
+#       suite under ThreadSanitizer and ASan+UBSan, the input parsers fuzzed
+#       with libFuzzer (scripts/fuzz.sh, 45 s per target), the graders of the course's
 #       hand-write exercises (grade.mjs --prove), the suite as wasm under
-#       node, the web unit tests, the course's exercises replayed on the
+#       node (threads), the web unit tests, the course's exercises replayed on the
 #       wasm lab, and the browser end-to-end tests.
 #   scripts/lab.sh build      only the wasm modules and the page
 #   scripts/lab.sh deps       only install what is missing
@@ -47,6 +49,15 @@ declare -A TEST_DEPS=(
   [chromium]=chromium
   # A CJK font, so the Chinese UI renders in headless screenshots.
   [fonts-wqy-microhei]=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+  # The native rtlab's line editing, history and Tab completion.
+  [libedit-dev]=/usr/include/histedit.h
+  # The fuzz stage: clang, and libFuzzer (-fsanitize=fuzzer links clang's
+  # libclang_rt.fuzzer, which Debian 12 ships in libclang-rt-14-dev;
+  # libfuzzer-14-dev is the standalone libFuzzer.a, not needed).
+  [clang]=clang++
+  [libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+  # Go 1.19, whose gctrace/schedtrace lines bench/formats.mjs compares the lab's with.
+  [golang-go]=go
 )
 
 have() { if [[ "$1" == /* ]]; then [[ -e "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi; }
@@ -185,8 +196,10 @@ test_all() {
   deps test
   stage "the repository stands alone" node scripts/checks/selfContained.mjs
   stage "native ctest" ctest_preset native
+  stage "Go-format lines field by field against Go 1.19" node bench/formats.mjs
   stage "native ctest under ThreadSanitizer" ctest_preset native-tsan
   stage "native ctest under ASan+UBSan" ctest_preset native-asan
+  stage "fuzzing the input parsers (libFuzzer, 45 s per target)" bash scripts/fuzz.sh 45
   stage "hand-write exercises: the skeletons fail, core's functions pass" node scripts/grade.mjs --prove
   stage "wasm ctest under node (threads)" ctest_preset wasm-threads
   stage "wasm modules and page build" build

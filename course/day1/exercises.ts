@@ -40,8 +40,8 @@ const globalRunq: Exercise = {
   solution: { commands: ['env GOMAXPROCS=1', 'run fanout --engine sim --seed 1 --size 2000 --godebug schedtrace=1'], answer: '373' },
   nearMiss: {
     commands: ['env GOMAXPROCS=1', 'run fanout --engine sim --seed 1 --size 2000 --godebug schedtrace=1'],
-    answer: '96',
-    why: { zh: '96 是方括号里 P0 的本地队列长度，不是全局队列。', en: "96 is P0's local queue length in the brackets, not the global queue." },
+    answer: '72',
+    why: { zh: '72 是方括号里 P0 的本地队列长度，不是全局队列。', en: "72 is P0's local queue length in the brackets, not the global queue." },
   },
   check(record, answer) {
     const run = lastSimRun(record);
@@ -113,8 +113,8 @@ const liveHeap: Exercise = {
   solution: { commands: ['run binarytrees --engine sim --seed 1 --size 14 --procs 2 --godebug gctrace=1'], answer: '1' },
   nearMiss: {
     commands: ['run binarytrees --engine sim --seed 1 --size 14 --procs 2 --godebug gctrace=1'],
-    answer: '4',
-    why: { zh: '4 是中间的数：标记结束时的堆大小，不是存活的堆。', en: '4 is the middle number: the heap size when marking ended, not the live heap.' },
+    answer: '3',
+    why: { zh: '3 是中间的数：标记结束时的堆大小，不是存活的堆。', en: '3 is the middle number: the heap size when marking ended, not the live heap.' },
   },
   check(record, answer) {
     const run = lastSimRun(record);

@@ -18,11 +18,11 @@ const stealHalf: Exercise = {
     { zh: '那一行写着拿走几个、受害者还剩几个。时间轴上窃取是一支从受害者指向窃取者的箭头。', en: 'That line says how many it took and how many were left to the victim. On the timeline a steal is an arrow from the victim to the thief.' },
     { zh: 'runqgrab 拿走 n - n/2 个（一半，向上取整）：剩下的是向下取整的那一半。', en: 'runqgrab takes n - n/2 (half, rounded up): what stays behind is the half rounded down.' },
   ],
-  solution: { commands: ['run fanout --engine sim --procs 2 --size 300 --seed 1 --step', 'until steal'], answer: '23' },
+  solution: { commands: ['run fanout --engine sim --procs 2 --size 300 --seed 1 --step', 'until steal'], answer: '41' },
   nearMiss: {
     commands: ['run fanout --engine sim --procs 2 --size 300 --seed 1 --step', 'until steal'],
-    answer: '22',
-    why: { zh: '22 是留给受害者的数量（向下取整的一半），不是被拿走的。', en: '22 is what stayed with the victim (half rounded down), not what was taken.' },
+    answer: '40',
+    why: { zh: '40 是留给受害者的数量（向下取整的一半），不是被拿走的。', en: '40 is what stayed with the victim (half rounded down), not what was taken.' },
   },
   check(record, answer) {
     const steal = steppedEvents(record).find((e) => e.type === 'Steal');

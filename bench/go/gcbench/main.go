@@ -18,9 +18,9 @@ import (
 	"sort"
 	"strconv"
 	"time"
-)
 
-type node struct{ left, right *node }
+	"rtlab/bench/trees"
+)
 
 type elem struct {
 	next  *elem
@@ -30,15 +30,6 @@ type elem struct {
 type item struct {
 	payload [4]int
 	next    *item
-}
-
-func bottomUpTree(depth int) *node {
-	n := &node{}
-	if depth > 0 {
-		n.left = bottomUpTree(depth - 1)
-		n.right = bottomUpTree(depth - 1)
-	}
-	return n
 }
 
 var root interface{}
@@ -64,7 +55,7 @@ func collect(shape string) {
 	var size, objects int64
 	if shape == "tree" {
 		size = arg(2, 20)
-		root = bottomUpTree(int(size))
+		root = trees.BottomUp(int(size))
 		objects = 1<<(size+1) - 1
 	} else {
 		size = arg(2, 4000000)
