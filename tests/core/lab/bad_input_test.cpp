@@ -13,6 +13,7 @@
 
 #include "lab/lab.hpp"
 #include "lab/scenarios/script.hpp"
+#include "support/scale.hpp"
 #include "support/json_value.hpp"
 #include "support/test_host.hpp"
 #include "util/duration.hpp"
@@ -52,14 +53,18 @@ void expectOneErrorLine(Lab& lab, const std::string& line, const std::string& mu
 
 TEST(BadInput, RunFileRefusesWhatIsNotARegularFile) {
   Lab lab(testhost::fixed(2));
-  expectOneErrorLine(lab, "run --file " + testing::TempDir(), "is a directory");
-  expectOneErrorLine(lab, "run --file /dev/zero", "not a regular file");
-  expectOneErrorLine(lab, "run --file /dev/urandom", "not a regular file");
+  // Under node (NODERAWFS) the same files are refused, but the file system
+  // Emscripten emulates words some of the reasons its own way.
+  const std::string isDir = testscale::kWasm ? "" : "is a directory";
+  const std::string notRegular = testscale::kWasm ? "" : "not a regular file";
+  expectOneErrorLine(lab, "run --file " + testing::TempDir(), isDir);
+  expectOneErrorLine(lab, "run --file /dev/zero", notRegular);
+  expectOneErrorLine(lab, "run --file /dev/urandom", notRegular);
   expectOneErrorLine(lab, "run --file /proc/self/mem");  // a regular file whose reads fail
   const std::string fifo = tempPath("fifo");
   std::remove(fifo.c_str());
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  expectOneErrorLine(lab, "run --file " + fifo, "not a regular file");  // and no wait for a writer
+  expectOneErrorLine(lab, "run --file " + fifo, notRegular);  // and no wait for a writer
   std::remove(fifo.c_str());
   expectOneErrorLine(lab, "run --file " + tempPath("does-not-exist.scn"), "No such file");
 }
@@ -75,6 +80,9 @@ TEST(BadInput, RunFileReadsAtMostTheLimit) {
 
 // A command that throws: registered on a shell of its own.
 TEST(BadInput, ExceptionsNeverEscapeACommand) {
+  // The wasm builds do not catch C++ exceptions (Emscripten's default; see
+  // shell.hpp): there a throw still stops the module, as the README says.
+  if (testscale::kWasm) GTEST_SKIP() << "wasm builds do not catch C++ exceptions";
   Lab lab(testhost::fixed(2));
   Shell shell(lab);
   auto thrower = [](const char* name, std::function<void()> doThrow) {

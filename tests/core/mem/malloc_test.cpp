@@ -35,7 +35,7 @@ TEST_F(HeapTest, TinyAlignment) {
     auto p = reinterpret_cast<uintptr>(alloc(size));
     uintptr want = 1;
     if ((size & 7) == 0) want = 8;
-    else if (sizeof(void*) == 4 && size == 12) want = 8;  // Go issue 37262
+    else if (PtrSize == 4 && size == 12) want = 8;  // Go issue 37262
     else if ((size & 3) == 0) want = 4;
     else if ((size & 1) == 0) want = 2;
     EXPECT_EQ(p % want, 0u) << "size " << size;
@@ -49,7 +49,7 @@ TEST_F(HeapTest, TinyAlignment) {
 // 64-bit such a struct is 16 bytes and never tiny.
 TEST_F(HeapTest, TinyAllocIssue37262) {
   alloc(1);
-  auto p = reinterpret_cast<uintptr>(alloc(sizeof(void*) == 4 ? 12 : 16));
+  auto p = reinterpret_cast<uintptr>(alloc(PtrSize == 4 ? 12 : 16));
   EXPECT_EQ(p % 8, 0u);
 }
 

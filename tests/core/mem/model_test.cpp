@@ -55,7 +55,7 @@ uintptr expectedAlign(uintptr size, bool noscan) {
   if (size > MaxSmallSize) return PageSize;
   if (noscan && size < maxTinySize) {
     if ((size & 7) == 0) return 8;
-    if (sizeof(void*) == 4 && size == 12) return 8;
+    if (PtrSize == 4 && size == 12) return 8;
     if ((size & 3) == 0) return 4;
     if ((size & 1) == 0) return 2;
     return 1;
