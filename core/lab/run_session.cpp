@@ -326,6 +326,11 @@ Reply RunSession::stoppedReply(Language lang) {
   const bool zh = lang == Language::Zh;
   const RunLimits& l = lastLimits_;
   std::string what, hint;
+  // How to raise the limit that stopped it: a suggested value, or 0 for none.
+  auto raise = [zh](const std::string& flag, const std::string& suggested) {
+    return zh ? "（用 " + flag + " " + suggested + " 放宽上限，" + flag + " 0 表示不限）"
+              : " (raise the limit with " + flag + " " + suggested + ", or " + flag + " 0 for none)";
+  };
   switch (stopped_) {
     case StopReason::Interrupted:
       what = zh ? "已中断" : "interrupted";
@@ -333,16 +338,12 @@ Reply RunSession::stoppedReply(Language lang) {
     case StopReason::HostTime:
       what = zh ? "主机时间用满 " + util::formatDuration(l.hostNs) + " 后停下"
                 : "stopped after " + util::formatDuration(l.hostNs) + " of host time";
-      hint = zh ? "（用 --timeout " + util::formatDuration(l.hostNs * 6) + " 放宽上限，--timeout 0 表示不限）"
-                : " (raise the limit with --timeout " + util::formatDuration(l.hostNs * 6) +
-                      ", or --timeout 0 for none)";
+      hint = raise("--timeout", util::formatDuration(l.hostNs * 6));
       break;
     case StopReason::SimEvents:
       what = zh ? "处理 " + std::to_string(l.simEvents) + " 个模拟器事件后停下"
                 : "stopped after " + std::to_string(l.simEvents) + " simulator events";
-      hint = zh ? "（用 --max-events " + std::to_string(l.simEvents * 10) + " 放宽上限，--max-events 0 表示不限）"
-                : " (raise the limit with --max-events " + std::to_string(l.simEvents * 10) +
-                      ", or --max-events 0 for none)";
+      hint = raise("--max-events", std::to_string(l.simEvents * 10));
       break;
     case StopReason::None:
       break;

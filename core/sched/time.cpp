@@ -24,8 +24,8 @@ void sendTime(void* c, uintptr_t) {
   chansendNB(static_cast<hchan*>(c), &now);
 }
 
-std::unique_ptr<detail::timerState> startTimer(int64_t whenNs, int64_t period) {
-  auto s = std::make_unique<detail::timerState>();
+detail::ownedTimer startTimer(int64_t whenNs, int64_t period) {
+  detail::ownedTimer s(new detail::timerState());
   s->r.when = whenNs;
   s->r.period = period;
   s->r.f = sendTime;
@@ -35,6 +35,11 @@ std::unique_ptr<detail::timerState> startTimer(int64_t whenNs, int64_t period) {
 }
 
 }  // namespace
+
+void detail::stopAndFree::operator()(timerState* s) const noexcept {
+  deltimer(&s->r);  // Go: stopTimer
+  delete s;
+}
 
 Timer NewTimer(Duration d) {
   Timer t;
@@ -59,19 +64,6 @@ bool Timer::Reset(Duration d) {
   return modtimer(&s_->r, when(d), 0);  // Go: resetTimer
 }
 
-Timer& Timer::operator=(Timer&& o) noexcept {
-  if (this != &o) {
-    if (s_) deltimer(&s_->r);
-    s_ = std::move(o.s_);
-    C = o.C;
-    o.C = {};
-  }
-  return *this;
-}
-
-Timer::~Timer() {
-  if (s_) deltimer(&s_->r);
-}
 
 Ticker NewTicker(Duration d) {
   Ticker t;
@@ -103,20 +95,6 @@ void Ticker::Reset(Duration d) {
     return;
   }
   modtimer(&s_->r, when(d), d);  // Go: modTimer
-}
-
-Ticker& Ticker::operator=(Ticker&& o) noexcept {
-  if (this != &o) {
-    if (s_) deltimer(&s_->r);
-    s_ = std::move(o.s_);
-    C = o.C;
-    o.C = {};
-  }
-  return *this;
-}
-
-Ticker::~Ticker() {
-  if (s_) deltimer(&s_->r);
 }
 
 }  // namespace rt::time

@@ -62,6 +62,14 @@ struct timerState {
   runtimeTimer r;
   Chan<Time> c{1};
 };
+// A handle owns its runtime timer: dropping it, or assigning over it, stops
+// the timer before freeing it. (In Go 1.19 a Timer nobody references still
+// fires, and such a Ticker ticks forever, time.Tick's leak; C++ has no
+// collector to keep the state alive for it.)
+struct stopAndFree {
+  void operator()(timerState* s) const noexcept;
+};
+using ownedTimer = std::unique_ptr<timerState, stopAndFree>;
 }  // namespace detail
 
 // Go: time.Timer
@@ -78,12 +86,12 @@ class Timer {
 
   Timer() = default;  // like a zero time.Timer: Stop and Reset panic
   Timer(Timer&& o) noexcept = default;
-  Timer& operator=(Timer&& o) noexcept;
-  ~Timer();  // stops it (waits if it is firing on another thread)
+  Timer& operator=(Timer&& o) noexcept = default;
+  // Destroying it stops it (waits if it is firing on another thread).
 
  private:
   friend Timer NewTimer(Duration d);
-  std::unique_ptr<detail::timerState> s_;
+  detail::ownedTimer s_;
 };
 
 // Go: time.NewTimer — sends the time on C once, after d (at once if d <= 0).
@@ -105,12 +113,11 @@ class Ticker {
 
   Ticker() = default;
   Ticker(Ticker&& o) noexcept = default;
-  Ticker& operator=(Ticker&& o) noexcept;
-  ~Ticker();
+  Ticker& operator=(Ticker&& o) noexcept = default;
 
  private:
   friend Ticker NewTicker(Duration d);
-  std::unique_ptr<detail::timerState> s_;
+  detail::ownedTimer s_;
 };
 
 // Go: time.NewTicker — a tick every d (d must be > 0: Go panics otherwise).

@@ -187,17 +187,7 @@ export async function run(page, command, { timeoutMs = 30_000, echo = PROMPT + c
   });
   await page.keyboard.type(command);
   await page.keyboard.press('Enter');
-  // Done when the editor is idle and an empty prompt sits below the command's row.
-  await page.waitForFunction(
-    ({ rowBefore, prompt }) => {
-      if (window.__rtlab.editor.isBusy) return false;
-      const buffer = window.__rtlab.term.buffer.active;
-      const y = buffer.baseY + buffer.cursorY;
-      return y > rowBefore && buffer.getLine(y).translateToString(true).trimEnd() === prompt.trimEnd();
-    },
-    { rowBefore, prompt: PROMPT },
-    { timeout: timeoutMs, polling: 50 },
-  );
+  await waitForPrompt(page, rowBefore, timeoutMs, 50);
   await waitIdle(page, timeoutMs);
   const lines = await readLines(page);
   // Output = the lines between the last echo of the command and the new prompt.
@@ -205,4 +195,18 @@ export async function run(page, command, { timeoutMs = 30_000, echo = PROMPT + c
   while (start >= 0 && lines[start].trimEnd() !== echo.trimEnd()) start--;
   if (start < 0) throw new Error(`the command ${JSON.stringify(command)} is not on screen:\n${lines.join('\n')}`);
   return lines.slice(start + 1, lines.length - 1);
+}
+
+/** Waits until the editor is idle and an empty prompt sits below terminal row `rowBefore`. */
+export async function waitForPrompt(page, rowBefore, timeoutMs, polling = 50) {
+  await page.waitForFunction(
+    ({ rowBefore: row, prompt }) => {
+      if (window.__rtlab.editor.isBusy) return false;
+      const buffer = window.__rtlab.term.buffer.active;
+      const y = buffer.baseY + buffer.cursorY;
+      return y > row && buffer.getLine(y).translateToString(true).trimEnd() === prompt.trimEnd();
+    },
+    { rowBefore, prompt: PROMPT },
+    { timeout: timeoutMs, polling },
+  );
 }

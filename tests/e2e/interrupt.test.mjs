@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM, PROMPT, ROOT, launchBrowser, openLab, readLines, run, startServer } from './helpers.mjs';
+import { CHROMIUM, PROMPT, ROOT, launchBrowser, openLab, readLines, run, startServer, waitForPrompt } from './helpers.mjs';
 
 const REQUIRED = ['dist/index.html', 'dist/wasm/threads/rtlab.mjs', 'dist/wasm/single/rtlab.mjs'];
 
@@ -33,16 +33,7 @@ async function interrupt(page, command, { button = false } = {}) {
   await page.waitForTimeout(500); // the run is under way
   if (button) await page.click('#stop-run');
   else await page.keyboard.press('Control+C');
-  await page.waitForFunction(
-    ({ rowBefore, prompt }) => {
-      if (window.__rtlab.editor.isBusy) return false;
-      const buffer = window.__rtlab.term.buffer.active;
-      const y = buffer.baseY + buffer.cursorY;
-      return y > rowBefore && buffer.getLine(y).translateToString(true).trimEnd() === prompt.trimEnd();
-    },
-    { rowBefore, prompt: PROMPT },
-    { timeout: 2_000, polling: 20 },
-  );
+  await waitForPrompt(page, rowBefore, 2_000, 20);
   const lines = await readLines(page);
   let start = lines.length - 2;
   while (start >= 0 && !lines[start].startsWith(PROMPT + command)) start--;
