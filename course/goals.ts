@@ -91,3 +91,190 @@ export function steppedEvents(record: LabRecord): StepEvent[] {
   }
   return [...seen.values()].sort((x, y) => x.i - y.i);
 }
+
+/** The reply of `alloc --json` (core/lab/commands/alloc.cpp): what was asked and the path
+ *  counts of mallocgc that served it. */
+export interface AllocReply {
+  size: number;
+  count: number;
+  noscan: boolean;
+  kind: 'tiny' | 'small' | 'large';
+  sizeClass: number;
+  paths: { tiny: number; fast: number; nextFree: number; refill: number; grow: number; large: number };
+}
+
+/** Every successful `alloc` reply in the record, in order. */
+export function allocReplies(record: LabRecord): AllocReply[] {
+  const out: AllocReply[] = [];
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok || parseLine(e.observation.line).command !== 'alloc') continue;
+    const json = e.observation.json as Partial<AllocReply> | undefined;
+    if (json && typeof json.size === 'number' && json.paths && typeof json.paths.refill === 'number') out.push(json as AllocReply);
+  }
+  return out;
+}
+
+/** The fields of `mstats --json` (core/lab/commands/mstats.cpp) the goals read: Go's MemStats names. */
+export interface MemStatsReply {
+  HeapAlloc: number;
+  HeapSys: number;
+  HeapIdle: number;
+  HeapInuse: number;
+  Mallocs: number;
+  Frees: number;
+}
+
+/** Go's size-class table as the learner last printed it (`sizeclass --all`), if they did. */
+export function sizeClassTable(record: LabRecord): { class: number; bytesPerObj: number }[] | undefined {
+  let table: { class: number; bytesPerObj: number }[] | undefined;
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok || parseLine(e.observation.line).command !== 'sizeclass') continue;
+    const json = e.observation.json as { classes?: unknown; numSizeClasses?: unknown } | undefined;
+    // Only the whole table: `sizeclass` alone lists its first rows (class 0 has no row).
+    if (json && Array.isArray(json.classes) && json.classes.length === Number(json.numSizeClasses) - 1)
+      table = json.classes as { class: number; bytesPerObj: number }[];
+  }
+  return table;
+}
+
+/** One GC cycle of a run report's `gc.cycles` (core/lab/gc_report.cpp gcJson). */
+export interface GcCycle {
+  numgc: number;
+  forced: boolean;
+  markNs: number;
+  markTermNs: number;
+  /** Dijkstra's stack re-scan inside the mark-termination pause (0 with the other barriers). */
+  rescanNs: number;
+  /** Reachable objects this cycle's mark left white (what the verifier kept alive). */
+  lost: number;
+  gctrace: string;
+}
+
+/** The `gc` part of a run report of a GC scenario (core/lab/gc_report.cpp gcJson). */
+export interface GcRunReport {
+  numGC: number;
+  marker: string;
+  barrier: string;
+  pauseTotalNs: number;
+  lostObjects: number;
+  cycles: GcCycle[];
+}
+
+/** The collector's report of a finished run, or undefined for a run without the GC'd heap. */
+export function gcOf(run: RunFact): GcRunReport | undefined {
+  const gc = (run.report as unknown as { gc?: Partial<GcRunReport> }).gc;
+  if (!gc || typeof gc.lostObjects !== 'number' || typeof gc.barrier !== 'string' || !Array.isArray(gc.cycles)) return undefined;
+  return gc as GcRunReport;
+}
+
+/** `heap --graph --json` (core/lab/gc_graph.cpp): the object graph with each object's colour. */
+export interface HeapGraph {
+  phase: string;
+  cycle: number;
+  barrier: string;
+  marker: string;
+  nowNs: number;
+  nodes: { id: string; type: string; depth: number; color: 'white' | 'grey' | 'black' }[];
+  edges: [string, string][];
+  roots: { name: string; to: string }[];
+}
+
+/** Every object graph (`heap --graph`) the learner printed since the latest `run`, in order. */
+export function heapGraphs(record: LabRecord): HeapGraph[] {
+  let out: HeapGraph[] = [];
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok) continue;
+    const command = parseLine(e.observation.line).command;
+    if (command === 'run') out = [];
+    if (command !== 'heap') continue;
+    const json = e.observation.json as Partial<HeapGraph> | undefined;
+    if (json && Array.isArray(json.nodes) && Array.isArray(json.edges)) out.push(json as HeapGraph);
+  }
+  return out;
+}
+
+/** The pointers of a graph that go from a black object to a white one: what the strong
+ *  tri-colour invariant forbids. */
+export function blackToWhite(graph: HeapGraph): [string, string][] {
+  const color = new Map(graph.nodes.map((n) => [n.id, n.color]));
+  return graph.edges.filter(([from, to]) => color.get(from) === 'black' && color.get(to) === 'white');
+}
+
+/** The pacing side of a cycle in `gc.cycles` (core/lab/gc_report.cpp gcJson): gctrace's three
+ *  heap sizes and its goal, in bytes, and who marked the cycle's bytes. */
+export interface GcCycleHeap {
+  heap0: number;
+  heap1: number;
+  heap2: number;
+  goal: number;
+  assistParks: number;
+  markedBytes: Record<'roots' | 'workers' | 'assists' | 'barrier' | 'termination' | 'allocation', number>;
+}
+
+/** A run's GC cycles with their heap sizes ([] for a run without the GC'd heap). The report
+ *  lists at most the last 64 cycles; `gcOf(run).numGC` counts them all. */
+export function gcCycles(run: RunFact): (GcCycle & GcCycleHeap)[] {
+  const cycles = gcOf(run)?.cycles ?? [];
+  return cycles.filter((c) => typeof (c as Partial<GcCycleHeap>).heap1 === 'number' && typeof (c as Partial<GcCycleHeap>).markedBytes === 'object') as (GcCycle & GcCycleHeap)[];
+}
+
+/** GOGC and GOMEMLIMIT as `env --json` reports them: GOGC a percentage or "off", GOMEMLIMIT
+ *  bytes or "off". */
+export interface GcEnv {
+  GOGC: number | 'off';
+  GOMEMLIMIT: number | 'off';
+}
+
+/** Every finished run with the GOGC/GOMEMLIMIT of the latest `env` reply before it (undefined
+ *  when no `env` command was run since the record began: the learner's setting is unknown). */
+export function runsWithGcEnv(record: LabRecord): { run: RunFact; env?: GcEnv }[] {
+  // runs() pairs each report with the `run` line that started it; this walk follows the same
+  // rule (a report counts once a run has started) to find the env in force at that start.
+  const envAtStart: (GcEnv | undefined)[] = [];
+  let env: GcEnv | undefined;
+  let started = false;
+  let pending: GcEnv | undefined;
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok) continue;
+    const line = parseLine(e.observation.line);
+    const json = e.observation.json as Record<string, unknown> | undefined;
+    if (line.command === 'env' && json && json.GOGC !== undefined && json.GOMEMLIMIT !== undefined)
+      env = { GOGC: json.GOGC as GcEnv['GOGC'], GOMEMLIMIT: json.GOMEMLIMIT as GcEnv['GOMEMLIMIT'] };
+    if (line.command === 'run') {
+      started = true;
+      pending = env;
+    }
+    const isReport = json && typeof json.scenario === 'string' && typeof json.status === 'string' && typeof json.goroutines === 'number';
+    if (isReport && started) envAtStart.push(pending);
+  }
+  return runs(record).map((run, i) => ({ run, env: envAtStart[i] }));
+}
+
+/** One gctrace line's numbers (runtime/mgc.go gcMarkTermination): the three clock times, the
+ *  five CPU times (STW sweep termination, assists / background workers / idle workers, STW mark
+ *  termination), all in ms, and the heap sizes in MB. Undefined when the line is not Go's format. */
+export interface GctraceLine {
+  n: number;
+  clock: [number, number, number];
+  cpu: { sweepTerm: number; assist: number; background: number; idle: number; markTerm: number };
+  heap: [number, number, number];
+  goal: number;
+  procs: number;
+}
+
+export function parseGctrace(line: string): GctraceLine | undefined {
+  const m =
+    /^gc (\d+) @[\d.]+s \d+%: ([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, ([\d.]+)\+([\d.]+)\/([\d.]+)\/([\d.]+)\+([\d.]+) ms cpu, (\d+)->(\d+)->(\d+) MB, (\d+) MB goal, \d+ MB stacks, \d+ MB globals, (\d+) P/.exec(
+      line,
+    );
+  if (!m) return undefined;
+  const n = m.slice(1).map(Number);
+  return {
+    n: n[0]!,
+    clock: [n[1]!, n[2]!, n[3]!],
+    cpu: { sweepTerm: n[4]!, assist: n[5]!, background: n[6]!, idle: n[7]!, markTerm: n[8]! },
+    heap: [n[9]!, n[10]!, n[11]!],
+    goal: n[12]!,
+    procs: n[13]!,
+  };
+}

@@ -12,6 +12,15 @@ import { exercises as day2Exercises } from './day2/exercises';
 import day3Zh from './day3/lesson.zh.md?raw';
 import day3En from './day3/lesson.en.md?raw';
 import { exercises as day3Exercises } from './day3/exercises';
+import day4Zh from './day4/lesson.zh.md?raw';
+import day4En from './day4/lesson.en.md?raw';
+import { exercises as day4Exercises } from './day4/exercises';
+import day5Zh from './day5/lesson.zh.md?raw';
+import day5En from './day5/lesson.en.md?raw';
+import { exercises as day5Exercises } from './day5/exercises';
+import day6Zh from './day6/lesson.zh.md?raw';
+import day6En from './day6/lesson.en.md?raw';
+import { exercises as day6Exercises } from './day6/exercises';
 
 export const days: Day[] = [
   {
@@ -38,9 +47,30 @@ export const days: Day[] = [
     lesson: { zh: day3Zh, en: day3En },
     exercises: day3Exercises,
   },
-  { n: 4, title: { zh: '内存分配器', en: 'The allocator' }, seedChapters: '3.1–3.3', status: 'coming', exercises: [] },
-  { n: 5, title: { zh: '三色标记与写屏障', en: 'Tri-colour marking and write barriers' }, seedChapters: '4.1, 4.3', status: 'coming', exercises: [] },
-  { n: 6, title: { zh: 'GC 引擎：步调与辅助', en: 'The GC engine: pacing and assists' }, seedChapters: '4.2, 4.4', status: 'coming', exercises: [] },
+  {
+    n: 4,
+    title: { zh: '内存分配器', en: 'The allocator' },
+    seedChapters: '3.1–3.3',
+    status: 'ready',
+    lesson: { zh: day4Zh, en: day4En },
+    exercises: day4Exercises,
+  },
+  {
+    n: 5,
+    title: { zh: '三色标记与写屏障', en: 'Tri-colour marking and write barriers' },
+    seedChapters: '4.1, 4.3',
+    status: 'ready',
+    lesson: { zh: day5Zh, en: day5En },
+    exercises: day5Exercises,
+  },
+  {
+    n: 6,
+    title: { zh: 'GC 引擎：步调与辅助', en: 'The GC engine: pacing and assists' },
+    seedChapters: '4.2, 4.4',
+    status: 'ready',
+    lesson: { zh: day6Zh, en: day6En },
+    exercises: day6Exercises,
+  },
   { n: 7, title: { zh: '从运行时到生产', en: 'From runtime to production' }, seedChapters: '5', status: 'coming', exercises: [] },
 ];
 

@@ -12,13 +12,18 @@
 //   node scripts/grade.mjs             every day, one after the other
 //   node scripts/grade.mjs day3 -v     also print the output of each failed test
 //   node scripts/grade.mjs day3 --dir D   grade D/day3/handwrite/ instead of course/'s
+//   node scripts/grade.mjs day3 --build B   build in B instead of build/exercises
+//                                      (any command; B is configured with the
+//                                      exercises preset's settings)
 //   node scripts/grade.mjs --check     (no build) each skeleton is still its reference
 //                                      outside the bodies left to write
-//   node scripts/grade.mjs --prove     (CI) the graders are real: with the untouched
-//                                      skeletons every day fails; with the reference
-//                                      files copied in, every day passes (one tree,
-//                                      build/exercises: about 2.5 min from scratch on 2
-//                                      cores, under a minute after that)
+//   node scripts/grade.mjs --prove [day5]...   (CI: every day) the graders are real: with the untouched
+//                                      skeletons every day fails; with core's own files
+//                                      (the references) every day passes (one tree,
+//                                      build/exercises). Day 4's files are headers that
+//                                      most of the runtime includes, so swapping them in
+//                                      or out recompiles most of the tree: day 4 goes
+//                                      first, so that happens twice
 //
 // The exercises build runs under ThreadSanitizer. A test that fails, crashes,
 // reports a race or times out scores 0; the points of each test are in
@@ -30,15 +35,16 @@
 // ninja and a C++ compiler (npm test installs them); Node 20, no packages.
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'course/handwrite.json'), 'utf8'));
 const DAYS = Object.keys(MANIFEST.days);
-const LEARNER_BUILD = 'build/exercises';
+// The default exercises tree (--build changes it).
+const DEFAULT_BUILD = 'build/exercises';
 // The exercises build runs under ThreadSanitizer (CMakePresets.json), so that
 // a missing acquire or release is a failed test, not a silent pass on x86.
 // As in the native-tsan test preset: stop at the first report.
@@ -50,12 +56,13 @@ function usage(msg) {
   if (msg) console.error(`grade: ${msg}`);
   console.error(`usage: node scripts/grade.mjs [${DAYS.join('|')}]... [-v] [--dir DIR] [--jobs N] [--timeout S]
        node scripts/grade.mjs --check
-       node scripts/grade.mjs --prove [--jobs N] [--timeout S]`);
+       node scripts/grade.mjs --prove [day]... [--jobs N] [--timeout S]
+       (each build command also takes --build DIR: the tree to build in, default ${DEFAULT_BUILD})`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { days: [], verbose: false, check: false, prove: false, jobs: availableParallelism(), timeout: 30, dir: join(ROOT, 'course') };
+  const opts = { days: [], verbose: false, check: false, prove: false, jobs: availableParallelism(), timeout: 30, dir: join(ROOT, 'course'), build: DEFAULT_BUILD };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -68,6 +75,15 @@ function parseArgs(argv) {
     else if (a === '--prove') opts.prove = true;
     else if (a === '--jobs' || a === '-j') opts.jobs = value();
     else if (a === '--timeout') opts.timeout = value();
+    else if (a === '--build') {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith('-')) usage('--build wants a directory');
+      // Kept relative to the repository when it is inside it (the tree's
+      // paths are printed and joined with ROOT).
+      const b = resolve(argv[++i]);
+      const rel = relative(ROOT, b);
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) usage(`--build must be a directory inside the repository, not ${argv[i]}`);
+      opts.build = rel;
+    }
     else if (a === '--dir') {
       if (i + 1 >= argv.length) usage('--dir wants a directory');
       opts.dir = resolve(argv[++i]);
@@ -77,6 +93,7 @@ function parseArgs(argv) {
     else if (DAYS.includes(a)) opts.days.push(a);
     else usage(`unknown argument "${a}"${/^day\d+$/.test(a) ? ` (hand-write exercises exist for ${DAYS.join(', ')})` : ''}`);
   }
+  opts.someDays = opts.days.length > 0;
   if (opts.days.length === 0) opts.days = [...DAYS];
   return opts;
 }
@@ -212,8 +229,11 @@ async function runDay(buildDir, day, { timeout, verbose, quiet = false }) {
   rmSync(junit, { force: true });
   const results = new Map();
   const say = quiet ? () => {} : (s) => console.log(s);
-  // ctest's line per finished test: " 3/41 Test  #3: RunQueue.X ....   Passed    0.01 sec"
-  const rowRe = /^\s*\d+\/\d+\s+Test\s+#\d+:\s+(\S+)\s+\.*\s*(\*{3}|)(.*?)\s+([\d.]+) sec\s*$/;
+  // ctest's line per finished test: " 3/41 Test  #3: RunQueue.X ....   Passed    0.01 sec".
+  // A name may hold spaces (a parameterized test: "Gc/GcEngines.X/Sim  #
+  // GetParam() = ..."); ctest pads every name with a space and at least
+  // three dots.
+  const rowRe = /^\s*\d+\/\d+\s+Test\s+#\d+:\s+(.+?) \.{3,}\s*(\*{3}|)(.*?)\s+([\d.]+) sec\s*$/;
   await run('ctest', ['--test-dir', buildDir, '-L', `^${label}$`, '--timeout', String(timeout), '--output-junit', junit], {
     onLine: (line) => {
       const m = rowRe.exec(line);
@@ -348,14 +368,14 @@ async function grade(opts) {
     const files = d.files.map((f) => relative(ROOT, join(opts.dir, day, 'handwrite', f.file))).join(', ');
     console.log(`== ${day}: ${d.title} ==`);
     console.log(`   your files: ${files}`);
-    console.log(`   building ${LEARNER_BUILD} ...`);
-    const err = await build(LEARNER_BUILD, opts.dir, [day], opts.jobs);
+    console.log(`   building ${opts.build} ...`);
+    const err = await build(opts.build, opts.dir, [day], opts.jobs);
     if (err) {
-      console.log(`\nThe build failed:\n${err}\n\nScore: 0/${await dayTotal(day)}\n`);
+      console.log(`\nThe build failed:\n${err}\n\nScore: 0/${await dayTotal(opts.build, day)}\n`);
       allOk = false;
       continue;
     }
-    const r = await runDay(LEARNER_BUILD, day, opts);
+    const r = await runDay(opts.build, day, opts);
     console.log(`\n${day}: ${r.passed}/${r.tests.length} tests passed`);
     console.log(`Score: ${r.score}/${r.total}\n`);
     if (r.failed) allOk = false;
@@ -364,9 +384,9 @@ async function grade(opts) {
 }
 
 /** A day's total, for a build that failed (from the tests an earlier build left, if any). */
-async function dayTotal(day) {
+async function dayTotal(buildDir, day) {
   try {
-    const tests = await listTests(LEARNER_BUILD, MANIFEST.days[day].label);
+    const tests = await listTests(buildDir, MANIFEST.days[day].label);
     if (tests.length) return tests.reduce((s, t) => s + points(day, t), 0);
   } catch {
     // not configured, or nothing built yet
@@ -375,6 +395,9 @@ async function dayTotal(day) {
 }
 
 async function prove(opts) {
+  const tree = opts.build;
+  // Every day unless some were named (e.g. --prove day5 while writing day 5's tests).
+  const days = opts.someDays ? opts.days : DAYS;
   const t0 = Date.now();
   let failures = 0;
   const line = (ok, what, detail = '') => {
@@ -388,39 +411,35 @@ async function prove(opts) {
   for (const p of problems) console.log(`      ${p}`);
 
   // Each day's skeletons alone (the other days from core/) must fail that day.
-  for (const day of DAYS) {
-    const err = await build(LEARNER_BUILD, join(ROOT, 'course'), [day], opts.jobs);
-    line(!err, `skeletons of ${day} compile and link (${LEARNER_BUILD})`, secs());
+  // Days that swap a header go first: a header is included across the tree,
+  // so swapping one in or out rebuilds most of it, and this way that happens
+  // twice (in, then back to core's for the next day) instead of three times.
+  const swapsHeader = (day) => MANIFEST.days[day].files.some((f) => f.file.endsWith('.hpp'));
+  const order = [...days.filter(swapsHeader), ...days.filter((d) => !swapsHeader(d))];
+  for (const day of order) {
+    const err = await build(tree, join(ROOT, 'course'), [day], opts.jobs);
+    line(!err, `skeletons of ${day} compile and link (${tree})`, secs());
     if (err) {
       console.log(err.replace(/^/gm, '      '));
       continue;
     }
-    const r = await runDay(LEARNER_BUILD, day, { ...opts, quiet: true });
+    const r = await runDay(tree, day, { ...opts, quiet: true });
     line(r.failed > 0, `skeletons of ${day} fail ${day}`, `${r.failed}/${r.tests.length} tests fail, score ${r.score}/${r.total}, ${secs()}`);
   }
 
-  // The reference files copied over the skeletons must pass every day. The
-  // copy lives in the build tree, at a stable path, and a file is rewritten
-  // only when it changed; the same tree builds it, so that going from the
-  // skeletons to the references recompiles only the exercised files.
-  const refDir = join(ROOT, LEARNER_BUILD, 'course-reference');
-  for (const [day, d] of Object.entries(MANIFEST.days)) {
-    mkdirSync(join(refDir, day, 'handwrite'), { recursive: true });
-    for (const f of d.files) {
-      const to = join(refDir, day, 'handwrite', f.file);
-      const from = join(ROOT, f.reference);
-      if (!existsSync(to) || readFileSync(to, 'utf8') !== readFileSync(from, 'utf8')) copyFileSync(from, to);
-    }
-  }
-  const err = await build(LEARNER_BUILD, refDir, DAYS, opts.jobs);
-  line(!err, `references copied in (${relative(ROOT, refDir)}) compile and link`, secs());
+  // Core's own files must pass every day. They are the references: the
+  // skeletons are these files with the bodies to write removed (checked
+  // above), so building the tree with no day's files swapped in is
+  // "the reference copied in", and recompiles only the last day's files.
+  const err = await build(tree, join(ROOT, 'course'), [], opts.jobs);
+  line(!err, "core's own files (the references) compile and link", secs());
   if (err) console.log(err.replace(/^/gm, '      '));
   else
-    for (const day of DAYS) {
-      const r = await runDay(LEARNER_BUILD, day, { ...opts, quiet: true });
+    for (const day of days) {
+      const r = await runDay(tree, day, { ...opts, quiet: true });
       line(r.failed === 0, `references pass ${day}`, `${r.passed}/${r.tests.length} tests pass, score ${r.score}/${r.total}, ${secs()}`);
       if (r.failed) {
-        const outputs = junitOutputs(join(ROOT, LEARNER_BUILD, `grade-${MANIFEST.days[day].label}.xml`));
+        const outputs = junitOutputs(join(ROOT, tree, `grade-${MANIFEST.days[day].label}.xml`));
         for (const t of r.tests.filter((x) => outputs.has(x) && /Failure|fatal|Sanitizer/.test(outputs.get(x))))
           console.log(`      ${t}:\n${failureSummary(outputs.get(t), false).replace(/^/gm, '        ')}`);
       }

@@ -175,14 +175,16 @@ STAGES_FAILED=0
 FAILED_NAMES=()
 
 stage() {  # stage <name> <command...>: run one test stage, keep going on failure
-  local name=$1
+  local name=$1 started=$SECONDS
   shift
   say "test: $name"
   if "$@"; then
     STAGES_PASSED=$((STAGES_PASSED + 1))
+    say "passed in $((SECONDS - started)) s: $name"
   else
     STAGES_FAILED=$((STAGES_FAILED + 1))
     FAILED_NAMES+=("$name")
+    say "FAILED after $((SECONDS - started)) s: $name"
   fi
 }
 
@@ -203,6 +205,7 @@ test_all() {
   stage "hand-write exercises: the skeletons fail, core's functions pass" node scripts/grade.mjs --prove
   stage "wasm ctest under node (threads)" ctest_preset wasm-threads
   stage "wasm modules and page build" build
+  stage "wasm ctest under node (single-threaded: the simulator only)" ctest_preset wasm-single
   stage "web unit tests" npx vitest run
   stage "course: every exercise and experiment replayed on the wasm lab" env RTLAB_WASM_TESTS=1 npx vitest run
   stage "browser end-to-end tests" node --test tests/e2e/

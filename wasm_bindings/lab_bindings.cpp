@@ -9,7 +9,11 @@
 //   lab.writeFile(path, text)   -> "" or why not (run --file reads it)
 //   lab.trace(from)             -> { session, from, events: Int32Array view of
 //                                    wasm memory (10 ints per event, see
-//                                    core/trace/event.hpp), names, procs, ... }
+//                                    core/trace/event.hpp), heap: the same for
+//                                    the heap samples recorded at or after
+//                                    event `from` (8 ints per sample, see
+//                                    core/trace/tracer.hpp HeapSample), names,
+//                                    procs, ... }
 //   lab.interruptAddress()      -> where the lab's interrupt flag lives in the module's
 //                                  memory: with threads the page raises it with
 //                                  Atomics.store on the shared memory (lab/interrupt.hpp)
@@ -20,10 +24,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
@@ -99,6 +105,17 @@ class WasmLab {
     const auto* base = reinterpret_cast<const int32_t*>(evs.data() + from);
     out.set("from", static_cast<double>(from));
     out.set("events", val(emscripten::typed_memory_view(ints, base)));
+    // The heap series from the first sample taken after `from` events: the
+    // page drops its own from there and appends these (a sample taken
+    // between two steps comes again with the next batch, which starts
+    // there). Copied into heap_, which lives until the next call.
+    heap_ = s->heapSamples();
+    const auto first = std::lower_bound(heap_.begin(), heap_.end(), static_cast<uint64_t>(from),
+                                        [](const trace::HeapSample& h, uint64_t n) { return h.events < n; });
+    const size_t heapInts =
+        static_cast<size_t>(heap_.end() - first) * (sizeof(trace::HeapSample) / sizeof(int32_t));
+    const auto* heapBase = reinterpret_cast<const int32_t*>(heap_.data() + (first - heap_.begin()));
+    out.set("heap", val(emscripten::typed_memory_view(heapInts, heapBase)));
     val names = val::array();
     std::vector<std::string> n = s->names();
     for (size_t i = 0; i < n.size(); i++) names.set(i, n[i]);
@@ -135,6 +152,7 @@ class WasmLab {
 
  private:
   std::unique_ptr<lab::Lab> lab_;
+  std::vector<trace::HeapSample> heap_;  // what the last trace() handed over
 };
 
 val buildInfo() {

@@ -1,5 +1,6 @@
 // Allocation for the collector: typed objects, allocated black while marking.
 #include "gc/collector.hpp"
+#include "gc/heaptrace.hpp"
 #include "gc/type.hpp"
 #include "mem/malloc.hpp"
 #include "sched/p.hpp"
@@ -42,11 +43,12 @@ uintptr Collector::mallocgc(const Type* t, P* pp) {
   void* x = mem::mallocgc(ps.mcache, size == 0 ? 1 : size, t->noscan());
   if (x == nullptr) return outOfMemory(size);
   // Go: mcache.refill and allocLarge call gcController.update, which
-  // revises the assist ratio while marking.
+  // traces the new heapLive and revises the assist ratio while marking.
   const mem::AllocPath path = ps.mcache->lastPath;
-  if ((path == mem::AllocPath::Refill || path == mem::AllocPath::Grow || path == mem::AllocPath::Large) &&
-      gcBlackenEnabled.load(std::memory_order_relaxed))
-    reviseAssistRatio();
+  const bool heapLiveChanged =
+      path == mem::AllocPath::Refill || path == mem::AllocPath::Grow || path == mem::AllocPath::Large;
+  if (heapLiveChanged) traceHeap(this);
+  if (heapLiveChanged && gcBlackenEnabled.load(std::memory_order_relaxed)) reviseAssistRatio();
   uintptr base = reinterpret_cast<uintptr>(x);
   if (!t->noscan()) {
     // release: a marker that reaches this object through a published
@@ -63,6 +65,7 @@ uintptr Collector::mallocgc(const Type* t, P* pp) {
       ps.gcw.bytesMarked += s->elemsize;
       ps.markedObjects[int(MarkedBy::Allocation)]++;
       ps.markedBytes[int(MarkedBy::Allocation)] += s->elemsize;
+      if (cfg.recordStores) noteShade(obj, MarkedBy::Allocation);
     }
   }
   return base;

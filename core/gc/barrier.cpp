@@ -52,10 +52,12 @@ bool parseBarrier(std::string_view s, BarrierKind* out) {
   return false;
 }
 
-// Go: runtime/mbarrier.go gcWriteBarrier: put what must be shaded in this
-// P's buffer (mwbbuf.go wbBuf.putFast), flushing it first if it is full.
-void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val) {
-  PerP& pp = perP(getm()->p);
+// Go: runtime/asm_amd64.s gcWriteBarrier (with mbarrier.go's choice of
+// pointers): put what the barrier must shade in this P's buffer
+// (mwbbuf.go wbBuf.putFast), flushing it first if it is full. Go's buffer
+// takes both pointers, nil or not, and its flush skips nil; the lab puts
+// only the non-nil ones.
+void Collector::gcWriteBarrier(PerP& pp, uintptr oldval, uintptr val) {
   wbBuf& b = pp.wbuf;
   if (b.next + 2 > wbBuf::kEntries) [[unlikely]] wbBufFlush(pp);
   switch (cfg.barrier) {
@@ -71,24 +73,33 @@ void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr
       break;
     case BarrierKind::None: break;
   }
-  if (cfg.recordStores) {
-    StoreRecord r;
-    r.when = nanotime();
-    r.goid = getg()->goid;
-    r.obj = obj;
-    r.word = word;
-    r.oldval = oldval;
-    r.newval = val;
-    if (obj != 0) {
-      mem::mspan* s = nullptr;
-      uintptr idx = 0;
-      // Black: marked and no longer in any grey buffer. The lab cannot tell
-      // grey from black cheaply, so "marked" is what is recorded.
-      if (findObject(&heap, obj, &s, &idx)) r.objWasBlack = s->gcmarkBits->isMarkedAtomic(idx);
-    }
-    std::lock_guard<std::mutex> g(storesLock);
-    if (stores.size() < 1 << 16) stores.push_back(r);
+}
+
+// The barrier as the store functions call it: Go's, then the lab's log of
+// the store for the verifier.
+void Collector::writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val) {
+  gcWriteBarrier(perP(getm()->p), oldval, val);
+  if (cfg.recordStores) recordStore(obj, word, oldval, val);
+}
+
+// Lab-only: the pointer-store log the verifier explains a lost object with.
+void Collector::recordStore(uintptr obj, uint32_t word, uintptr oldval, uintptr val) {
+  StoreRecord r;
+  r.when = nanotime();
+  r.goid = getg()->goid;
+  r.obj = obj;
+  r.word = word;
+  r.oldval = oldval;
+  r.newval = val;
+  if (obj != 0) {
+    mem::mspan* s = nullptr;
+    uintptr idx = 0;
+    // Black: marked and no longer in any grey buffer. The lab cannot tell
+    // grey from black cheaply, so "marked" is what is recorded.
+    if (findObject(&heap, obj, &s, &idx)) r.objWasBlack = s->gcmarkBits->isMarkedAtomic(idx);
   }
+  std::lock_guard<std::mutex> g(storesLock);
+  if (stores.size() < 1 << 16) stores.push_back(r);
 }
 
 // Go: runtime/mwbbuf.go wbBufFlush1 — for each pointer: find its object,

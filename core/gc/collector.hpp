@@ -121,6 +121,17 @@ struct StoreRecord {
   bool objWasBlack = false;  // the object had been scanned already
 };
 
+// Who shaded an object in the current cycle, for the lab's marking view
+// (recorded with cfg.recordStores): the goroutine running when its mark bit
+// was set (a worker, an assist's mutator, the goroutine that flushed a
+// barrier buffer or stopped the world), its P, when, and in which role.
+struct ShadeRecord {
+  int64_t when = 0;
+  uint64_t goid = 0;
+  int32_t p = -1;
+  MarkedBy by = MarkedBy::Roots;
+};
+
 // One finished cycle, for gctrace, MemStats and the lab's reports.
 struct CycleStats {
   uint32_t numgc = 0;
@@ -261,8 +272,14 @@ class Collector {
 
   // --- Write barrier (barrier.cpp) ---
   // Go: the compiler's write barrier before *slot = val (slot: word `word`
-  // of obj, or global `word` when obj == 0).
+  // of obj, or global `word` when obj == 0): gcWriteBarrier, then the
+  // lab's store log (recordStore, when cfg.recordStores).
   void writeBarrier(uintptr obj, uint32_t word, uintptr oldval, uintptr val);
+  // Go: gcWriteBarrier — buffer in pp's wbBuf the pointers cfg.barrier
+  // shades (oldval: the pointer overwritten, val: the one stored).
+  void gcWriteBarrier(PerP& pp, uintptr oldval, uintptr val);
+  // Lab-only: append the store to `stores` for the verifier's explanations.
+  void recordStore(uintptr obj, uint32_t word, uintptr oldval, uintptr val);
   // Go: wbBufFlush1 — shade everything pp's write-barrier buffer holds.
   void wbBufFlush(PerP& pp);
 
@@ -324,6 +341,12 @@ class Collector {
   // During a mark: reachable white objects that no grey object or unscanned
   // root still leads to — lost if the mark ended now.
   std::vector<uintptr> hiddenWhiteObjects();
+  // The verifier's words, shared with the lab's marking view: the chain of
+  // pointers from a root to obj ("global[3] -> 0xc… (holder).w2 -> …", the
+  // part after "reached by: "), and one recorded store that moved a pointer
+  // to obj (the part after "hidden by: ").
+  std::string reachedByText(const std::unordered_map<uintptr, Parent>& seen, uintptr obj);
+  std::string hiddenByText(const StoreRecord& r, uintptr obj);
 
   // --- State of the cycle (Go: work) ---
   struct Work {
@@ -369,6 +392,10 @@ class Collector {
   // Pointer stores while marking (cfg.recordStores).
   std::mutex storesLock;
   std::vector<StoreRecord> stores;
+  // Who shaded each object this cycle (cfg.recordStores; the first 64 Ki).
+  std::mutex shadesLock;
+  std::unordered_map<uintptr, ShadeRecord> shades;
+  void noteShade(uintptr obj, MarkedBy by);
 
   // Go: forcegc — the helper goroutine sysmon wakes for the periodic GC
   // (forcegcperiod, 2 minutes), and whether it is parked waiting for that.

@@ -20,6 +20,7 @@
 
 #include "gc/collector.hpp"
 #include "gc/gctrace.hpp"
+#include "gc/heaptrace.hpp"
 #include "gc/type.hpp"
 #include "sched/goroutine.hpp"
 #include "sched/m.hpp"
@@ -117,6 +118,7 @@ int64_t Collector::sweepTermination(bool forced) {
   std::string pacer = gcController.startCycle(heapLive, cs.procs, heapLive);
   if (cfg.gcpacertrace) rt->print(pacer + "\n");
   cs.goal = gcController.heapGoal();
+  traceHeap(this);  // Go: traceHeapGoal — the goal of this cycle
 
   // Go: gcResetMarkState + gcMarkRootPrepare: the roots are the globals
   // and the stack of every goroutine that exists now.
@@ -147,6 +149,10 @@ int64_t Collector::sweepTermination(bool forced) {
   {
     std::lock_guard<std::mutex> g(storesLock);
     stores.clear();
+  }
+  {
+    std::lock_guard<std::mutex> g(shadesLock);
+    shades.clear();
   }
 
   // Go: setGCPhase(_GCmark) — write barrier on, allocate black.
@@ -323,6 +329,7 @@ void Collector::finishCycle(int64_t stoppedAt, int64_t* cost) {
   commitMemoryLimit();
   const uint64_t goal = gcController.heapGoal();
   trigger_.store(gcController.trigger(goal), std::memory_order_relaxed);
+  traceHeap(this);  // Go: resetLive's traceHeapAlloc and gcControllerCommit's traceHeapGoal
   startBgSweep();
 
   // Go: "work.pauseNS += now - work.pauseStart; work.tEnd = now".

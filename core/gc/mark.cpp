@@ -13,6 +13,10 @@
 #include "gc/collector.hpp"
 #include "gc/type.hpp"
 #include "sched/g.hpp"
+#include "sched/goroutine.hpp"
+#include "sched/m.hpp"
+#include "sched/p.hpp"
+#include "sched/runtime.hpp"
 
 namespace rt::gc {
 
@@ -23,11 +27,21 @@ bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, Ma
   pp.gcw.bytesMarked += s->elemsize;
   pp.markedObjects[int(by)]++;
   pp.markedBytes[int(by)] += s->elemsize;
+  if (cfg.recordStores) noteShade(obj, by);
   // If this is a noscan object, fast-track it to black instead of greying it.
   if (s->spanclass.noscan()) return true;
   // Queue the obj for scanning.
   pp.gcw.put(obj);
   return true;
+}
+
+// Not in Go: the lab's record of who shaded obj, for the marking view.
+void Collector::noteShade(uintptr obj, MarkedBy by) {
+  M* mp = getm();
+  G* gp = getg();
+  ShadeRecord r{rt->platform->nanotime(), gp ? uint64_t(gp->goid) : 0, mp && mp->p ? mp->p->id : -1, by};
+  std::lock_guard<std::mutex> g(shadesLock);
+  if (shades.size() < (1u << 16)) shades.emplace(obj, r);
 }
 
 // Go: runtime/mgcmark.go shade

@@ -159,6 +159,42 @@ std::vector<uintptr> Collector::hiddenWhiteObjects() {
   return hidden;
 }
 
+std::string Collector::reachedByText(const std::unordered_map<uintptr, Parent>& seen, uintptr obj) {
+  // The chain from a root.
+  std::vector<std::string> chain;
+  for (uintptr cur = obj;;) {
+    auto it = seen.find(cur);
+    if (it == seen.end()) break;
+    const Parent& p = it->second;
+    if (p.from == 0) {
+      chain.push_back(p.rootKind == 0 ? "global[" + std::to_string(p.word) + "]"
+                                      : "G" + std::to_string(p.goid) + " stack slot " + std::to_string(p.word));
+      break;
+    }
+    chain.push_back(describe(heap, p.from) + ".w" + std::to_string(p.word));
+    cur = p.from;
+    if (chain.size() > 64) break;
+  }
+  std::string path;
+  for (size_t n = 0; n < chain.size(); n++) {
+    // Long chains: the root, the last three hops, and how many between.
+    const size_t fromRoot = chain.size() - 1 - n;
+    if (chain.size() > 6 && n > 0 && fromRoot > 2) {
+      if (fromRoot == 3) path += "... (" + std::to_string(chain.size() - 4) + " more) -> ";
+      continue;
+    }
+    path += chain[fromRoot] + " -> ";
+  }
+  return path + hex(heap, obj);
+}
+
+std::string Collector::hiddenByText(const StoreRecord& r, uintptr obj) {
+  std::string slot = r.obj ? describe(heap, r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]";
+  std::string what = r.oldval == obj ? slot + " = " + (r.newval ? hex(heap, r.newval) : "nil") + " (deleted the pointer to it)"
+                                     : slot + " = " + hex(heap, obj) + (r.objWasBlack ? " (into an already marked object)" : "");
+  return "G" + std::to_string(r.goid) + " at " + util::formatDuration(r.when - rt->starttime) + ": " + what;
+}
+
 std::string Collector::verify(uint64_t* lostOut, bool repair) {
   std::unordered_map<uintptr, Parent> seen = reachable();
 
@@ -178,40 +214,13 @@ std::string Collector::verify(uint64_t* lostOut, bool repair) {
   for (size_t k = 0; k < lost.size() && k < kShow; k++) {
     uintptr obj = lost[k];
     out += "verify: lost object " + describe(heap, obj) + ": reachable, but left white by the mark\n";
-    // The chain from a root.
-    std::vector<std::string> chain;
-    for (uintptr cur = obj;;) {
-      const Parent& p = seen[cur];
-      if (p.from == 0) {
-        chain.push_back(p.rootKind == 0 ? "global[" + std::to_string(p.word) + "]"
-                                        : "G" + std::to_string(p.goid) + " stack slot " + std::to_string(p.word));
-        break;
-      }
-      chain.push_back(describe(heap, p.from) + ".w" + std::to_string(p.word));
-      cur = p.from;
-      if (chain.size() > 64) break;
-    }
-    std::string path;
-    for (size_t n = 0; n < chain.size(); n++) {
-      // Long chains: the root, the last three hops, and how many between.
-      const size_t fromRoot = chain.size() - 1 - n;
-      if (chain.size() > 6 && n > 0 && fromRoot > 2) {
-        if (fromRoot == 3) path += "... (" + std::to_string(chain.size() - 4) + " more) -> ";
-        continue;
-      }
-      path += chain[fromRoot] + " -> ";
-    }
-    out += "  reached by: " + path + hex(heap, obj) + "\n";
+    out += "  reached by: " + reachedByText(seen, obj) + "\n";
     // The stores that moved it, from the write barrier's log.
     std::lock_guard<std::mutex> g(storesLock);
     int shown = 0;
     for (const StoreRecord& r : stores) {
       if (r.oldval != obj && r.newval != obj) continue;
-      std::string slot = r.obj ? describe(heap, r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]";
-      std::string what = r.oldval == obj ? slot + " = " + (r.newval ? hex(heap, r.newval) : "nil") + " (deleted the pointer to it)"
-                                         : slot + " = " + hex(heap, obj) + (r.objWasBlack ? " (into an already marked object)" : "");
-      out += "  hidden by: G" + std::to_string(r.goid) + " at " + util::formatDuration(r.when - rt->starttime) + ": " +
-             what + "\n";
+      out += "  hidden by: " + hiddenByText(r, obj) + "\n";
       if (++shown == 6) break;
     }
     if (shown == 0 && !cfg.recordStores) out += "  (run with store recording to see which stores hid it)\n";

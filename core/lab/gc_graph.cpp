@@ -9,6 +9,7 @@
 #include "gc/type.hpp"
 #include "mem/goaddr.hpp"
 #include "sched/runtime.hpp"
+#include "util/duration.hpp"
 
 namespace lab {
 
@@ -38,6 +39,63 @@ void spanMap(JsonWriter& j, Collector& c) {
     j.field("allocCount", uint64_t(s->allocCount)).field("marked", marked).endObject();
   });
   j.endArray();
+}
+
+// Mid-mark, the objects `verify` lists as hidden (reachable only through
+// black objects: lost if the mark ended now), each with the chain of
+// pointers the verifier followed from a root and the recorded stores that
+// moved a pointer to it, in the verifier's words.
+void lostJson(JsonWriter& j, Collector& c) {
+  const std::vector<uintptr> hidden = c.hiddenWhiteObjects();
+  j.key("lost").beginArray();
+  if (hidden.empty()) {
+    j.endArray();
+    return;
+  }
+  const std::unordered_map<uintptr, rt::gc::Parent> seen = c.reachable();
+  for (size_t k = 0; k < hidden.size() && k < 16; k++) {
+    const uintptr obj = hidden[k];
+    const rt::gc::Type* t = rt::gc::typeOf(obj);
+    j.beginObject().field("id", hex(c, obj)).field("type", t ? t->name : std::string("noscan"));
+    // The path, root first: the objects from the one a root points to down
+    // to obj, and the root by the name the graph's roots use.
+    std::vector<uintptr> path{obj};
+    std::string root;
+    for (uintptr cur = obj; path.size() <= 4096;) {
+      auto it = seen.find(cur);
+      if (it == seen.end()) break;
+      const rt::gc::Parent& p = it->second;
+      if (p.from == 0) {
+        root = p.rootKind == 0 ? "global[" + std::to_string(p.word) + "]" : "G" + std::to_string(p.goid);
+        break;
+      }
+      path.push_back(p.from);
+      cur = p.from;
+    }
+    j.field("root", root);
+    j.key("path").beginArray();
+    for (auto it = path.rbegin(); it != path.rend(); ++it) j.value(hex(c, *it));
+    j.endArray();
+    j.field("reachedBy", c.reachedByText(seen, obj));
+    j.key("hiddenBy").beginArray();
+    {
+      std::lock_guard<std::mutex> g(c.storesLock);
+      int shown = 0;
+      for (const rt::gc::StoreRecord& r : c.stores) {
+        if (r.oldval != obj && r.newval != obj) continue;
+        j.beginObject().field("goid", r.goid).field("atNs", r.when - c.rt->starttime);
+        j.field("at", ::util::formatDuration(r.when - c.rt->starttime));
+        j.field("slot", r.obj ? hex(c, r.obj) + ".w" + std::to_string(r.word) : "global[" + std::to_string(r.word) + "]");
+        if (r.obj) j.field("slotType", rt::gc::typeOf(r.obj) ? rt::gc::typeOf(r.obj)->name : std::string("noscan"));
+        j.field("deleted", r.oldval == obj).field("value", r.oldval == obj ? (r.newval ? hex(c, r.newval) : "nil") : hex(c, obj));
+        j.field("intoMarked", r.oldval != obj && r.objWasBlack).field("text", c.hiddenByText(r, obj)).endObject();
+        if (++shown == 6) break;  // as many as verify shows
+      }
+    }
+    j.endArray().endObject();
+  }
+  j.endArray();
+  j.field("lostCount", uint64_t(hidden.size()));
 }
 
 }  // namespace
@@ -132,6 +190,12 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
     return;
   }
 
+  std::unordered_map<uintptr, rt::gc::ShadeRecord> shadedBy;
+  if (phase != rt::gc::GCPhase::Off) {
+    std::lock_guard<std::mutex> g(c.shadesLock);
+    for (const Node& n : nodes)
+      if (auto it = c.shades.find(n.obj); it != c.shades.end()) shadedBy.emplace(n.obj, it->second);
+  }
   j.key("nodes").beginArray();
   for (const Node& n : nodes) {
     const bool marked = markedAt(c, n.obj);
@@ -142,6 +206,14 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
     j.beginObject().field("id", hex(c, n.obj)).field("type", noscan || !t ? std::string("noscan") : t->name);
     j.field("depth", int64_t(n.depth));
     j.field("color", !marked ? "white" : grey.count(n.obj) ? "grey" : "black");
+    if (s) j.field("size", uint64_t(s->elemsize));
+    // Who shaded it this cycle (recorded when the run records stores).
+    if (auto it = shadedBy.find(n.obj); marked && it != shadedBy.end()) {
+      const rt::gc::ShadeRecord& r = it->second;
+      j.key("shadedBy").beginObject().field("by", rt::gc::markedByName(r.by)).field("goid", r.goid);
+      j.field("p", int64_t(r.p)).field("atNs", r.when - c.rt->starttime);
+      j.field("at", ::util::formatDuration(r.when - c.rt->starttime)).endObject();
+    }
     j.endObject();
   }
   j.endArray();
@@ -152,6 +224,7 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
   for (const RootRef& r : roots)
     if (r.node >= 0) j.beginObject().field("name", r.name).field("to", hex(c, nodes[size_t(r.node)].obj)).endObject();
   j.endArray();
+  if (phase != rt::gc::GCPhase::Off) lostJson(j, c);
   j.key("grey").beginArray();
   for (size_t i = 0; i < queue.size() && i < 64; i++) j.value(hex(c, queue[i]));
   j.endArray();

@@ -1,6 +1,8 @@
 // The object graph of a run's heap, for the page's marking view: every
-// reachable object with its depth from the roots and its colour, the edges,
-// the grey queue, and the pointer stores the write barrier saw recently.
+// reachable object with its depth from the roots, its colour and who shaded
+// it, the edges, the grey queue, the pointer stores the write barrier saw
+// recently, and, while marking, the objects `verify` finds hidden behind
+// black ones with the verifier's path to each and the stores that hid it.
 //
 // Colours follow the tri-color abstraction exactly: an object is black if
 // its mark bit is set and it is not queued in any gcWork buffer, grey if it
@@ -22,8 +24,17 @@ struct GraphOptions {
   int64_t nowNs = 0;      // where the run stands (reported back, for the next sinceNs)
 };
 
-// Writes {"phase":..,"nodes":[..],"edges":[..],"grey":[..],"shades":[..]}
-// or, for a large heap, {"phase":..,"spans":[..]}. World stopped or paused.
+// Writes {"phase":..,"nodes":[..],"edges":[..],"roots":[..],"lost":[..],
+// "grey":[..],"shades":[..]} or, for a large heap, {"phase":..,"spans":[..]}.
+// A node: {"id": its address as Go prints it, "type", "depth", "color",
+// "size", "shadedBy": {"by": roots|workers|assists|barrier|termination|
+// allocation, "goid", "p", "atNs", "at"}} (shadedBy: marked this cycle, in a run
+// that records stores). "lost" (while marking): the objects `verify` lists
+// as hidden, each {"id", "type", "root", "path": the objects from the root
+// down to it as the verifier reached them, "reachedBy": the verifier's
+// words, "hiddenBy": [{"goid", "atNs", "at", "slot", "slotType", "deleted",
+// "value", "intoMarked", "text": the verifier's words}]}. World stopped or
+// paused.
 void gcGraphJson(JsonWriter& j, rt::gc::Collector& c, const GraphOptions& opt);
 
 }  // namespace lab

@@ -91,6 +91,7 @@ RunSession::RunSession(RunSetup setup, bool traceFromStart) : setup_(std::move(s
   if (tracer_ && traceFromStart) runtime_->attachTracer(tracer_.get());
   result_ = std::make_unique<ScenarioResult>();
   runtime_->start(setup_.scenario->main(setup_.params, result_.get()), "main.main");
+  if (tracer_) eventsAtStart_ = tracer_->emitted();
   if (arena_) takeSnapshot(0);
 }
 
@@ -177,6 +178,7 @@ bool RunSession::advance(uint64_t maxEvents, int64_t until) {
 void RunSession::afterSimEvent(uint64_t simEvents) {
   rt::sim::Arena::Scope outside(nullptr);  // the session's own records
   traceAt_.push_back(tracer_->emitted());
+  heapAt_.push_back(tracer_->heapCount());
   if (!arena_) return;
   // The tracer's list is in the arena: emptied whenever it holds 512
   // events (a copy, as it is kept in order), it stays under 64 KB, and so do
@@ -219,13 +221,31 @@ void RunSession::takeSnapshot(uint64_t simEvents) {
   snapshots_.push_back(std::move(snap));
 }
 
-// The simulator events to be at: all those after which at most traceEvents
-// trace events had been recorded. Collects first, so events_ holds
-// everything recorded so far.
+// The simulator events to be at for a position of traceEvents events: a
+// point the learner stood at with exactly that many (the latest), so that
+// `until 330us; step 3; back 3` returns to 330µs and not to wherever the
+// run had got just before the next event; else the point just after the
+// event that brought the count to traceEvents, where `step` lands. One
+// simulator event may record several trace events at once: a count inside
+// such a group means the position before the group, found the same way.
+// Collects first, so events_ holds everything recorded so far.
 uint64_t RunSession::simEventsAt(size_t traceEvents) {
   events();
-  return static_cast<uint64_t>(
-      std::upper_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents)) - traceAt_.begin());
+  for (auto it = stoodAt_.rbegin(); it != stoodAt_.rend(); ++it)
+    if (it->first == traceEvents) return it->second;
+  if (traceEvents <= eventsAtStart_) return 0;
+  const auto at = std::lower_bound(traceAt_.begin(), traceAt_.end(), static_cast<uint64_t>(traceEvents));
+  const auto j = static_cast<uint64_t>(at - traceAt_.begin());
+  if (at != traceAt_.end() && *at == traceEvents) return j + 1;
+  // Inside a group: the count before it (that of the previous simulator event).
+  const size_t before = j == 0 ? eventsAtStart_ : static_cast<size_t>(traceAt_[j - 1]);
+  return before < traceEvents ? simEventsAt(before) : j;
+}
+
+void RunSession::noteStandingPoint() {
+  if (!sim_ || over_) return;
+  const std::pair<size_t, uint64_t> here{events().size(), static_cast<uint64_t>(traceAt_.size())};
+  if (stoodAt_.empty() || stoodAt_.back() != here) stoodAt_.push_back(here);
 }
 
 void RunSession::rewindTo(size_t traceEvents) {
@@ -237,6 +257,7 @@ void RunSession::rewindTo(size_t traceEvents) {
   const Snapshot& from = *(it - 1);
   arena_->restore(*from.memory);
   traceAt_.resize(static_cast<size_t>(from.simEvents));
+  heapAt_.resize(static_cast<size_t>(from.simEvents));
   events_.resize(from.collected);
   output_.resize(from.output);
   hostNs_ = from.hostNs;  // the report's host time: that of the path to here
@@ -267,9 +288,12 @@ std::unique_ptr<RunSession> RunSession::replayTo(size_t traceEvents) {
   const size_t kept = steps == 0 ? 0 : static_cast<size_t>(traceAt_[steps - 1]);
   auto s = std::make_unique<RunSession>(setup_, Untraced{});
   if (steps > 0) s->advance(steps, INT64_MAX);
+  s->eventsAtStart_ = eventsAtStart_;
+  s->stoodAt_ = stoodAt_;
   s->traceAt_.assign(traceAt_.begin(), traceAt_.begin() + static_cast<std::ptrdiff_t>(steps));
+  s->heapAt_.assign(heapAt_.begin(), heapAt_.begin() + static_cast<std::ptrdiff_t>(steps));
   if (tracer_) {
-    s->tracer_->continueFrom(*tracer_, kept);
+    s->tracer_->continueFrom(*tracer_, kept, steps == 0 ? 0 : static_cast<size_t>(heapAt_[steps - 1]));
     s->events_.assign(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(std::min(kept, events_.size())));
   }
   if (s->tracer_) s->runtime_->attachTracer(s->tracer_.get());
@@ -311,6 +335,10 @@ const std::vector<int32_t>& RunSession::goroutineNames() {
 }
 
 std::vector<std::string> RunSession::names() const { return tracer_ ? tracer_->names() : std::vector<std::string>{}; }
+
+std::vector<trace::HeapSample> RunSession::heapSamples() const {
+  return tracer_ ? tracer_->heapSamples() : std::vector<trace::HeapSample>{};
+}
 
 int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtime_->starttime; }
 
@@ -378,7 +406,7 @@ std::string RunSession::writeTrace() {
   if (setup_.tracePath.empty() || !tracer_) return "";
   const std::vector<trace::Event>& evs = events();
   trace::ChromeTraceInfo info{setup_.scenario->name, setup_.engine, setup_.params.procs, setup_.seed,
-                              tracer_->truncated(), names()};
+                              tracer_->truncated(), names(), tracer_->heapSamples()};
   const std::string partial = tracePartialPath(setup_.tracePath);
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   out << trace::chromeTraceJson(evs, info);

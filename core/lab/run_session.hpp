@@ -106,18 +106,22 @@ class RunSession {
   // Simulator: true if back can restore this session's snapshots (a traced
   // run without the GC'd heap); else it must use replayTo.
   bool rewindable() const { return arena_ != nullptr; }
-  // Moves this session back to the last point at which at most
-  // `traceEvents` events had been recorded: restores the latest snapshot
-  // before it and runs forward to exactly the right simulator event. (The
-  // events recorded as the run was made, before its first simulator event,
-  // always stay: no point is earlier than that.)
+  // Moves this session back to where `traceEvents` events had been
+  // recorded (simEventsAt says which point that is): restores the latest
+  // snapshot before it and runs forward to exactly the right simulator
+  // event. (The events recorded as the run was made, before its first
+  // simulator event, always stay: no point is earlier than that.)
   void rewindTo(size_t traceEvents);
+  // Remembers the point the run is paused at, before a move forward (step,
+  // until, continue), so that going back to its event count returns to
+  // exactly this point, mid-way between two events included.
+  void noteStandingPoint();
   // The snapshots kept, and their bytes (for tests and the benchmark).
   size_t snapshots() const { return snapshots_.size(); }
   size_t snapshotBytes() const { return snapshotBytes_; }
 
-  // Simulator: a session at the same inputs, replayed to the last point at
-  // which at most `traceEvents` events had been recorded. The replay runs
+  // Simulator: a session at the same inputs, replayed to where
+  // `traceEvents` events had been recorded (simEventsAt). The replay runs
   // untraced (the events up to there are this session's, and the same) and
   // stops at exactly the right simulator event, found in traceAt_.
   std::unique_ptr<RunSession> replayTo(size_t traceEvents);
@@ -125,6 +129,8 @@ class RunSession {
   // The trace events recorded so far, in order, and the goroutine names.
   const std::vector<trace::Event>& events();
   std::vector<std::string> names() const;
+  // The heap counter series recorded so far (trace/tracer.hpp HeapSample).
+  std::vector<trace::HeapSample> heapSamples() const;
   // By goid: the index in names() of each goroutine's function, from its
   // GoCreate event (-1: none seen). Kept as events are collected, so a
   // command need not scan them all.
@@ -204,6 +210,10 @@ class RunSession {
   // Simulator: trace events recorded after each simulator event (index:
   // simulator events processed - 1), for replaying to a trace position.
   std::vector<uint64_t> traceAt_;
+  std::vector<uint64_t> heapAt_;  // the same for the heap samples (Tracer::heapCount)
+  size_t eventsAtStart_ = 0;      // trace events recorded before the first simulator event
+  // Points the learner stood at (noteStandingPoint): {trace events, simulator events}.
+  std::vector<std::pair<size_t, uint64_t>> stoodAt_;
   bool over_ = false;
   RunBudget budget_;  // the current command's (inactive between commands)
   StopReason stopped_ = StopReason::None;

@@ -27,6 +27,8 @@
 #include <cstring>
 
 #include "mem/mcache.hpp"
+#include "mem/nextfreefast.hpp"
+#include "mem/sizeclass_lookup.hpp"
 #include "mem/sizeclasses.hpp"
 
 namespace rt::mem {
@@ -79,8 +81,7 @@ inline void* mallocgc(mcache* c, uintptr size, bool noscan, bool needzero = true
       // Allocate a new maxTinySize block.
       return mallocgcTinyBlock(c, size);
     }
-    uint8_t sizeclass = size <= SmallSizeMax - 8 ? size_to_class8[divRoundUp(size, SmallSizeDiv)]
-                                                 : size_to_class128[divRoundUp(size - SmallSizeMax, LargeSizeDiv)];
+    uint8_t sizeclass = sizeToClass(size);  // size_to_class8 or size_to_class128
     spanClass spc = makeSpanClass(sizeclass, noscan);
     mspan* span = c->alloc[spc.v];
     uintptr v = nextFreeFast(span);

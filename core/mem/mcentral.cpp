@@ -2,6 +2,7 @@
 #include "mem/mcentral.hpp"
 
 #include "mem/mheap.hpp"
+#include "mem/nextfreefast.hpp"
 #include "runtime/throw.hpp"
 
 namespace rt::mem {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "mem/mheap.hpp"
+#include "mem/nextfreefast.hpp"
 #include "runtime/throw.hpp"
 
 namespace rt::mem {

@@ -15,8 +15,9 @@
 // fast path is so short.)
 //
 // allocCache holds the complement of 64 allocBits starting at freeindex, so
-// "next free slot" is one count-trailing-zeros instruction (nextFreeFast);
-// every 64 slots nextFreeIndex reloads it from the bitmap.
+// "next free slot" is one count-trailing-zeros instruction (nextFreeFast,
+// in nextfreefast.hpp); every 64 slots nextFreeIndex reloads it from the
+// bitmap.
 //
 // sweepgen tells where a span is in the GC cycle, relative to
 // mheap.sweepgen (h), which the GC bumps by 2 each cycle:
@@ -123,8 +124,8 @@ struct alignas(64) mspan {
   // Go: runtime/mbitmap.go (*mspan).objIndex
   uintptr objIndex(uintptr p) const { return divideByElemSize(p - base()); }
 
-  // Go: runtime/mbitmap.go (*mspan).refillAllocCache
-  void refillAllocCache(uintptr whichByte) { allocCache = ~allocBits->w[whichByte / 8]; }
+  // Go: runtime/mbitmap.go (*mspan).refillAllocCache (nextfreefast.hpp)
+  inline void refillAllocCache(uintptr whichByte);
   // Go: runtime/mbitmap.go (*mspan).nextFreeIndex
   uintptr nextFreeIndex();
   // Go: runtime/mbitmap.go (*mspan).isFree
@@ -147,26 +148,6 @@ struct alignas(64) mspan {
   // Was slot i handed out (and not yet freed by a lab sweep)? Holder only.
   bool isAllocated(uintptr i) const { return i < freeindex || allocBits->isMarked(i); }
 };
-
-// Go: runtime/malloc.go nextFreeFast — the allocator's hot path: one ctz
-// over the cached complement of the alloc bits. Returns 0 when the cache is
-// empty or the span is full (then mcache.nextFree takes over).
-// Owner-only, no atomics: the span is cached by exactly one mcache.
-inline uintptr nextFreeFast(mspan* s) {
-  unsigned theBit = static_cast<unsigned>(std::countr_zero(s->allocCache));  // Is there a free object in the allocCache?
-  if (theBit < 64) {
-    uintptr result = s->freeindex + theBit;
-    if (result < s->nelems) {
-      uintptr freeidx = result + 1;
-      if (freeidx % 64 == 0 && freeidx != s->nelems) return 0;
-      s->allocCache = (s->allocCache >> theBit) >> 1;  // two shifts: theBit+1 may be 64
-      s->freeindex = freeidx;
-      s->allocCount++;
-      return result * s->elemsize + s->base();
-    }
-  }
-  return 0;
-}
 
 // Go: runtime/mspanset.go spanSet. Named simplification: Go's is a
 // lock-free block-based stack of spans; ours is an intrusive FIFO list

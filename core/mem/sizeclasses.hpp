@@ -26,8 +26,9 @@
 // scans "noscan" spans, so each size class has two span classes:
 // spanClass = sizeclass<<1 | noscan, 136 in all (mcache.alloc has 136 slots).
 //
-// size -> class is two table lookups, Go's size_to_class8 (8-byte steps up
-// to 1024 B) and size_to_class128 (128-byte steps up to 32 KB).
+// size -> class is two lookups in the tables generated here, Go's
+// size_to_class8 (8-byte steps up to 1024 B) and size_to_class128 (128-byte
+// steps up to 32 KB): sizeclass_lookup.hpp.
 #pragma once
 
 #include <array>
@@ -167,21 +168,6 @@ inline constexpr const auto& size_to_class128 = sizeClassTables.size_to_class128
 
 static_assert(class_to_size[4] == 32 && class_to_size[5] == 48, "32 B is class 4, 48 B is class 5");
 static_assert(class_to_size[NumSizeClasses - 1] == MaxSmallSize);
-
-// The size class of a small request (1 <= size <= MaxSmallSize).
-// Go: runtime/malloc.go mallocgc (the two-table lookup)
-constexpr uint8_t sizeToClass(uintptr size) {
-  if (size <= SmallSizeMax - 8) return size_to_class8[divRoundUp(size, SmallSizeDiv)];
-  return size_to_class128[divRoundUp(size - SmallSizeMax, LargeSizeDiv)];
-}
-
-// The size a request is rounded up to.
-// Go: runtime/msize.go roundupsize
-constexpr uintptr roundupsize(uintptr size) {
-  if (size < MaxSmallSize) return class_to_size[sizeToClass(size)];
-  if (size + PageSize < size) return size;
-  return alignUp(size, PageSize);
-}
 
 // Go: runtime/mheap.go spanClass, makeSpanClass, sizeclass, noscan
 struct spanClass {

@@ -72,6 +72,7 @@ class Exporter {
     }
     flushCounts();
     closeOpen();
+    heapCounters();
     return finish();
   }
 
@@ -220,6 +221,22 @@ class Exporter {
             "{\"running\":" + std::to_string(counts_[kRunning]) + ",\"runnable\":" +
                 std::to_string(counts_[kRunnable]) + ",\"waiting\":" + std::to_string(counts_[kWaiting]) +
                 ",\"syscall\":" + std::to_string(counts_[kSyscall]) + "}");
+  }
+
+  // Go: cmd/trace emitHeapCounters — the "Heap" counter, once per change:
+  // Allocated is heapLive, NextGC the goal (0: none). Go 1.19's cmd/trace
+  // gives NextGC as what is left up to the goal, for its viewer, which
+  // stacks a counter's series; Perfetto draws each on its own track, so the
+  // lab gives the goal itself, as MemStats.NextGC does. Appended after the
+  // events: the viewer orders by time, and the series is in time order.
+  void heapCounters() {
+    const HeapSample* last = nullptr;
+    for (const HeapSample& h : info_.heap) {
+      if (last && h.heapLive == last->heapLive && h.goal == last->goal) continue;
+      last = &h;
+      counter(h.ts, "Heap",
+              "{\"Allocated\":" + std::to_string(h.heapLive) + ",\"NextGC\":" + std::to_string(h.goal) + "}");
+    }
   }
 
   // An arrow whose thief never ran another slice has no end: remove it.

@@ -9,7 +9,9 @@
 //                         instants, and steal arrows (flow v2: bind_id +
 //                         flow_out on the victim's slice, flow_in on the
 //                         thief's next one)
-//   pid 1 "Runtime stats" counters: run-queue lengths, goroutines by state
+//   pid 1 "Runtime stats" counters: run-queue lengths, goroutines by state,
+//                         and in GC runs "Heap" (Allocated, NextGC) from the
+//                         tracer's heap series (HeapSample)
 //   pid 2 "Ms"            one track per M: syscalls, spinning, parked
 //
 // Times are microseconds with nanosecond decimals, from the run's integer
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "trace/event.hpp"
+#include "trace/tracer.hpp"
 
 namespace trace {
 
@@ -32,6 +35,7 @@ struct ChromeTraceInfo {
   uint64_t seed = 0;
   bool truncated = false;
   std::vector<std::string> names;  // Tracer::names()
+  std::vector<HeapSample> heap;    // Tracer::heapSamples()
 };
 
 std::string chromeTraceJson(const std::vector<Event>& events, const ChromeTraceInfo& info);

@@ -83,10 +83,28 @@ std::vector<std::string> Tracer::names() const {
   return names_;
 }
 
-void Tracer::continueFrom(const Tracer& other, size_t count) {
+std::vector<HeapSample> Tracer::heapSamples() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return heap_;
+}
+
+size_t Tracer::heapCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return heap_.size();
+}
+
+bool Tracer::heapTruncated() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return heapTruncated_;
+}
+
+void Tracer::continueFrom(const Tracer& other, size_t count, size_t heapCount) {
   std::scoped_lock lock(mu_, other.mu_);
   nameIndex_ = other.nameIndex_;
   names_ = other.names_;
+  const size_t kept = std::min(heapCount, other.heap_.size());
+  heap_.assign(other.heap_.begin(), other.heap_.begin() + static_cast<std::ptrdiff_t>(kept));
+  heapTruncated_ = other.heapTruncated_ && kept >= maxHeapSamples_;
   count_.store(count, std::memory_order_relaxed);
   seq_.store(static_cast<uint32_t>(count), std::memory_order_relaxed);
 }

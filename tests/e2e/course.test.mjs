@@ -1,6 +1,7 @@
 // The course in a real headless Chromium, in both modes, as a learner takes it: open day 3,
 // run its experiment from ▶, solve an exercise by typing (switching language mid-way), see ✓,
 // reload and still see it, export the progress, reset, import it back; refuse a damaged file.
+// Then one exercise of each of days 4–6, typed, answered from the learner's own run.
 // Then the layout: terminal, lesson and view on one laptop screen, a phone without sideways
 // scrolling, the view controls following a typed run. Needs dist/ (scripts/lab.sh build).
 
@@ -54,9 +55,9 @@ describe('the course in Chromium', { timeout: 600_000 }, () => {
         await openLab(page, url);
         await page.evaluate(() => localStorage.removeItem('rtlab.progress'));
 
-        // Days 1–3 are ready, 4–7 are coming.
-        for (const n of [1, 2, 3]) assert.equal(await page.getAttribute(`button[data-day="${n}"]`, 'data-status'), 'ready');
-        for (const n of [4, 5, 6, 7]) assert.equal(await page.getAttribute(`button[data-day="${n}"]`, 'data-status'), 'coming');
+        // Days 1–6 are ready, 7 is coming.
+        for (const n of [1, 2, 3, 4, 5, 6]) assert.equal(await page.getAttribute(`button[data-day="${n}"]`, 'data-status'), 'ready');
+        assert.equal(await page.getAttribute('button[data-day="7"]', 'data-status'), 'coming');
 
         await page.click('button[data-day="3"]');
         await page.waitForSelector('article.lesson[data-day="3"]');
@@ -141,6 +142,54 @@ describe('the course in Chromium', { timeout: 600_000 }, () => {
       }
     });
   }
+
+  it('plain page: a learner solves one exercise of each of days 4, 5 and 6 by typing', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    try {
+      await openLab(page, `http://127.0.0.1:${server.plain}/?lang=en`);
+      await page.evaluate(() => localStorage.removeItem('rtlab.progress'));
+      const solve = (id) => page.waitForSelector(`[data-exercise="${id}"][data-state="solved"]`, { timeout: 60_000 });
+
+      // Day 4: a tiny-allocator hit needs a noscan object under 16 bytes.
+      await page.click('button[data-day="4"]');
+      await page.waitForSelector('article.lesson[data-day="4"]');
+      await page.click('#terminal');
+      await run(page, 'alloc 16 x2 --noscan --reset');
+      assert.equal(await exerciseState(page, 'd4-tiny'), 'open', '16 bytes is not tiny');
+      await run(page, 'alloc 8 x2 --noscan --reset');
+      await solve('d4-tiny');
+
+      // Day 5: the same race loses objects without a barrier and none with one.
+      await page.click('button[data-day="5"]');
+      await page.waitForSelector('article.lesson[data-day="5"]');
+      await page.click('#terminal');
+      await run(page, 'run mutator-race --engine sim --seed 1 --barrier none', { timeoutMs: 60_000 });
+      assert.equal(await exerciseState(page, 'd5-barrier-saves'), 'open', 'one run is not the comparison');
+      await run(page, 'run mutator-race --engine sim --seed 1 --barrier yuasa', { timeoutMs: 60_000 });
+      await solve('d5-barrier-saves');
+
+      // Day 6: read the assists' CPU time off the last gctrace line of this run.
+      await page.click('button[data-day="6"]');
+      await page.waitForSelector('article.lesson[data-day="6"]');
+      await page.click('#terminal');
+      const out = (await run(page, 'run binarytrees --engine sim --procs 2 --seed 2 --size 15 --godebug gctrace=1', { timeoutMs: 90_000 })).join('\n');
+      const lines = out.split('\n').filter((l) => /^gc \d+ @/.test(l));
+      assert.ok(lines.length > 0, `gctrace lines in the output:\n${out.slice(-2000)}`);
+      const cpu = /, ([\d.]+)\+([\d.]+)\/([\d.]+)\/([\d.]+)\+([\d.]+) ms cpu/.exec(lines.at(-1));
+      assert.ok(cpu, `a gctrace cpu field: ${lines.at(-1)}`);
+      const answer = page.locator('[data-exercise="d6-gctrace-assist-cpu"] input[name="answer"]');
+      await answer.fill(cpu[3]);  // the background workers' time: the classic misreading
+      await answer.press('Enter');
+      assert.equal(await exerciseState(page, 'd6-gctrace-assist-cpu'), 'open');
+      await answer.fill(cpu[2]);
+      await answer.press('Enter');
+      await solve('d6-gctrace-assist-cpu');
+      for (const n of [4, 5, 6]) assert.match(await page.textContent(`button[data-day="${n}"] .day-state`), /^1\//);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('lays out lesson, view and terminal together on a laptop, and in one column on a phone', async () => {
     const page = await browser.context.newPage();

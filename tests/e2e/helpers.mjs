@@ -2,9 +2,10 @@
 // drive the terminal like a learner (type, press keys, read the screen).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -209,4 +210,29 @@ export async function waitForPrompt(page, rowBefore, timeoutMs, polling = 50) {
     { rowBefore, prompt: PROMPT },
     { timeout: timeoutMs, polling },
   );
+}
+
+/** The two pages every browser test runs in: the threads build (cross-origin isolated) and the
+ *  single-threaded one (plain); `port` names the server's port for it. */
+export const MODES = [
+  { name: 'isolated', port: 'isolated' },
+  { name: 'plain', port: 'plain' },
+];
+
+/** For a describe block: before its tests, checks that dist/ is built, makes the screenshot
+ *  folders, and starts the page server and Chromium; after them, stops both. The returned
+ *  object holds `server` and `browser` once they are up. */
+export function labInChromium({ screenshotDirs = [] } = {}) {
+  const lab = { server: undefined, browser: undefined };
+  before(async () => {
+    if (!existsSync(path.join(ROOT, 'dist/index.html'))) throw new Error('missing dist/ — run `bash scripts/lab.sh build`');
+    for (const dir of screenshotDirs) mkdirSync(dir, { recursive: true });
+    lab.server = await startServer();
+    lab.browser = await launchBrowser();
+  });
+  after(async () => {
+    await lab.browser?.close();
+    await lab.server?.stop();
+  });
+  return lab;
 }

@@ -196,6 +196,15 @@ describe('heap map', () => {
     const heap = parseHeap(spans, JSON.stringify({ HeapInuse: 8192, HeapSys: 4194304, Name: 'x' }));
     expect(heap?.spans).toHaveLength(1);
     expect(heap?.stats).toEqual({ HeapInuse: 8192, HeapSys: 4194304 });
+    // What the page reads: the page counts `spans --json` carries (mstats would flush the mcache).
+    const counted = parseHeap(JSON.stringify({ ...JSON.parse(spans), memstats: { HeapInuse: 8192, HeapIdle: 0, HeapSys: 8192 } }));
+    expect(counted?.stats).toEqual({ HeapInuse: 8192, HeapIdle: 0, HeapSys: 8192 });
+    // A bounded list (`spans --limit N`): the totals and who holds the spans come from the whole heap.
+    const bounded = parseHeap(JSON.stringify({ ...JSON.parse(spans), total: 39063, pages: 39063, objects: 10_000_000, where: { mcache: 1, partial: 0, full: 39062 } }));
+    expect(bounded).toMatchObject({ total: 39063, pages: 39063, objects: 10_000_000, where: { mcache: 1, partial: 0, full: 39062 } });
+    expect(bounded?.spans).toHaveLength(1);
+    // Without them (an older reply): counted from the spans listed.
+    expect(counted).toMatchObject({ total: 1, pages: 1, objects: 10, where: { mcache: 1, partial: 0, full: 0 } });
     expect(parseHeap('not json', '{}')).toBeNull();
     expect(parseHeap('{"spans": 3}', '{}')).toBeNull();
     expect(classColor(0)).not.toBe(classColor(4));

@@ -13,6 +13,7 @@ import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
+import { markingText } from './views/markingText';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
@@ -125,10 +126,13 @@ function showHeapCard(): void {
   document.getElementById('marking')!.hidden = !showMarking;
 }
 const HEAP_COMMANDS = new Set(['alloc', 'spans', 'mstats']);
+// The heap map draws at most this many spans (the first, by address): after
+// `alloc 32 x10000000` the heap has 39 063, whose JSON would pass the reply cap.
+const HEAP_MAP_SPANS = 4096;
 async function refreshHeap(): Promise<void> {
-  const [spans, mstats] = await Promise.all([lab.exec('spans --limit 0 --json'), lab.exec('mstats --json')]);
-  if (!heapMap || !spans.ok || !mstats.ok) return;
-  heapMap.snapshot = parseHeap(spans.json, mstats.json);
+  const spans = await lab.exec(`spans --limit ${HEAP_MAP_SPANS} --json`);
+  if (!heapMap || !spans.ok) return;
+  heapMap.snapshot = parseHeap(spans.json);
   heapLive = (heapMap.snapshot?.spans.length ?? 0) > 0;
   heapCardShows = 'heap';
   showHeapCard();
@@ -269,10 +273,20 @@ heapMap = new HeapMapView(document.getElementById('heapmap')!, () => ({
   mheap: st('heapMheap'),
   summary: (s) =>
     t(lang, 'heapSummary', {
-      spans: s.spans.length, pages: s.spans.reduce((n, x) => n + x.npages, 0),
-      objects: s.spans.reduce((n, x) => n + x.allocCount, 0), inuse: s.stats.HeapInuse ?? 0, sys: s.stats.HeapSys ?? 0,
+      spans: s.total, pages: s.pages, objects: s.objects, inuse: s.stats.HeapInuse ?? 0, sys: s.stats.HeapSys ?? 0,
+    }),
+  filter: st('heapFilter'),
+  allClasses: st('heapAllClasses'),
+  large: st('heapLarge'),
+  firstSpans: st('heapFirstSpans'),
+  span: (sp) =>
+    t(lang, 'heapSpan', {
+      base: sp.base, used: sp.allocCount, nelems: sp.nelems, sweep: sp.sweepState, pages: sp.npages, where: sp.where,
+      what: (sp.sizeClass === 0 ? t(lang, 'heapSpanLarge', { bytes: sp.elemsize })
+        : t(lang, 'heapSpanClass', { c: sp.sizeClass, bytes: sp.elemsize })) + (sp.noscan ? ', noscan' : ''),
     }),
 }));
+const markingWords = () => markingText((key, vars) => t(lang, key, vars));
 marking = new MarkingView(document.getElementById('marking')!, () => ({
   roots: st('markRoots'),
   queue: (n) => t(lang, 'markQueue', { n }),
@@ -281,6 +295,7 @@ marking = new MarkingView(document.getElementById('marking')!, () => ({
     t(lang, 'markSummary', {
       cycle: g.cycle, phase: g.phase, barrier: g.barrier, black: c.black, grey: c.grey, white: c.white, shaded,
     }),
+  ...markingWords(),
 }));
 views = new SchedViews({
   timelineHost: document.getElementById('timeline')!,
@@ -290,7 +305,11 @@ views = new SchedViews({
   trace: (from) => lab.trace(from),
   type: typeCommand,
   text: {
-    timeline: () => ({ merged: (n) => t(lang, 'viewMerged', { n }), idle: st('viewIdle') }),
+    timeline: () => ({
+      merged: (n) => t(lang, 'viewMerged', { n }),
+      idle: st('viewIdle'),
+      heapSummary: (f) => t(lang, 'viewHeapSummary', f),
+    }),
     gmp: () => ({
       global: st('gmpGlobal'),
       idleMs: st('gmpLooseMs'),

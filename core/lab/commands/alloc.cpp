@@ -124,8 +124,8 @@ std::string explainPath(AllocPath path, const char* kind, uint64_t npages) {
       s = "nextFree: the cached span's 64-slot allocCache ran dry and was reloaded from allocBits (no lock)";
       break;
     case AllocPath::Refill:
-      s = "refill from mcentral: the cached span was full, so mcache.refill traded it at the mcentral for a span "
-          "with free slots (mcentral.cacheSpan, one lock)";
+      s = "refill from mcentral: the mcache had no free slot in this class (its span was full, or mstats had "
+          "flushed it), so mcache.refill got a span with free slots from the mcentral (mcentral.cacheSpan, one lock)";
       break;
     case AllocPath::Grow:
       s = "mheap grow: the mcache had no span with a free slot and neither had the mcentral, so mcentral.grow cut a "

@@ -13,6 +13,7 @@
 #include "lab/commands/commands.hpp"
 #include "lab/json.hpp"
 #include "lab/lab.hpp"
+#include "mem/sizeclass_lookup.hpp"
 #include "mem/sizeclasses.hpp"
 #include "util/utf8.hpp"
 

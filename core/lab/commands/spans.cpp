@@ -6,7 +6,7 @@
 // span sits now: cached by P 0's mcache, or in its mcentral's partial/full
 // set — plus its sweepgen relative to mheap.sweepgen (see mem/mspan.hpp).
 // The JSON answer also gives each span's arena and page index, which is what
-// the web heap map draws.
+// the web heap map draws, and the heap's page counts under MemStats' names.
 #include <charconv>
 #include <cstdio>
 
@@ -81,6 +81,16 @@ Reply run(Lab& lab, const Invocation& inv) {
   else j.key("class").null();
   j.field("total", static_cast<uint64_t>(spans.size())).field("shown", static_cast<uint64_t>(shown));
   j.field("pages", pages).field("objects", objects);
+  // Who holds the spans, counted over all of them (not only the --limit
+  // shown): the heap map's mcache / mcentral line stays right when it asks
+  // for a bounded list.
+  uint64_t inMcache = 0, partial = 0, full = 0;
+  for (const auto& s : spans) {
+    if (s.where == "mcache") inMcache++;
+    else if (s.where == "partial") partial++;
+    else if (s.where == "full") full++;
+  }
+  j.key("where").beginObject().field("mcache", inMcache).field("partial", partial).field("full", full).endObject();
   j.field("pageSize", static_cast<uint64_t>(PageSize)).field("arenaBytes", static_cast<uint64_t>(heapArenaBytes));
   j.key("arenas").beginArray();
   for (uintptr i = 0; i < session.heap().arenaCount(); i++) {
@@ -90,6 +100,14 @@ Reply run(Lab& lab, const Invocation& inv) {
     j.field("base", hexAddress(base)).endObject();
   }
   j.endArray();
+  // HeapInuse, HeapIdle and HeapSys with MemStats' rules (HeapSys = HeapInuse + HeapIdle), read from
+  // the heap's running totals (Go: gcController.heapInUse, heapFree, heapReleased) without the mcache
+  // flush of ReadMemStats (`mstats`): the heap map reads them after every heap command, and drawing
+  // the heap must not turn the learner's next alloc into a refill.
+  const auto& st = session.heap().stats;
+  const uint64_t inuse = st.heapInUse.load(), idle = st.heapFree.load() + st.heapReleased.load();
+  j.key("memstats").beginObject().field("HeapInuse", inuse).field("HeapIdle", idle);
+  j.field("HeapSys", inuse + idle).endObject();
   j.key("spans").beginArray();
   for (size_t i = 0; i < shown; i++) {
     const SpanInfo& s = spans[i];
@@ -116,11 +134,13 @@ CommandSpec spansCommand() {
                   "only those of one size class (0 = large objects). \"where\" tells who holds the span: P 0's mcache "
                   "(it allocates from it), or its mcentral's partial or full set. sweepgen is shown with its meaning "
                   "relative to mheap.sweepgen (swept; cached, swept: h+3 ...). --json adds each span's arena and page "
-                  "index. At most --limit spans are listed (0: all).",
+                  "index, and the heap's HeapInuse, HeapIdle and HeapSys, read without flushing the mcache (unlike "
+                  "mstats). At most --limit spans are listed (0: all).",
                   "按地址顺序列出会话堆（alloc 填充的那个）中在用的 span，可只看某个 size class（0 = 大对象）。"
                   "\"where\" 表示谁持有该 span：P 0 的 mcache（正从它分配），或其 mcentral 的 partial / full 集合。"
                   "sweepgen 同时给出相对 mheap.sweepgen 的含义（swept；cached, swept 即 h+3……）。--json 另给出每个 "
-                  "span 所在的 arena 和页号。最多列出 --limit 个（0 表示全部）。"},
+                  "span 所在的 arena 和页号，以及堆的 HeapInuse、HeapIdle、HeapSys（读取时不像 mstats 那样 flush "
+                  "mcache）。最多列出 --limit 个（0 表示全部）。"},
       .args = {ArgSpec{.name = "class",
                        .optional = true,
                        .variadic = false,

@@ -183,6 +183,7 @@ Reply step(Lab& lab, const Invocation& inv) {
   if (!parseCount(inv, "step", &n, &err)) return Reply::error(err);
   if (s->over()) return Reply::error("step: the run is over; `back [N]` to go back, or start a new one");
   const size_t from = s->events().size();
+  s->noteStandingPoint();
   {
     RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
     s->stepEvents(n);
@@ -247,7 +248,10 @@ Reply until(Lab& lab, const Invocation& inv) {
   if (s->over()) return Reply::error("until: the run is over; `back [N]` to go back, or start a new one");
   const Language lang = lab.language();
   RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
-  if (const EventKind* kind = eventKind(inv.args[0])) return untilEvent(*s, lang, *kind);
+  if (const EventKind* kind = eventKind(inv.args[0])) {
+    s->noteStandingPoint();
+    return untilEvent(*s, lang, *kind);
+  }
   auto ns = util::parseDuration(inv.args[0]);
   if (!ns || *ns < 0) {
     std::string msg = "until: \"" + util::truncateForDisplay(inv.args[0]) +
@@ -267,6 +271,7 @@ Reply until(Lab& lab, const Invocation& inv) {
     return Reply::error("until: " + util::truncateForDisplay(inv.args[0]) + " is behind the current point (" + util::formatDuration(s->now()) +
                         "); use `back [N]`");
   const size_t from = s->events().size();
+  s->noteStandingPoint();
   s->stepUntil(*ns);
   return withStopOrReport(*s, lang, showEvents(*s, lang, from, positionLine(*s, lang)));
 }
@@ -285,6 +290,7 @@ Reply continueRun(Lab& lab, const Invocation& inv) {
   RunSession* s = pausedSession(lab, "continue", &err);
   if (!s) return Reply::error(err);
   if (s->over()) return Reply::error("continue: the run is over; `back [N]` to go back, or start a new one");
+  s->noteStandingPoint();
   {
     RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
     s->runToEnd();
@@ -402,9 +408,12 @@ CommandSpec backCommand() {
       .summary = {"move a simulator run back by N events", "把模拟器运行后退 N 个事件"},
       .details = {"Restores the run's memory from the latest snapshot before that point and runs forward to it: the "
                   "same seed gives the same events, so the state is exactly what it was. Runs with the GC'd heap are "
-                  "replayed from their start instead. Works on a finished run too.",
+                  "replayed from their start instead. It lands where you stood with that many events (after `until "
+                  "330us; step 3`, `back 3` is at 330us again), or else just after the event, as `step` does. Works on "
+                  "a finished run too.",
                   "从该位置之前最近的快照恢复运行的内存，再向前运行到该位置：相同种子产生相同事件，所以状态与当时完全"
-                  "一致。使用带 GC 堆的运行则从头重放。对已结束的运行同样有效。"},
+                  "一致。使用带 GC 堆的运行则从头重放。它回到你曾停在该事件数时的位置（`until 330us; step 3` 之后，"
+                  "`back 3` 回到 330us），否则停在该事件刚发生之后，与 `step` 相同。对已结束的运行同样有效。"},
       .args = {countArg()},
       .run = back,
       .example = "back 5",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "gc_harness.hpp"
 #include "sched/api.hpp"
@@ -43,10 +44,14 @@ std::string engineName(const ::testing::TestParamInfo<EngineCase>& i) {
   return std::string(i.param.sim ? "Sim" : "Real") + (i.param.marker == Marker::STW ? "Stw" : "Concurrent");
 }
 
-INSTANTIATE_TEST_SUITE_P(Gc, GcEngines,
-                         ::testing::Values(EngineCase{true, Marker::STW}, EngineCase{true, Marker::Concurrent},
-                                           EngineCase{false, Marker::STW}, EngineCase{false, Marker::Concurrent}),
-                         engineName);
+// Both markers on the simulator, and on real threads where the build has them.
+std::vector<EngineCase> engineCases() {
+  std::vector<EngineCase> cases{{true, Marker::STW}, {true, Marker::Concurrent}};
+  if (testscale::kThreads) cases.insert(cases.end(), {{false, Marker::STW}, {false, Marker::Concurrent}});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Gc, GcEngines, ::testing::ValuesIn(engineCases()), engineName);
 
 // A list held by a global survives; the garbage allocated around it is freed.
 TEST_P(GcEngines, ReachableSurvivesGarbageIsFreed) {
@@ -324,6 +329,7 @@ TEST(Gc, AssistsParkUntilBackgroundWorkPaysTheirDebt) {
 // there is grey work to share.
 TEST(Gc, IdlePsMarkAndTheirWorkersExitAfterTheMark) {
   for (bool sim : {true, false}) {
+    if (!sim && !testscale::kThreads) continue;  // the single-threaded build has only the simulator
     SCOPED_TRACE(sim ? "simulator" : "real threads");
     GcConfig c;
     c.verifyEachCycle = true;

@@ -5,6 +5,7 @@
 #include "gc_harness.hpp"
 #include "sched/api.hpp"
 #include "sched/sync.hpp"
+#include "support/scale.hpp"
 
 namespace rt::gc {
 namespace {
@@ -21,7 +22,9 @@ using testing::kTreeNode;
 // allocating goroutine per P.
 GcRun markHeavy(int procs) {
   GcConfig c;
-  c.verifyEachCycle = true;
+  // The verifier re-marks the whole heap after each cycle: under a
+  // sanitizer that doubles an already slow run, so it checks only natively.
+  c.verifyEachCycle = !testscale::kSanitized;
   return runWithGc(true, procs, 3, c, [procs](Collector*) -> Goroutine {
     for (uint32_t i = 0; i < 8; i++) setGlobal(i, co_await buildTree(14));
     rt::WaitGroup wg;

@@ -14,6 +14,7 @@
 
 #include "lab/lab.hpp"
 #include "support/json_value.hpp"
+#include "support/scale.hpp"
 #include "support/test_host.hpp"
 
 namespace lab {
@@ -123,6 +124,7 @@ TEST(Interrupt, SimulatorEventLimitStopsAtExactlyThatEvent) {
 }
 
 TEST(Interrupt, SimulatorRunawayStopsWhenInterrupted) {
+  RTLAB_NEEDS_THREADS();  // the interrupt comes from another thread
   Lab lab(testhost::fixed(2));
   const std::string path = scriptFile("sim-interrupt", kYieldForever);
   Reply r;
@@ -168,6 +170,7 @@ TEST(Interrupt, RealRunawayStopsAtTheHostTimeLimit) {
 }
 
 TEST(Interrupt, RealRunawayStopsWhenInterrupted) {
+  RTLAB_NEEDS_THREADS();  // the interrupt comes from another thread
   Lab lab(testhost::fixed(2));
   for (const auto& [name, text] : {std::pair{"real-yield-i", kYieldForever}, std::pair{"real-cpu-i", kCpuHour},
                                    std::pair{"real-sleepy-i", kSleepy}}) {
@@ -184,6 +187,7 @@ TEST(Interrupt, RealRunawayStopsWhenInterrupted) {
 }
 
 TEST(Interrupt, RealRunInTheBackgroundIsStoppedWhileContinueWaits) {
+  RTLAB_NEEDS_THREADS();  // the interrupt comes from another thread
   Lab lab(testhost::fixed(2));
   const std::string path = scriptFile("real-bg", kCpuHour);
   ASSERT_TRUE(lab.exec("run --file " + path + " --engine real --background").ok);

@@ -321,6 +321,25 @@ TEST(SpansCommand, ShowsTheSpansAllocsFilled) {
   for (const Value& s : flushed["spans"].array) EXPECT_NE(s["where"].str, "mcache");
 }
 
+TEST(SpansCommand, GivesTheHeapsPageCountsWithoutAFlush) {
+  // The page's heap map reads `spans --json` after every heap command: unlike
+  // mstats, it must leave P 0's mcache as it was, so the learner's next alloc
+  // still takes the fast path.
+  Lab lab(testHost());
+  ASSERT_TRUE(lab.exec("alloc 33 x100").ok);
+  ASSERT_TRUE(lab.exec("alloc 40000").ok);
+  Value j = okJson(lab, "spans --limit 0");
+  Value heap = j["memstats"];
+  EXPECT_EQ(okJson(lab, "alloc 33")["path"].str, "fast");
+  // The same numbers as ReadMemStats (which flushes), under the same rules.
+  Value m = okJson(lab, "mstats");
+  EXPECT_EQ(num(heap["HeapInuse"]), num(m["HeapInuse"]));
+  EXPECT_EQ(num(heap["HeapIdle"]), num(m["HeapIdle"]));
+  EXPECT_EQ(num(heap["HeapSys"]), num(m["HeapSys"]));
+  EXPECT_EQ(num(heap["HeapInuse"]), (1 + 5) * 8192u);  // one class-5 span, one 5-page large span
+  EXPECT_EQ(num(heap["HeapSys"]), num(heap["HeapInuse"]) + num(heap["HeapIdle"]));
+}
+
 // ----------------------------------------------------------------- bad input
 
 TEST(MemCommands, BadInputIsOneErrorLineAndChangesNothing) {

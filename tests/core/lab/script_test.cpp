@@ -7,6 +7,7 @@
 
 #include "lab/lab.hpp"
 #include "lab/scenarios/script.hpp"
+#include "support/scale.hpp"
 #include "support/test_host.hpp"
 
 namespace lab {
@@ -133,8 +134,13 @@ TEST(Script, RunsOnBothEnginesAndReplaysBySeed) {
   EXPECT_NE(sim.text.find("GOMAXPROCS=3"), std::string::npos) << "procs from the script: " << sim.text;
   EXPECT_EQ(lab.exec("run --file " + path + " --engine sim --seed 4").text, sim.text);
   Reply real = lab.exec("run --file " + path + " --engine real --procs 2");
-  ASSERT_TRUE(real.ok) << "[" << real.text << "] json=" << real.json;
-  EXPECT_NE(real.text.find("5 goroutines started"), std::string::npos) << real.text;
+  if (testscale::kThreads) {
+    ASSERT_TRUE(real.ok) << "[" << real.text << "] json=" << real.json;
+    EXPECT_NE(real.text.find("5 goroutines started"), std::string::npos) << real.text;
+  } else {  // the single-threaded build refuses the real engine with one line
+    EXPECT_FALSE(real.ok);
+    EXPECT_NE(real.text.find("the real engine needs threads"), std::string::npos) << real.text;
+  }
   // Stepping works on scripts too.
   ASSERT_TRUE(lab.exec("run --file " + path + " --engine sim --step").ok);
   EXPECT_TRUE(lab.exec("step 20").ok);

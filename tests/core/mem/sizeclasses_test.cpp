@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mem/sizeclass_lookup.hpp"
 #include "mem/sizeclasses.hpp"
 #include "support/go_sizeclasses.hpp"
 

@@ -20,7 +20,7 @@ using testing::Engine;
 using testing::runOn;
 
 class ChanApi : public ::testing::TestWithParam<Engine> {};
-INSTANTIATE_TEST_SUITE_P(Engines, ChanApi, ::testing::Values(Engine::Real, Engine::Sim), testing::engineName);
+INSTANTIATE_TEST_SUITE_P(Engines, ChanApi, ::testing::ValuesIn(testing::availableEngines()), testing::engineName);
 
 // ------------------------------------------------------------------ panics
 

@@ -7,9 +7,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/sim/sim_platform.hpp"
 #include "sched/runtime.hpp"
+#include "support/scale.hpp"
 
 namespace rt::testing {
 
@@ -31,6 +33,13 @@ inline EngineRun runOn(Engine engine, Goroutine main, int procs = 2, uint64_t se
   out.rr = runtime.run(std::move(main));
   out.dump = runtime.goroutineDump();
   return out;
+}
+
+// The engines this build has: the single-threaded wasm build has no OS
+// threads, so only the simulator (the real engine's runs would not start).
+inline std::vector<Engine> availableEngines() {
+  if (!testscale::kThreads) return {Engine::Sim};
+  return {Engine::Real, Engine::Sim};
 }
 
 inline std::string engineName(const ::testing::TestParamInfo<Engine>& info) {

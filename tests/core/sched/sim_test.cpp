@@ -32,6 +32,7 @@
 #include "sched/runtime.hpp"
 #include "sched/select.hpp"
 #include "support/json_value.hpp"
+#include "support/trace_hash.hpp"
 #include "support/scale.hpp"
 #include "trace/chrome.hpp"
 #include "trace/tracer.hpp"
@@ -87,16 +88,7 @@ TracedRun runScenario(const std::string& name, bool sim, int procs, uint64_t see
   return out;
 }
 
-// FNV-1a over the raw 40-byte records: the whole trace, order included.
-uint64_t traceHash(const std::vector<trace::Event>& events) {
-  uint64_t h = 1469598103934665603ULL;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(events.data());
-  for (size_t i = 0; i < events.size() * sizeof(trace::Event); i++) {
-    h ^= bytes[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+using testtrace::traceHash;  // FNV-1a over the raw 40-byte records: the whole trace, order included
 
 // ------------------------------------------------------------- invariants
 
@@ -498,7 +490,11 @@ TEST(CrossEngine, SameAnswersAndInvariantsOnBothEngines) {
       SCOPED_TRACE(std::string(c.name) + (sim ? " on the simulator" : " on real threads"));
       TracedRun run = runScenario(c.name, sim, 2, 11, c.size);
       ASSERT_EQ(run.rr.status, RunStatus::Ok) << run.rr.fatal;
-      EXPECT_TRUE(run.result.passed) << run.result.text;
+      // Go skips TestPingPongHog under the race detector, which perturbs the
+      // scheduler (runtime/proc_test.go, issue 38266); so does the lab under
+      // a sanitizer: hog's fairness on real threads is not checked there.
+      const bool fairnessUnreliable = !sim && std::string(c.name) == "hog" && testscale::kSanitized;
+      if (!fairnessUnreliable) EXPECT_TRUE(run.result.passed) << run.result.text;
       InvariantReport r = checkInvariants(run.events, sim);
       EXPECT_TRUE(r.problems.empty()) << describe(r);
       EXPECT_EQ(r.created, run.goroutines);

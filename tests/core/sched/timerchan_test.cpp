@@ -21,7 +21,7 @@ using testing::runOn;
 using namespace rt::time;
 
 class TimerChan : public ::testing::TestWithParam<Engine> {};
-INSTANTIATE_TEST_SUITE_P(Engines, TimerChan, ::testing::Values(Engine::Real, Engine::Sim), testing::engineName);
+INSTANTIATE_TEST_SUITE_P(Engines, TimerChan, ::testing::ValuesIn(testing::availableEngines()), testing::engineName);
 
 struct Times {
   int64_t start = 0, fired = 0, resumed = 0;

@@ -30,6 +30,9 @@ export interface TraceBatch {
   from: number;
   /** 10 ints per event (core/trace/event.hpp); null when there is no run. */
   events: Int32Array | null;
+  /** The heap samples taken at or after event `from` (8 ints each, core/trace/tracer.hpp
+   *  HeapSample); null when there is no run. */
+  heap?: Int32Array | null;
   names: string[];
   scenario: string;
   engine: string;
@@ -151,11 +154,13 @@ export function toTraceBatch(raw: unknown): TraceBatch {
     return Number.isFinite(v) ? v : 0;
   };
   const events = field(raw, 'events');
+  const heap = field(raw, 'heap');
   return {
     session: num('session'),
     from: num('from'),
     // slice(): a copy, since the view onto wasm memory dies with the next command.
     events: events instanceof Int32Array ? events.slice() : null,
+    heap: heap instanceof Int32Array ? heap.slice() : null,
     names: toStringArray(field(raw, 'names')),
     scenario: String(field(raw, 'scenario') ?? ''),
     engine: String(field(raw, 'engine') ?? ''),

@@ -8,7 +8,7 @@
 import type { TraceBatch } from '../lab/protocol';
 import { GmpView, type GmpText } from './gmp';
 import { TimelineView, type TimelineText } from './timeline';
-import { decodeEvents, TraceModel, type TraceInfo } from './trace';
+import { decodeEvents, decodeHeap, TraceModel, type TraceInfo } from './trace';
 
 /** Scenarios with a garbage-collected heap: the write barrier applies to them. */
 export const GC_SCENARIOS = new Set(['mutator-race', 'binarytrees', 'churn', 'linkedlist']);
@@ -67,6 +67,7 @@ export class SchedViews {
       this.model.reset(infoOf(batch));
     }
     this.model.append(decodeEvents(batch.events), infoOf(batch));
+    this.model.setHeapFrom(batch.from, decodeHeap(batch.heap));
     this.render();
   }
 
@@ -170,6 +171,6 @@ export class SchedViews {
 }
 
 function infoOf(batch: TraceBatch): TraceInfo {
-  const { from: _from, events: _events, ...info } = batch;
+  const { from: _from, events: _events, heap: _heap, ...info } = batch;
   return info;
 }

@@ -3,12 +3,19 @@
 // syscalls, spinning and parked time. Steal arrows go from victim to thief,
 // preemption requests are red ticks, and a cursor marks the current point.
 //
+// In runs with the GC'd heap, a heap row under the Ps draws the tracer's
+// counter series as go tool trace's "Heap" row does: heapLive (Allocated) as
+// a solid step line and the goal (NextGC) dashed, over the GC cycles' marks
+// shaded. It draws the recorded samples only: each value holds until the
+// next sample (a step, never a slope between two), and stops at the run's
+// current point. Hovering it reads the values in effect there.
+//
 // Wheel zooms around the pointer, drag pans, double-click shows the whole
 // run. When zoomed out, neighbouring bars narrower than a pixel merge into
 // one grey span ("merged spans", as gotraceui does), so 10^5 slices stay a
 // few hundred SVG elements.
 
-import { formatNs, goColor, REASONS, type Band, type Slice, type TraceModel } from './trace';
+import { formatNs, goColor, REASONS, type Band, type HeapSample, type Slice, type TraceModel } from './trace';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const AXIS_H = 16;
@@ -16,10 +23,106 @@ const P_ROW = 20;
 const M_ROW = 11;
 const LABEL_W = 30;
 const MAX_ARROWS = 400;
+const HEAP_ROW = 44; // the heap row's height, with its gap above
+const HEAP_GAP = 6;
+
+export interface HeapRowFacts {
+  samples: number;
+  first: number;
+  last: number;
+  peak: number;
+  goal: number;
+  cycles: number;
+}
 
 export interface TimelineText {
   merged: (n: number) => string;
   idle: string;
+  /** The heap row for screen readers (byte counts already formatted). */
+  heapSummary?: (f: { samples: number; first: string; last: string; peak: string; goal: string; cycles: number }) => string;
+}
+
+/** "3.2 MiB", "512 KiB", "96 B": bytes in the unit that reads best. */
+export function formatBytes(b: number): string {
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)).replace(/\.?0+$/, '');
+  if (b < 1024) return `${b} B`;
+  if (b < 1 << 20) return `${fmt(b / 1024)} KiB`;
+  if (b < 1 << 30) return `${fmt(b / (1 << 20))} MiB`;
+  return `${fmt(b / (1 << 30))} GiB`;
+}
+
+/** The sample in effect at t: the last one at or before it (undefined before the first). */
+export function heapAt(samples: readonly HeapSample[], t: number): HeapSample | undefined {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (samples[mid]!.ts <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? samples[lo - 1] : undefined;
+}
+
+/**
+ * The vertices (t, value) of one series' step line over [t0, t1], ending at
+ * `end` (the run's current point) if that comes first: from the value in
+ * effect at t0 (or the first sample), level until each sample's time, then
+ * straight up or down to its value. Only recorded values appear, and
+ * consecutive vertices share either t or the value: no slope.
+ */
+export function heapSteps(
+  samples: readonly HeapSample[],
+  value: (h: HeapSample) => number,
+  t0: number,
+  t1: number,
+  end: number,
+): [number, number][] {
+  const stop = Math.min(t1, end);
+  const out: [number, number][] = [];
+  if (samples.length === 0 || stop < t0) return out;
+  let i = 0;
+  while (i < samples.length && samples[i]!.ts <= t0) i++;
+  let v: number;
+  if (i > 0) {
+    v = value(samples[i - 1]!);
+    out.push([t0, v]);
+  } else {
+    if (samples[0]!.ts > stop) return out;
+    v = value(samples[0]!);
+    out.push([samples[0]!.ts, v]);
+    i = 1;
+  }
+  for (; i < samples.length && samples[i]!.ts <= stop; i++) {
+    const next = value(samples[i]!);
+    if (next === v) continue;
+    out.push([samples[i]!.ts, v], [samples[i]!.ts, next]);
+    v = next;
+  }
+  out.push([stop, v]);
+  return out;
+}
+
+/** SVG path data for heapSteps' vertices: a move, then only level (H) and upright (V) lines. */
+export function stepPath(points: readonly [number, number][], xOf: (t: number) => number, yOf: (v: number) => number): string {
+  let d = '';
+  let prev: [number, number] | undefined;
+  for (const [t, v] of points) {
+    if (!prev) d += `M${xOf(t).toFixed(1)} ${yOf(v).toFixed(1)}`;
+    else if (prev[0] === t) d += `V${yOf(v).toFixed(1)}`;
+    else d += `H${xOf(t).toFixed(1)}`;
+    prev = [t, v];
+  }
+  return d;
+}
+
+/** The facts the heap row's screen-reader text gives: the series up to the run's point. */
+export function heapFacts(model: TraceModel): HeapRowFacts | undefined {
+  const h = model.heap;
+  if (h.length === 0) return undefined;
+  let peak = 0;
+  for (const x of h) peak = Math.max(peak, x.heapLive);
+  const cycles = model.marks.length;
+  return { samples: h.length, first: h[0]!.heapLive, last: h[h.length - 1]!.heapLive, peak, goal: h[h.length - 1]!.goal, cycles };
 }
 
 interface Span {
@@ -58,6 +161,10 @@ export class TimelineView {
   private t1 = 1;
   private follow = true; // keep the whole run in view until the user zooms
   private drag: { x: number; t0: number; t1: number } | undefined;
+  private heapTop = -1; // the heap row's y, -1 when there is none
+  private heapScale = 1; // bytes at the row's top
+  /** What the heap row says, for screen readers. */
+  readonly heapSummary: HTMLParagraphElement;
 
   constructor(
     private readonly host: HTMLElement,
@@ -67,8 +174,13 @@ export class TimelineView {
     this.svg = document.createElementNS(SVG, 'svg');
     this.svg.classList.add('timeline');
     this.svg.setAttribute('role', 'img');
-    host.append(this.svg);
+    this.heapSummary = document.createElement('p');
+    this.heapSummary.className = 'sr-only';
+    this.heapSummary.setAttribute('aria-live', 'polite');
+    host.append(this.svg, this.heapSummary);
     this.svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.svg.addEventListener('pointermove', (e) => this.onHover(e));
+    this.svg.addEventListener('pointerleave', () => this.hoverHeap(undefined));
     this.svg.addEventListener('pointerdown', (e) => {
       this.drag = { x: e.clientX, t0: this.t0, t1: this.t1 };
       this.svg.setPointerCapture(e.pointerId);
@@ -87,6 +199,48 @@ export class TimelineView {
 
   private x(t: number): number {
     return LABEL_W + ((t - this.t0) / (this.t1 - this.t0)) * (this.width - LABEL_W - 4);
+  }
+
+  /** The time at x (the inverse of x()). */
+  private tAt(x: number): number {
+    return this.t0 + ((x - LABEL_W) / (this.width - LABEL_W - 4)) * (this.t1 - this.t0);
+  }
+
+  /** The pointer over the heap row: the values in effect under it. */
+  private onHover(e: PointerEvent): void {
+    if (this.drag || this.heapTop < 0) return;
+    const rect = this.svg.getBoundingClientRect();
+    const scale = rect.width > 0 ? this.width / rect.width : 1;
+    const x = (e.clientX - rect.left) * scale;
+    const y = (e.clientY - rect.top) * scale;
+    const inRow = y >= this.heapTop && y <= this.heapTop + HEAP_ROW - HEAP_GAP && x >= LABEL_W;
+    this.hoverHeap(inRow ? this.tAt(x) : undefined);
+  }
+
+  /** Shows (t) or hides (undefined) the heap row's readout. */
+  hoverHeap(t: number | undefined): void {
+    const g = this.svg.querySelector<SVGGElement>('g.heap-hover');
+    if (!g) return;
+    const h = t === undefined || t > this.model.endTs ? undefined : heapAt(this.model.heap, t);
+    if (t === undefined || !h) {
+      g.setAttribute('visibility', 'hidden');
+      return;
+    }
+    const x = this.x(t);
+    const line = g.querySelector('line')!;
+    line.setAttribute('x1', String(x));
+    line.setAttribute('x2', String(x));
+    const label = g.querySelector('text')!;
+    label.textContent = `heapLive ${formatBytes(h.heapLive)} · goal ${h.goal > 0 ? formatBytes(h.goal) : '—'} · ${formatNs(t)}`;
+    const right = x > this.width / 2;
+    label.setAttribute('x', String(right ? x - 4 : x + 4));
+    label.setAttribute('text-anchor', right ? 'end' : 'start');
+    g.setAttribute('visibility', 'visible');
+    // A plate behind the words, so the lines under them do not show through.
+    const box = label.getBBox();
+    const plate = g.querySelector('rect')!;
+    plate.setAttribute('x', String(box.x - 2));
+    plate.setAttribute('width', String(box.width + 4));
   }
 
   private onWheel(e: WheelEvent): void {
@@ -120,7 +274,8 @@ export class TimelineView {
     }
     const nP = m.maxP + 1;
     const nM = m.maxM + 1;
-    const height = AXIS_H + nP * P_ROW + 6 + nM * M_ROW + 4;
+    const heapH = m.heap.length > 0 ? HEAP_ROW : 0;
+    const height = AXIS_H + nP * P_ROW + heapH + 6 + nM * M_ROW + 4;
     const w = this.width;
     this.svg.setAttribute('viewBox', `0 0 ${w} ${height}`);
     this.svg.setAttribute('height', String(height));
@@ -164,7 +319,7 @@ export class TimelineView {
     }
 
     // M rows: syscalls, spinning, parked.
-    const mY = (mm: number) => AXIS_H + nP * P_ROW + 6 + mm * M_ROW;
+    const mY = (mm: number) => AXIS_H + nP * P_ROW + heapH + 6 + mm * M_ROW;
     for (let mm = 0; mm < nM; mm++) parts.push(`<text class="label small" x="2" y="${mY(mm) + M_ROW - 1}">M${mm}</text>`);
     const bands: Band[] = m.bands.filter((b) => (b.end < 0 ? end : b.end) >= this.t0 && b.start <= this.t1);
     for (const b of bands) {
@@ -209,6 +364,10 @@ export class TimelineView {
       parts.push(`<path class="steal" marker-end="url(#arrow)" d="M${x} ${y0} C${x + bend} ${y0}, ${x + bend} ${y1}, ${x + 1} ${y1}"><title>P${a.to} steals ${a.n} G${a.n === 1 ? '' : 's'} from P${a.from} at ${formatNs(a.ts)}</title></path>`);
     }
 
+    // The heap row.
+    this.heapTop = heapH > 0 ? AXIS_H + nP * P_ROW + HEAP_GAP : -1;
+    if (heapH > 0) parts.push(...this.heapRow(this.heapTop, w, end));
+
     // The current point of the run.
     const now = m.info?.nowNs ?? 0;
     if (now >= this.t0 && now <= this.t1) {
@@ -220,7 +379,57 @@ export class TimelineView {
       '<defs><marker id="arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="6" markerHeight="6" orient="auto">' +
       '<path d="M0 0 L6 3 L0 6 z" class="arrowhead"/></marker></defs>' +
       parts.join('');
+    this.describeHeap();
   }
+
+  /** The heap row at y: GC marks shaded, the goal dashed, heapLive solid, a scale, the hover readout. */
+  private heapRow(y: number, w: number, end: number): string[] {
+    const m = this.model;
+    const rowH = HEAP_ROW - HEAP_GAP;
+    const parts: string[] = [];
+    let top = 0;
+    for (const h of m.heap) top = Math.max(top, h.heapLive, h.goal);
+    // The row's top: a round number of bytes (1, 2 or 5 × a power of ten of
+    // KiB or MiB) at least the highest value of the run so far.
+    const unit = top >= 1 << 20 ? 1 << 20 : top >= 1024 ? 1024 : 1;
+    this.heapScale = Math.max(1, niceStep(top / unit) * unit);
+    const yOf = (v: number) => y + rowH - (v / this.heapScale) * (rowH - 2);
+    parts.push(`<rect class="heap-lane" x="${LABEL_W}" y="${y}" width="${w - LABEL_W - 4}" height="${rowH}"/>`);
+    parts.push(`<text class="label" x="2" y="${y + 12}">heap</text>`);
+    parts.push(`<text class="label small" x="2" y="${y + rowH - 2}">${formatBytes(this.heapScale)}</text>`);
+    for (const s of m.marks) {
+      const sEnd = s.end < 0 ? end : s.end;
+      if (sEnd < this.t0 || s.start > this.t1) continue;
+      const x0 = Math.max(LABEL_W, this.x(s.start));
+      const bw = Math.max(1, Math.min(w - 4, this.x(sEnd)) - x0);
+      parts.push(`<rect class="heap-gc" x="${x0}" y="${y}" width="${bw}" height="${rowH}"><title>${escapeXml(s.what)} ${formatNs(s.start)}–${formatNs(sEnd)}</title></rect>`);
+    }
+    const path = (points: [number, number][]) => stepPath(points, (t) => Math.min(w - 4, Math.max(LABEL_W, this.x(t))), yOf);
+    // Samples closer than a pixel still each draw their step: the line only
+    // ever shows values the run recorded.
+    const goal = path(heapSteps(m.heap, (h) => h.goal, this.t0, this.t1, end));
+    const live = path(heapSteps(m.heap, (h) => h.heapLive, this.t0, this.t1, end));
+    if (goal) parts.push(`<path class="heap-goal" d="${goal}"><title>goal (NextGC)</title></path>`);
+    if (live) parts.push(`<path class="heap-live" d="${live}"><title>heapLive (Allocated)</title></path>`);
+    parts.push(
+      `<g class="heap-hover" visibility="hidden" pointer-events="none"><line x1="0" x2="0" y1="${y}" y2="${y + rowH}"/>` +
+        `<rect x="0" y="${y + 1}" width="0" height="12"/><text x="0" y="${y + 10}"></text></g>`,
+    );
+    return parts;
+  }
+
+  private describeHeap(): void {
+    const f = heapFacts(this.model);
+    const say = this.text().heapSummary ?? defaultHeapSummary;
+    this.heapSummary.textContent = f
+      ? say({ samples: f.samples, first: formatBytes(f.first), last: formatBytes(f.last), peak: formatBytes(f.peak),
+        goal: f.goal > 0 ? formatBytes(f.goal) : '—', cycles: f.cycles })
+      : '';
+  }
+}
+
+function defaultHeapSummary(f: { samples: number; first: string; last: string; peak: string; goal: string; cycles: number }): string {
+  return `Heap row: heapLive went from ${f.first} to ${f.last} (peak ${f.peak}), goal ${f.goal}, ${f.cycles} GC cycles, ${f.samples} samples.`;
 }
 
 /** 1, 2 or 5 times a power of ten, at least x. */

@@ -1,7 +1,9 @@
 // The run's trace as the views see it: the runtime's 40-byte event records
 // (core/trace/event.hpp), decoded from the Int32Array the lab hands over, and
 // a model built from them incrementally — goroutine slices per P, steal
-// arrows, M bands — plus the GMP state at any point in time.
+// arrows, M bands — plus the GMP state at any point in time. Beside the
+// events, the heap counter series (core/trace/tracer.hpp HeapSample: heapLive
+// and the goal, Go's EvHeapAlloc/EvHeapGoal) for the timeline's heap row.
 
 import type { TraceBatch } from '../lab/protocol';
 
@@ -117,8 +119,32 @@ export interface Span {
   what: string;
 }
 
+/** A point of the heap series: from ts on, heapLive and goal (0: no goal) hold. */
+export interface HeapSample {
+  ts: number;
+  heapLive: number;
+  goal: number;
+  /** How many events the run had recorded before it. */
+  events: number;
+}
+
+export const INTS_PER_HEAP_SAMPLE = 8;
+
+/** Decodes records laid out as trace::HeapSample (four little-endian 64-bit fields). */
+export function decodeHeap(ints: Int32Array | null | undefined): HeapSample[] {
+  if (!ints) return [];
+  const n = Math.floor(ints.length / INTS_PER_HEAP_SAMPLE);
+  const out: HeapSample[] = new Array(n);
+  const u64 = (o: number) => (ints[o + 1]! >>> 0) * 4294967296 + (ints[o]! >>> 0);
+  for (let i = 0; i < n; i++) {
+    const o = i * INTS_PER_HEAP_SAMPLE;
+    out[i] = { ts: ints[o + 1]! * 4294967296 + (ints[o]! >>> 0), heapLive: u64(o + 2), goal: u64(o + 4), events: u64(o + 6) };
+  }
+  return out;
+}
+
 /** What the views know about the run besides its events. */
-export type TraceInfo = Omit<TraceBatch, 'from' | 'events'>;
+export type TraceInfo = Omit<TraceBatch, 'from' | 'events' | 'heap'>;
 
 export type PState = 'idle' | 'running' | 'syscall';
 export type MState = 'running' | 'spinning' | 'parked' | 'syscall';
@@ -162,6 +188,8 @@ export class TraceModel {
   /** Stop-the-world pauses and GC mark phases, for the bands across the P rows. */
   stws: Span[] = [];
   marks: Span[] = [];
+  /** The heap series, in time order (empty for a run without the GC'd heap). */
+  heap: HeapSample[] = [];
   /** Goroutine id -> index into info.names. */
   private readonly nameOf = new Map<number, number>();
   private readonly open = new Map<number, number>(); // g -> index of its running slice
@@ -185,6 +213,7 @@ export class TraceModel {
     this.preempts = [];
     this.stws = [];
     this.marks = [];
+    this.heap = [];
     this.nameOf.clear();
     this.open.clear();
     this.openBand.clear();
@@ -198,6 +227,19 @@ export class TraceModel {
   append(events: readonly TraceEvent[], info: TraceInfo): void {
     this.info = info;
     for (const e of events) this.add(e);
+  }
+
+  /**
+   * Takes the heap samples of a batch that starts at event `from`: they
+   * replace the samples the model had from there on (those taken after the
+   * last event it had come again, and after a `back` the ones past the new
+   * position go).
+   */
+  setHeapFrom(from: number, samples: readonly HeapSample[]): void {
+    let keep = this.heap.length;
+    while (keep > 0 && this.heap[keep - 1]!.events >= from) keep--;
+    this.heap.length = keep;
+    for (const h of samples) this.heap.push(h);
   }
 
   /**
