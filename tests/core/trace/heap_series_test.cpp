@@ -16,6 +16,7 @@
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
 #include "support/json_value.hpp"
+#include "support/scale.hpp"
 #include "support/test_host.hpp"
 #include "support/trace_hash.hpp"
 #include "trace/chrome.hpp"
@@ -183,6 +184,7 @@ Goroutine fourChurners(Collector*, std::vector<Seen>*) {
 }
 
 TEST(HeapSeries, RealThreadsSampleInTimeOrder) {
+  RTLAB_NEEDS_THREADS();
   auto run = runSampled(false, 4, 1, GcConfig{}, fourChurners);
   ASSERT_GT(run.heap.size(), 4u);
   expectTimeOrder(run.heap);
