@@ -2,6 +2,7 @@
 // engine, for the GC tests.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "sched/api.hpp"
 #include "sched/runtime.hpp"
 #include "sched/sync.hpp"
+#include "trace/tracer.hpp"
 #include "gc/type.hpp"
 
 namespace rt::gc::testing {
@@ -24,11 +26,15 @@ struct GcRun {
   mem::MemStats ms;
   int64_t starttime = 0;              // Go: runtimeInitTime (the gctrace "@" origin)
   std::vector<trace::Event> events;   // the run's trace, when asked for
+  std::vector<trace::HeapSample> heap;  // and its heap counter series
+  bool heapTruncated = false;
 };
 
-// main(Collector*) returns the goroutine to run as main.main.
+// main(Collector*) returns the goroutine to run as main.main. A traced run
+// keeps at most heapSamples heap counter samples (Tracer::setHeapLimit).
 template <typename MainFn>
-GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, bool traced = false) {
+GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, bool traced = false,
+                size_t heapSamples = SIZE_MAX) {
   GcRun out;
   Runtime::Config cfg;
   cfg.gomaxprocs = procs;
@@ -37,6 +43,7 @@ GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, 
   std::unique_ptr<Platform> platform;
   if (sim) platform = std::make_unique<SimPlatform>(seed);
   trace::Tracer tracer(4'000'000, sim);  // outlives the runtime, which hands it its buffers
+  if (heapSamples != SIZE_MAX) tracer.setHeapLimit(heapSamples);
   Runtime runtime(cfg, std::move(platform));
   if (traced) runtime.attachTracer(&tracer);
   {
@@ -47,7 +54,11 @@ GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, 
     col.readMemStats(&out.ms);
   }
   out.starttime = runtime.starttime;
-  if (traced) out.events = tracer.collect();
+  if (traced) {
+    out.events = tracer.collect();
+    out.heap = tracer.heapSamples();
+    out.heapTruncated = tracer.heapTruncated();
+  }
   return out;
 }
 

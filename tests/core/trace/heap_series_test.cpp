@@ -44,28 +44,18 @@ struct SampledRun {
   bool heapTruncated = false;
 };
 
-// Runs body(c, seen) as main.main on a traced runtime with a collector.
+// Runs body(c, seen) as main.main on a traced runtime with a collector
+// (gc_harness.hpp runWithGc), keeping at most heapLimit heap samples.
 template <typename Body>
 SampledRun runSampled(bool sim, int procs, uint64_t seed, GcConfig gcfg, Body body, size_t heapLimit = SIZE_MAX) {
   SampledRun out;
-  Runtime::Config cfg;
-  cfg.gomaxprocs = procs;
-  cfg.seed = seed;
-  std::unique_ptr<Platform> platform;
-  if (sim) platform = std::make_unique<SimPlatform>(seed);
-  trace::Tracer tracer(4'000'000, sim);
-  if (heapLimit != SIZE_MAX) tracer.setHeapLimit(heapLimit);
-  Runtime runtime(cfg, std::move(platform));
-  runtime.attachTracer(&tracer);
-  {
-    Collector col(&runtime, gcfg);
-    RunResult rr = runtime.run(body(&col, &out.seen));
-    EXPECT_EQ(rr.status, RunStatus::Ok) << rr.fatal;
-    out.history = col.history;
-  }
-  out.events = tracer.collect();
-  out.heap = tracer.heapSamples();
-  out.heapTruncated = tracer.heapTruncated();
+  testing::GcRun r = testing::runWithGc(
+      sim, procs, seed, gcfg, [&](Collector* c) { return body(c, &out.seen); }, true, heapLimit);
+  EXPECT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  out.history = std::move(r.history);
+  out.events = std::move(r.events);
+  out.heap = std::move(r.heap);
+  out.heapTruncated = r.heapTruncated;
   return out;
 }
 
