@@ -75,11 +75,14 @@ struct StopResults {
   bool stopAfterFire = true;
 };
 
+// On real threads the host clock runs between NewTimer and Stop, and a loaded
+// machine (ThreadSanitizer, two cores) can deschedule the thread for
+// milliseconds: the timer is long enough that Stop always comes first.
 Goroutine stopBeforeFiring(StopResults* out) {
-  time::Timer t = NewTimer(5 * Millisecond);
+  time::Timer t = NewTimer(200 * Millisecond);
   out->firstStop = t.Stop();
   out->secondStop = t.Stop();
-  co_await Sleep{20 * Millisecond};
+  co_await Sleep{300 * Millisecond};
   int chosen = co_await select(recvCase(t.C), defaultCase());
   out->sentAnyway = chosen == 0;
   time::Timer u = NewTimer(1 * Millisecond);
@@ -165,11 +168,14 @@ struct SlowResults {
 
 // The channel holds one tick; sendTime drops the others while nobody
 // receives, and the ticker stays on its period (Go: runOneTimer's
-// t.when += t.period * (1 + -delta/t.period)).
+// t.when += t.period * (1 + -delta/t.period)). The period is long enough
+// that on real threads no tick arrives between the drain and the select.
+constexpr int64_t kSlowPeriod = 20 * Millisecond;
+
 Goroutine slowReceiver(SlowResults* out) {
   out->start = nanotime();
-  time::Ticker tk = NewTicker(1 * Millisecond);
-  co_await Sleep{10 * Millisecond + 500 * Microsecond};
+  time::Ticker tk = NewTicker(kSlowPeriod);
+  co_await Sleep{10 * kSlowPeriod + kSlowPeriod / 2};
   out->buffered = tk.C.len();
   co_await tk.C.recv();
   int chosen = co_await select(recvCase(tk.C), defaultCase());
@@ -183,9 +189,9 @@ TEST_P(TimerChan, ASlowReceiverDropsTicks) {
   ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
   EXPECT_EQ(s.buffered, 1) << "the channel's capacity is 1: ten ticks became one";
   EXPECT_EQ(s.afterDrain, -1) << "a second tick was kept";
-  EXPECT_GE(s.next, s.start + 11 * Millisecond);
+  EXPECT_GE(s.next, s.start + 11 * kSlowPeriod);
   if (GetParam() == Engine::Sim) {
-    EXPECT_EQ(s.next, s.start + 11 * Millisecond) << "the ticker left its period";
+    EXPECT_EQ(s.next, s.start + 11 * kSlowPeriod) << "the ticker left its period";
   }
 }
 
