@@ -9,6 +9,7 @@
 // the web heap map draws, and the heap's page counts under MemStats' names.
 #include <charconv>
 #include <cstdio>
+#include <string_view>
 
 #include "lab/commands/commands.hpp"
 #include "lab/heap_session.hpp"
@@ -86,9 +87,10 @@ Reply run(Lab& lab, const Invocation& inv) {
   // for a bounded list.
   uint64_t inMcache = 0, partial = 0, full = 0;
   for (const auto& s : spans) {
-    if (s.where == "mcache") inMcache++;
-    else if (s.where == "partial") partial++;
-    else if (s.where == "full") full++;
+    const std::string_view where = s.where;
+    if (where == "mcache") inMcache++;
+    else if (where == "partial") partial++;
+    else if (where == "full") full++;
   }
   j.key("where").beginObject().field("mcache", inMcache).field("partial", partial).field("full", full).endObject();
   j.field("pageSize", static_cast<uint64_t>(PageSize)).field("arenaBytes", static_cast<uint64_t>(heapArenaBytes));

@@ -125,7 +125,9 @@ TEST(GcGraph, EveryMarkedObjectNamesWhoShadedItAndWhen) {
   for (const auto& r : g["roots"].array)
     if (r["name"].str == "global[0]")
       for (const auto& n : g["nodes"].array)
-        if (n["id"].str == r["to"].str && n["color"].str != "white") EXPECT_EQ(n["shadedBy"]["by"].str, "roots");
+        if (n["id"].str == r["to"].str && n["color"].str != "white") {
+          EXPECT_EQ(n["shadedBy"]["by"].str, "roots");
+        }
 
   // Between cycles nothing is marked, shaded or lost.
   ASSERT_TRUE(lab.exec("continue").ok);

@@ -23,10 +23,11 @@ namespace {
 // Nested repeats of yield: 10^14 trips through the scheduler, on either
 // engine, and a cpu burst of an hour (real threads really spin for it).
 constexpr const char* kYieldForever = "go main:\n  repeat 10000000:\n    repeat 10000000:\n      yield\n";
-constexpr const char* kCpuHour = "procs 2\ngo main:\n  spawn spin x2\n  cpu 1h\ngo spin:\n  cpu 1h\n";
+[[maybe_unused]] constexpr const char* kCpuHour = "procs 2\ngo main:\n  spawn spin x2\n  cpu 1h\ngo spin:\n  cpu 1h\n";
 // Sleeps and system calls that outlast any test: a real run must not wait
-// for them once the lab ends it.
-constexpr const char* kSleepy = "go main:\n  spawn sys\n  sleep 1h\ngo sys:\n  syscall 1h\n";
+// for them once the lab ends it. (The two real-engine scripts are unused in
+// the single-threaded wasm build, whose real-engine tests are compiled out.)
+[[maybe_unused]] constexpr const char* kSleepy = "go main:\n  spawn sys\n  sleep 1h\ngo sys:\n  syscall 1h\n";
 
 std::string scriptFile(const std::string& name, const char* text) {
   std::string path = "/tmp/rtlab-interrupt-test-" + name + ".scn";

@@ -15,7 +15,7 @@
 namespace rt::mem {
 namespace {
 
-constexpr uintptr kBase = 0xc000100000;  // any span base: nextFreeFast only computes addresses
+constexpr uintptr kBase = uintptr{1} << 20;  // any span base (wasm's uintptr is 32 bits): nextFreeFast only computes addresses
 constexpr uintptr kElem = 48;
 
 // A span of n slots whose allocBits are `used` (bit i: slot i in use), as
@@ -91,7 +91,7 @@ std::vector<uintptr> freeSlots(uintptr n, const std::vector<bool>& used) {
 TEST(NextFreeFast, RefillAllocCacheLoadsTheComplementOfOneWindow) {
   std::vector<bool> used(1024, false);
   auto s = makeSpan(1024, used);
-  for (uintptr k = 0; k < gcBits::nwords; k++) s->allocBits->w[k] = 0x0123456789abcdefull * (k + 1) ^ (k << 60);
+  for (uintptr k = 0; k < gcBits::nwords; k++) s->allocBits->w[k] = 0x0123456789abcdefull * (k + 1) ^ (uint64_t{k} << 60);
   for (uintptr k = 0; k < gcBits::nwords; k++) {
     s->refillAllocCache(k * 8);
     EXPECT_EQ(s->allocCache, ~s->allocBits->w[k]) << "window " << k;

@@ -494,7 +494,9 @@ TEST(CrossEngine, SameAnswersAndInvariantsOnBothEngines) {
       // scheduler (runtime/proc_test.go, issue 38266); so does the lab under
       // a sanitizer: hog's fairness on real threads is not checked there.
       const bool fairnessUnreliable = !sim && std::string(c.name) == "hog" && testscale::kSanitized;
-      if (!fairnessUnreliable) EXPECT_TRUE(run.result.passed) << run.result.text;
+      if (!fairnessUnreliable) {
+        EXPECT_TRUE(run.result.passed) << run.result.text;
+      }
       InvariantReport r = checkInvariants(run.events, sim);
       EXPECT_TRUE(r.problems.empty()) << describe(r);
       EXPECT_EQ(r.created, run.goroutines);

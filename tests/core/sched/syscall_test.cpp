@@ -251,7 +251,7 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
   // each call's own, so the two threads share nothing here.
   auto spin = [](uint32_t n) {
     volatile uint32_t sink = 0;
-    for (uint32_t k = 0; k < n; k++) sink = k;
+    for (uint32_t k = 0; k < n; k++) sink = sink + k;
   };
   std::thread sysmon([&] {
     uint32_t rnd = 12345;

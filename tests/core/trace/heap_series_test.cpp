@@ -94,7 +94,9 @@ TEST(HeapSeries, EveryLargeAllocationIsOneSample) {
     EXPECT_EQ(run.heap[i].heapLive, run.seen[i].heapLive) << i;
     EXPECT_EQ(run.heap[i].ts, run.seen[i].ts) << i;
     EXPECT_EQ(run.heap[i].goal, 0u) << "GOGC=off: no goal";
-    if (i > 0) EXPECT_EQ(run.heap[i].heapLive - run.heap[i - 1].heapLive, spanBytes) << i;
+    if (i > 0) {
+      EXPECT_EQ(run.heap[i].heapLive - run.heap[i - 1].heapLive, spanBytes) << i;
+    }
   }
 }
 
