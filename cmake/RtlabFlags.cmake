@@ -38,12 +38,20 @@ if(EMSCRIPTEN)
     target_link_options(rtlab_flags INTERFACE -sSTACK_SIZE=1MB)
   endif()
 else()
+  # Sanitizer builds: -O1 as the sanitizers' documentation advises, and -g1
+  # (line tables only): a report's stack still names every function, file and
+  # line, and the objects build about 40 % faster than with full -g.
   if(RTLAB_SANITIZER STREQUAL "thread")
-    target_compile_options(rtlab_flags INTERFACE -fsanitize=thread -g -O1)
+    target_compile_options(rtlab_flags INTERFACE -fsanitize=thread -g1 -O1)
     target_link_options(rtlab_flags INTERFACE -fsanitize=thread)
   elseif(RTLAB_SANITIZER STREQUAL "address")
     target_compile_options(rtlab_flags INTERFACE -fsanitize=address,undefined
-      -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1)
+      -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g1 -O1)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      # ASan's instrumentation makes g++ 12 see uninitialized reads inside
+      # libstdc++'s std::regex (GCC bug 105562); the plain build keeps the warning.
+      target_compile_options(rtlab_flags INTERFACE -Wno-maybe-uninitialized)
+    endif()
     target_link_options(rtlab_flags INTERFACE -fsanitize=address,undefined)
   elseif(NOT RTLAB_SANITIZER STREQUAL "")
     message(FATAL_ERROR "RTLAB_SANITIZER must be '', 'thread' or 'address', not '${RTLAB_SANITIZER}'")
