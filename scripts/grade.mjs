@@ -223,7 +223,7 @@ const dots = (name, width = 68) => `${name} ${'.'.repeat(Math.max(3, width - nam
  * Runs the tests labelled `label` in buildDir and prints one row per test as it
  * finishes. Returns { passed, failed, score, total, tests }.
  */
-async function runDay(buildDir, day, { timeout, verbose, quiet = false }) {
+async function runDay(buildDir, day, { timeout, verbose, quiet = false, parallel = 1 }) {
   const label = MANIFEST.days[day].label;
   const tests = await listTests(buildDir, label);
   if (tests.length === 0) throw new Error(`no tests carry the label ${label} in ${buildDir}`);
@@ -237,7 +237,7 @@ async function runDay(buildDir, day, { timeout, verbose, quiet = false }) {
   // GetParam() = ..."); ctest pads every name with a space and at least
   // three dots.
   const rowRe = /^\s*\d+\/\d+\s+Test\s+#\d+:\s+(.+?) \.{3,}\s*(\*{3}|)(.*?)\s+([\d.]+) sec\s*$/;
-  await run('ctest', ['--test-dir', buildDir, '-L', `^${label}$`, '--timeout', String(timeout), '--output-junit', junit], {
+  await run('ctest', ['--test-dir', buildDir, '-L', `^${label}$`, '--timeout', String(timeout), '-j', String(parallel), '--output-junit', junit], {
     onLine: (line) => {
       const m = rowRe.exec(line);
       if (!m) return;
@@ -427,8 +427,10 @@ async function prove(opts) {
       continue;
     }
     // A skeleton that livelocks fails by timing out; it need not take the
-    // full per-test timeout to show that.
-    const r = await runDay(tree, day, { ...opts, timeout: Math.min(opts.timeout, SKELETON_TIMEOUT), quiet: true });
+    // full per-test timeout to show that. The skeletons are expected to
+    // fail, so their tests may share the CPUs (the references' run one at a
+    // time: a test that passes alone must not fail for want of a CPU).
+    const r = await runDay(tree, day, { ...opts, timeout: Math.min(opts.timeout, SKELETON_TIMEOUT), quiet: true, parallel: opts.jobs });
     line(r.failed > 0, `skeletons of ${day} fail ${day}`, `${r.failed}/${r.tests.length} tests fail, score ${r.score}/${r.total}, ${secs()}`);
   }
 

@@ -64,7 +64,7 @@ bool New::await_ready() noexcept {
   }
   P* pp = getm()->p;
   // Go: deductAssistCredit — while marking, allocation is paid in scan work.
-  if (c->gcBlackenEnabled.load(std::memory_order_relaxed)) costNs = c->gcAssistAlloc(getg(), t->allocSize());
+  if (c->gcBlackenEnabled.load(std::memory_order_relaxed)) costNs = c->assist(getg(), t->allocSize());
   if (c->simulated()) {
     // On the simulator allocating takes time too; charged in batches so
     // that a loop of allocations is not one event each.
@@ -162,7 +162,7 @@ Obj New::await_resume() noexcept {
     // not park a second time: what is left of the debt waits for the next
     // allocation, and the scan's virtual time is charged with this P's next
     // allocations.
-    const int64_t cost = c->gcAssistAlloc(getg(), 0);
+    const int64_t cost = c->assist(getg(), 0);
     if (cost > 0) c->perP(getm()->p).allocDebtNs += cost;
   }
   // After a suspension (a cycle started, an assist paid, a preemption

@@ -77,8 +77,10 @@ int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
 }
 
 bool Collector::assistShouldPark(G* gp) {
+  // (With the GC CPU limiter on, Go's gcAssistAlloc returns before it could
+  // park: the goroutine allocates in debt.)
   return gp->gcAssistBytes < 0 && cfg.backgroundWorkers && work.workersRunning.load(std::memory_order_acquire) > 0 &&
-         gcBlackenEnabled.load(std::memory_order_relaxed);
+         gcBlackenEnabled.load(std::memory_order_relaxed) && !limiter.limiting();
 }
 
 void Collector::goexit(void* self, G* gp) {

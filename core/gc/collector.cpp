@@ -12,6 +12,10 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   gcController.memoryLimit = cfg.memoryLimit;
   commitMemoryLimit();
   trigger_.store(gcController.trigger(gcController.heapGoal()), std::memory_order_relaxed);
+  // Go: procresize's gcCPULimiter.resetCapacity, at start-up.
+  limiter.setCycleCounter(&numGC);
+  limiter.setCapacityPerProc(cfg.limiterCapacityPerProcNs);
+  limiter.resetCapacity(nanotime(), rt->gomaxprocs.load());
   rt->gcState = this;
   rt->gcBeforeResume = &Collector::beforeResume;
   rt->gcSysmonCheck = &Collector::sysmonCheck;

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "gc/gcwork.hpp"
+#include "gc/limiter.hpp"
 #include "gc/object.hpp"
 #include "gc/pacer.hpp"
 #include "gc/roots.hpp"
@@ -106,6 +107,9 @@ struct GcConfig {
   // Start background mark workers each cycle. Off, the mark advances only
   // through assists and explicit steps (tests, and stepping by hand).
   bool backgroundWorkers = true;
+  // The GC CPU limiter's bucket per P (Go: capacityPerProc, one second).
+  // Smaller only in tests, so that a short run can fill it.
+  uint64_t limiterCapacityPerProcNs = capacityPerProc;
   CostModel cost;
 };
 
@@ -191,6 +195,8 @@ struct PerP {
   uint64_t markedBytes[kNumMarkedBy] = {};
   // Simulator: the cost of allocations not yet charged as virtual time.
   int64_t allocDebtNs = 0;
+  // Go: p.gcAssistTime — assist time not yet reported to the GC CPU limiter.
+  int64_t gcAssistTime = 0;
 };
 
 class Collector {
@@ -322,6 +328,25 @@ class Collector {
   // goroutine's unused assist credit becomes background credit while
   // marking (Runtime::gcGoexit).
   static void goexit(void* self, G* gp);
+
+  // --- The GC CPU limiter (limiter.hpp, limiter.cpp) ---
+  // While it is on, allocating goroutines do not assist.
+  gcCPULimiterState limiter;
+  // What an allocation of `size` bytes pays while marking: the debit, and an
+  // assist (gcAssistAlloc) if that left gp in debt and the limiter is off.
+  // Returns the assist's virtual time, as gcAssistAlloc does.
+  int64_t assist(G* gp, uintptr size);
+  // Go: gcCPULimiter.update(now), after taking the idle time of the Ps.
+  void limiterUpdate(int64_t now);
+  // Go: gcCPULimiter.startGCTransition / finishGCTransition, around the
+  // stop-the-worlds that turn marking on and off.
+  void limiterStartTransition(bool enableGC, int64_t now);
+  void limiterFinishTransition(int64_t now) { limiter.finishGCTransition(now); }
+  // An assist took `duration` (its virtual cost on the simulator): Go's
+  // accounting at the end of gcAssistAlloc1.
+  void noteAssistTime(PerP& pp, int64_t duration);
+  // The Ps' idle time since the last call (Go: limiterEventIdle).
+  int64_t consumeIdleTime(int64_t now);
 
   // --- Sweeping (sweep.cpp) ---
   // Go: sweepone — sweep one unswept span; false if none is left.

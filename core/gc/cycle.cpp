@@ -119,6 +119,9 @@ int64_t Collector::sweepTermination(bool forced) {
   if (cfg.gcpacertrace) rt->print(pacer + "\n");
   cs.goal = gcController.heapGoal();
   traceHeap(this);  // Go: traceHeapGoal — the goal of this cycle
+  // Go: "Notify the CPU limiter that assists may begin" — from the time the
+  // world began to stop; this pause counts as GC time on every P.
+  limiterStartTransition(true, work.pauseStart);
 
   // Go: gcResetMarkState + gcMarkRootPrepare: the roots are the globals
   // and the stack of every goroutine that exists now.
@@ -177,6 +180,9 @@ int64_t Collector::sweepTermination(bool forced) {
     cs.tMark = cs.tMarkTerm = endOfPause(this, start, cost);
     cs.pauseSweepTermNs = cs.tMark - cs.tSweepTerm;
     work.pauseNS += cs.pauseSweepTermNs;
+    // The limiter sees marking turn on and off within the pause.
+    limiterFinishTransition(cs.tMark);
+    limiterStartTransition(false, cs.tMark);
     finishCycle(start, &cost);
     return cost;
   }
@@ -185,6 +191,7 @@ int64_t Collector::sweepTermination(bool forced) {
   cs.tMark = endOfPause(this, start, cost);
   cs.pauseSweepTermNs = cs.tMark - cs.tSweepTerm;
   work.pauseNS += cs.pauseSweepTermNs;
+  limiterFinishTransition(cs.tMark);  // Go: "Release the CPU limiter."
   // Go: gcBlackenEnabled = 1, and the background workers start (Go keeps
   // one parked worker goroutine per P; the lab starts the cycle's workers).
   gcBlackenEnabled.store(true, std::memory_order_relaxed);
@@ -237,6 +244,8 @@ int64_t Collector::markTermination(bool force) {
     return flushCost;
   }
   work.cur.tMarkTerm = work.pauseStart;
+  // Go: "Notify the CPU limiter that GC assists will now cease."
+  limiterStartTransition(false, work.pauseStart);
   int64_t cost = cfg.cost.markTermNs;
   int64_t objs = 0;
   // Stacks nobody scanned yet (goroutines that neither ran nor were reached).
@@ -336,6 +345,7 @@ void Collector::finishCycle(int64_t stoppedAt, int64_t* cost) {
   cs.tEnd = endOfPause(this, stoppedAt, *cost);
   cs.pauseMarkTermNs = cs.tEnd - cs.tMarkTerm;
   work.pauseNS += cs.pauseMarkTermNs;
+  limiterFinishTransition(cs.tEnd);  // Go: "Release the CPU limiter."
   // Go: gcMarkTermination's work.totaltime — "We report idle marking time
   // below, but omit it from the overall utilization here since it's
   // 'free'": sweepTermCpu + assist + dedicated + fractional + markTermCpu.

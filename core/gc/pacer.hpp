@@ -27,8 +27,8 @@
 // tested on its own (tests/core/gc/pacer_test.cpp).
 //
 // Named simplifications: cons/mark is Go 1.21's estimate (the maximum of the
-// last four cycles' measurements) rather than 1.19's PI controller; no GC CPU
-// limiter; the memory-limit goal uses the heap's own mapped bytes and is
+// last four cycles' measurements) rather than 1.19's PI controller; the
+// memory-limit goal uses the heap's own mapped bytes and is
 // recomputed at each cycle's start and end (Go recomputes it continuously).
 #pragma once
 

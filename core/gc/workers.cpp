@@ -41,8 +41,8 @@
 // a preemption, waits in the global queue like any goroutine and its P
 // runs the next one.
 // The idle workers are goroutines started each cycle
-// too, procs - dedicated of them (Go's maxIdleMarkWorkers, without the GC
-// CPU limiter), parked until findRunnable takes one.
+// too, procs - dedicated of them (Go's maxIdleMarkWorkers), parked until
+// findRunnable takes one.
 #include "gc/api.hpp"
 #include "gc/collector.hpp"
 #include "sched/api.hpp"
@@ -100,6 +100,9 @@ struct MarkWorker {
       // The P it runs on now (a preemption may have moved it).
       PerP& pp = c->perP(getm()->p);
       const int64_t spent = r.spent(c);
+      // Go: findRunnableGCWorker — "check if the GC CPU limiter hasn't had
+      // an update in a while".
+      if (const int64_t now = c->nanotime(); c->limiter.needUpdate(now)) c->limiterUpdate(now);
       myTime += spent;
       // Go: gcController.markWorkerStop — dedicatedMarkTime or
       // fractionalMarkTime (and the P's gcFractionalMarkTime).
@@ -188,6 +191,9 @@ Goroutine MarkWorker::runIdle(Collector* c, uint32_t cycle) {
       if (c->simulated() && r.cost > 0) co_await rt::cpu(r.cost);
       else co_await rt::checkpoint();
       c->work.idleTime.fetch_add(r.spent(c), std::memory_order_relaxed);
+      // Go: limiterEventIdleMarkWork — idle marking is idle time to the
+      // GC CPU limiter, not GC time.
+      c->limiter.addIdleTime(r.spent(c));
       // Nothing left to mark here (the other workers finish the mark), or
       // the P has a goroutine to run: back to the pool.
       if (r.idle() || pollWork(c->rt, getm()->p)) break;

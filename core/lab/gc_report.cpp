@@ -42,6 +42,9 @@ std::string gcSummaryText(rt::gc::Collector& c) {
     s += "; pauses " + util::formatDuration(int64_t(c.pauseTotalNs)) + " in all, longest " +
          util::formatDuration(maxPause) + "; last cycle marked by " + coverage(h.back());
   }
+  // Go's runtime/metrics /gc/limiter/last-enabled:gc-cycle.
+  if (const uint32_t on = c.limiter.lastEnabledCycle(); on > 0)
+    s += "\nGC CPU limiter: last on in cycle " + std::to_string(on) + " (assists stopped while GC time was over half the CPU)";
   if (c.cfg.verifyEachCycle || c.cfg.barrier == rt::gc::BarrierKind::None)
     s += "\nverifier: " + (lost == 0 ? std::string("every cycle checked, nothing lost")
                                      : std::to_string(lost) + " reachable object" + (lost == 1 ? "" : "s") +
@@ -72,6 +75,7 @@ void gcJson(JsonWriter& j, rt::gc::Collector& c) {
   j.field("marker", markerName(c.cfg.marker)).field("barrier", rt::gc::barrierName(c.cfg.barrier));
   j.field("pauseTotalNs", c.pauseTotalNs);
   j.field("lostObjects", c.lostTotal);
+  j.field("limiterLastEnabledCycle", uint64_t(c.limiter.lastEnabledCycle()));
   j.key("cycles").beginArray();
   const auto& h = c.history;
   for (size_t i = h.size() > 64 ? h.size() - 64 : 0; i < h.size(); i++) {

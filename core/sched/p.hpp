@@ -55,6 +55,11 @@ struct P {
   // and acquire loads make the winner see the P's state as the loser left it.
   std::atomic<Pstatus> status{Pstatus::Gcstop};
   P* link = nullptr;   // Go: p.link — next on sched.pidle
+  // Go: p.limiterEvent, for limiterEventIdle — when the P went on the idle
+  // list (-1: it is not idle). The GC CPU limiter (core/gc/limiter.hpp)
+  // leaves idle time out of its window: it restarts the stretch at each
+  // update, and pidleget adds the rest to Sched::idleTimePool.
+  std::atomic<int64_t> idleSince{-1};
   // Go: p.m — the M that owns this P. Read racily by runqgrab and sysmon.
   std::atomic<M*> m{nullptr};
 

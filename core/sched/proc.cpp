@@ -174,6 +174,8 @@ void pidleput(Runtime* rt, P* pp) {
   pp->link = rt->sched.pidle;
   rt->sched.pidle = pp;
   rt->sched.npidle.fetch_add(1);
+  // Go: _p_.limiterEvent.start(limiterEventIdle, now).
+  pp->idleSince.store(rt->platform->nanotime(), std::memory_order_relaxed);
 }
 
 // Go: runtime/proc.go pidleget. sched.lock held.
@@ -182,6 +184,10 @@ P* pidleget(Runtime* rt) {
   if (pp) {
     rt->sched.pidle = pp->link;
     rt->sched.npidle.fetch_sub(1);
+    // Go: _p_.limiterEvent.stop(limiterEventIdle, now).
+    const int64_t since = pp->idleSince.exchange(-1, std::memory_order_relaxed);
+    if (const int64_t now = rt->platform->nanotime(); since >= 0 && now > since)
+      rt->sched.idleTimePool.fetch_add(now - since, std::memory_order_relaxed);
   }
   return pp;
 }

@@ -71,6 +71,9 @@ struct Sched {
   // the "submit work, then check spinning" protocol in the header of proc.go
   // needs a StoreLoad barrier between the two.
   std::atomic<int32_t> npidle{0};
+  // Go: gcCPULimiter.idleTimePool — idle stretches that pidleget ended
+  // since the GC CPU limiter last took them (P::idleSince).
+  std::atomic<int64_t> idleTimePool{0};
   std::atomic<int32_t> nmspinning{0};
   std::atomic<uint32_t> needspinning{0};
 
