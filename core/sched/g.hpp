@@ -95,6 +95,12 @@ struct G {
   std::atomic<uint32_t> selectDone{0};
 
   util::Relaxed<const char*> name = "";  // what created it, for gs (read live, racily)
+  // Go: g.gopc — where the go statement was: the lab records the function
+  // of the goroutine that ran it ("" for main), for gs --group's
+  // "created by". (Go names the function containing the go statement; a
+  // lab goroutine's nested calls have no names, so its entry function
+  // stands for it.)
+  util::Relaxed<const char*> createdBy = "";
 
   // --- The garbage collector's per-G state (core/gc). ---
   // The innermost frame of GC roots (Go scans a G's stack for pointers;

@@ -44,4 +44,20 @@ std::string_view waitReasonString(WaitReason r) {
   return "";
 }
 
+// Go: runtime/traceback.go goroutineheader (gStatusStrings, then "if
+// gpstatus == _Gwaiting && gp.waitreason != waitReasonZero").
+std::string_view tracebackStatus(Gstatus s, WaitReason r) {
+  switch (s) {
+    case Gstatus::Idle: return "idle";
+    case Gstatus::Runnable: return "runnable";
+    case Gstatus::Running: return "running";
+    case Gstatus::Syscall: return "syscall";
+    case Gstatus::Waiting: return r != WaitReason::Zero ? waitReasonString(r) : "waiting";
+    case Gstatus::Dead: return "dead";
+    case Gstatus::Copystack: return "copystack";
+    case Gstatus::Preempted: return "preempted";
+    default: return gstatusName(s);
+  }
+}
+
 }  // namespace rt

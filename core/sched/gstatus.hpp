@@ -58,4 +58,9 @@ enum class WaitReason : uint8_t {
 
 std::string_view waitReasonString(WaitReason r);
 
+// Go: runtime/traceback.go goroutineheader's status — what a goroutine dump
+// shows in brackets: the wait reason of a waiting G ("chan send"), otherwise
+// gStatusStrings ("runnable", "running", "syscall", ...).
+std::string_view tracebackStatus(Gstatus s, WaitReason r);
+
 }  // namespace rt

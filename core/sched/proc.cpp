@@ -137,6 +137,7 @@ G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid
   newg->waiting = nullptr;
   newg->parentGoid = parentGoid;
   newg->name = name;
+  newg->createdBy = "";  // newproc names the creator
 
   // Go hands out goids to Ps in batches of _GoidCacheBatch, so creating a
   // goroutine touches no shared counter 15 times out of 16.
@@ -160,6 +161,7 @@ void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name) {
   G* curg = mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
   if (!curg || !mp->p) throwFatal("go: called outside a goroutine");
   G* newg = newproc1(rt, fn, mp->p, curg->goid, name);
+  newg->createdBy = curg->name;  // Go: newg.gopc = callerpc
   runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
   chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)
@@ -714,6 +716,7 @@ static void goexit0(M* mp, G* gp) {
   gp->top = {};
   gp->handoff = Handoff::None;
   gp->name = "";
+  gp->createdBy = "";
   dropg(mp);
   gfput(mp->p, gp);
 }

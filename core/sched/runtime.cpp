@@ -112,15 +112,7 @@ std::string Runtime::goroutineDump() {
       out += "... " + std::to_string(gs.size() - kShown) + " more goroutines\n\n";
       break;
     }
-    std::string status;
-    switch (readgstatus(gp)) {
-      case Gstatus::Runnable: status = "runnable"; break;
-      case Gstatus::Running: status = "running"; break;
-      case Gstatus::Syscall: status = "syscall"; break;
-      case Gstatus::Waiting: status = std::string(waitReasonString(gp->waitreason)); break;
-      case Gstatus::Preempted: status = "preempted"; break;
-      default: status = std::string(gstatusName(readgstatus(gp))); break;
-    }
+    const std::string status(tracebackStatus(readgstatus(gp), gp->waitreason));
     const char* name = gp->name;
     out += "goroutine " + std::to_string(gp->goid) + " [" + status + "]:\n" +
            (name && *name ? name : "goroutine") + "(...)\n\n";

@@ -6,6 +6,10 @@
 // read: under the locks schedtrace takes, with the racy-but-atomic loads Go
 // uses there, so a snapshot may be a little stale but never torn.
 #include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "lab/commands/commands.hpp"
 #include "util/utf8.hpp"
@@ -47,34 +51,80 @@ std::string header(const Lab& lab) {
 }
 
 // Go: runtime/traceback.go goroutineheader, one line per goroutine.
+// One G, read once under allglock: a live run reuses dead Gs under new
+// goids, so sorting the Gs themselves would compare values that change.
+struct GRow {
+  uint64_t goid;
+  rt::Gstatus status;
+  rt::WaitReason reason;
+  rt::M* m;
+  const char* name;
+  const char* createdBy;
+};
+
+std::vector<GRow> readGs(rt::Runtime* r, bool withDead) {
+  std::vector<GRow> rows;
+  std::lock_guard<std::mutex> gl(r->allgLock);
+  for (rt::G* gp = r->allgs; gp; gp = gp->alllink) {
+    rt::Gstatus s = rt::readgstatus(gp);
+    if (s == rt::Gstatus::Idle || (!withDead && s == rt::Gstatus::Dead)) continue;
+    const char* name = gp->name;
+    const char* createdBy = gp->createdBy;
+    rows.push_back(GRow{gp->goid, s, gp->waitreason, gp->m, name ? name : "", createdBy ? createdBy : ""});
+  }
+  return rows;
+}
+
+// Go: runtime/pprof's goroutine profile (debug=1): the goroutines grouped
+// by what they run, their state and where they were created, largest group
+// first. A leak shows as one group that keeps growing.
+Reply gsGrouped(Lab& lab, rt::Runtime* r) {
+  struct Group {
+    std::string name, state, createdBy;
+    uint64_t count = 0;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> counts;
+  uint64_t total = 0;
+  for (const GRow& row : readGs(r, false)) {
+    counts[{row.name, std::string(rt::tracebackStatus(row.status, row.reason)), row.createdBy}]++;
+    total++;
+  }
+  std::vector<Group> groups;
+  for (const auto& [key, n] : counts) groups.push_back(Group{std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  std::stable_sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.count > b.count; });
+  const size_t width = groups.empty() ? 1 : std::to_string(groups.front().count).size();
+  std::string text = header(lab) + "goroutine profile: total " + std::to_string(total) + "\n";
+  JsonWriter j;
+  j.beginObject().field("run", runName(lab)).field("total", total).key("groups").beginArray();
+  for (const Group& g : groups) {
+    const std::string n = std::to_string(g.count);
+    text += std::string(width - n.size(), ' ') + n + " @ " + (g.name.empty() ? "goroutine" : g.name) + " [" + g.state + "]";
+    if (!g.createdBy.empty()) text += " created by " + g.createdBy;
+    text += "\n";
+    j.beginObject().field("count", g.count).field("function", g.name).field("state", g.state);
+    j.field("createdBy", g.createdBy).endObject();
+  }
+  j.endArray().endObject();
+  text.pop_back();
+  return Reply{true, text, j.str()};
+}
+
 Reply gs(Lab& lab, const Invocation& inv) {
   rt::Runtime* r = inspected(lab);
   if (!r) return Reply::error(kNoRun);
   const bool all = inv.boolFlag("all");
-  // Each G read once, under allglock: a live run reuses dead Gs under new
-  // goids, so sorting the Gs themselves would compare values that change.
-  struct Row {
-    uint64_t goid;
-    rt::Gstatus status;
-    rt::WaitReason reason;
-    rt::M* m;
-    const char* name;
-  };
-  std::vector<Row> rows;
-  {
-    std::lock_guard<std::mutex> gl(r->allgLock);
-    for (rt::G* gp = r->allgs; gp; gp = gp->alllink) {
-      rt::Gstatus s = rt::readgstatus(gp);
-      if (all || s != rt::Gstatus::Dead) rows.push_back(Row{gp->goid, s, gp->waitreason, gp->m, gp->name});
-    }
+  if (inv.boolFlag("group")) {
+    if (all) return Reply::error("gs: --group counts the live goroutines; it does not take --all");
+    return gsGrouped(lab, r);
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.goid < b.goid; });
+  std::vector<GRow> rows = readGs(r, all);
+  std::sort(rows.begin(), rows.end(), [](const GRow& a, const GRow& b) { return a.goid < b.goid; });
   std::string text = header(lab) + "goid  status      wait reason        m  function\n";
   JsonWriter j;
   j.beginObject().field("run", runName(lab)).key("goroutines").beginArray();
-  for (const Row& row : rows) {
+  for (const GRow& row : rows) {
     std::string reason(row.status == rt::Gstatus::Waiting ? rt::waitReasonString(row.reason) : "");
-    const char* name = row.name ? row.name : "";
+    const char* name = row.name;
     text += pad(std::to_string(row.goid), 6) + pad(std::string(rt::gstatusName(row.status)), 12) + pad(reason, 19) +
             pad(idOrDash(row.m ? row.m->id : 0, row.m != nullptr), 3) + name + "\n";
     j.beginObject().field("goid", row.goid).field("status", rt::gstatusName(row.status));
@@ -205,7 +255,13 @@ CommandSpec gsCommand() {
                       .type = FlagType::Bool,
                       .valueName = "",
                       .defaultValue = "false",
-                      .help = {"include dead Gs kept for reuse (gfput)", "包括留待复用的已死亡 G（gfput）"}}};
+                      .help = {"include dead Gs kept for reuse (gfput)", "包括留待复用的已死亡 G（gfput）"}},
+             FlagSpec{.name = "group",
+                      .type = FlagType::Bool,
+                      .valueName = "",
+                      .defaultValue = "false",
+                      .help = {"count them by function, state and creator, as pprof's goroutine profile does",
+                               "按函数、状态和创建者计数，像 pprof 的 goroutine profile 那样"}}};
   return c;
 }
 

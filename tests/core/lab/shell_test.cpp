@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 #include "lab/lab.hpp"
 #include "platform/real/real_platform.hpp"
 #include "support/json_value.hpp"
@@ -172,6 +175,59 @@ TEST(Inspect, ShowTheFinalStateOfTheLastRun) {
   EXPECT_TRUE(lab.exec("runq P1").ok);
   EXPECT_EQ(lab.exec("runq P2").text, "error: runq: no P \"P2\" (this run had P0..P1)");
   EXPECT_FALSE(lab.exec("runq x").ok);
+}
+
+// gs --group, pprof's goroutine profile: a leak is one group — five
+// goroutines blocked for ever on a send, all created by the handler.
+TEST(Inspect, GroupedGoroutinesShowALeakAsOneGroup) {
+  const std::string path = "/tmp/rtlab-shell-test-leak.scn";
+  std::ofstream(path) << "chan results\n"
+                         "go main:\n  spawn handler x5\n  spawn worker\n  sleep 1ms\n"
+                         "go handler:\n  spawn leak\n  sleep 10us\n"
+                         "go leak:\n  send results\n"
+                         "go worker:\n  sleep 1h\n";
+  Lab lab(fixedHost());
+  ASSERT_TRUE(lab.exec("run --file " + path + " --engine sim").ok);
+  Reply g = lab.exec("gs --group");
+  ASSERT_TRUE(g.ok) << g.text;
+  EXPECT_NE(g.text.find("goroutine profile: total 6\n5 @ leak [chan send] created by handler\n"
+                        "1 @ worker [sleep] created by main"),
+            std::string::npos)
+      << g.text;
+  auto j = testjson::parse(lab.exec("gs --group --json").json);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)["total"].number, 6);
+  ASSERT_EQ((*j)["groups"].array.size(), 2u);
+  EXPECT_EQ((*j)["groups"].array[0]["createdBy"].str, "handler");
+  expectOneErrorLine(lab.exec("gs --group --all"));
+}
+
+// Every live goroutine is counted in exactly one group, with the function and
+// state gs shows for it, at a point in the middle of a run.
+TEST(Inspect, GroupedGoroutinesCountEveryGoroutineOnce) {
+  Lab lab(fixedHost());
+  ASSERT_TRUE(lab.exec("run fanout --engine sim --procs 4 --size 300 --seed 2 --step").ok);
+  ASSERT_TRUE(lab.exec("until 200us").ok);
+  auto rows = testjson::parse(lab.exec("gs --json").json);
+  auto groups = testjson::parse(lab.exec("gs --group --json").json);
+  ASSERT_TRUE(rows.has_value() && groups.has_value());
+  std::map<std::pair<std::string, std::string>, double> fromRows, fromGroups;
+  for (const auto& r : (*rows)["goroutines"].array) {
+    const std::string state = r["status"].str == "_Gwaiting" ? r["waitReason"].str
+                              : r["status"].str == "_Grunnable" ? "runnable"
+                              : r["status"].str == "_Grunning"  ? "running"
+                                                                : r["status"].str;
+    fromRows[{r["name"].str, state}]++;
+  }
+  double total = 0;
+  for (const auto& g : (*groups)["groups"].array) {
+    fromGroups[{g["function"].str, g["state"].str}] += g["count"].number;
+    total += g["count"].number;
+  }
+  EXPECT_GT(fromRows.size(), 1u) << "the point should show goroutines in several states";
+  EXPECT_EQ(fromGroups, fromRows);
+  EXPECT_EQ(total, double((*rows)["goroutines"].array.size()));
+  EXPECT_EQ((*groups)["total"].number, total);
 }
 
 // run --background: the real engine's goroutines run on their threads while
