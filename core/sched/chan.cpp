@@ -322,7 +322,10 @@ void chanSuspend(ChanOp op, hchan* c, WaitReason reason) {
 // their destructors, the lab's deferred calls, run then. There is no recover
 // for the same reason: it would need the panicking goroutine to unwind to a
 // deferred call and go on while the others run.
-void gopanic(const char* msg) { getm()->rt->requestExit(RunStatus::Fatal, std::string("panic: ") + msg); }
+void gopanic(const char* msg) {
+  G* gp = getg();
+  getm()->rt->requestExit(RunStatus::Fatal, std::string("panic: ") + msg, gp ? uint64_t(gp->goid) : 0);
+}
 
 void parkForever() {
   gopark([](G*, void*) { return true; }, nullptr, WaitReason::Zero);

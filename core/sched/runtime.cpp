@@ -93,13 +93,19 @@ G* Runtime::allocg() {
 
 // Go: runtime/traceback.go goroutineheader, for every goroutine: what a
 // fatal error prints after its message (the lab has no stack frames to show,
-// so each goroutine gets the function that started it).
+// so each goroutine gets the function that started it). After a panic, as
+// Go's default GOTRACEBACK=single: only the goroutine that panicked, which
+// was running when it did (the lab has parked it for good since).
 std::string Runtime::goroutineDump() {
+  const uint64_t panicked = panicGoid.load();
   std::vector<G*> gs;
   {
     std::lock_guard<std::mutex> lock(allgLock);
-    for (G* gp = allgs; gp; gp = gp->alllink)
-      if (readgstatus(gp) != Gstatus::Dead && readgstatus(gp) != Gstatus::Idle) gs.push_back(gp);
+    for (G* gp = allgs; gp; gp = gp->alllink) {
+      if (readgstatus(gp) == Gstatus::Dead || readgstatus(gp) == Gstatus::Idle) continue;
+      if (panicked != 0 && gp->goid != panicked) continue;
+      gs.push_back(gp);
+    }
   }
   std::sort(gs.begin(), gs.end(), [](G* a, G* b) { return a->goid < b->goid; });
   // Go prints every goroutine; the lab stops after a screenful, since a run
@@ -112,7 +118,7 @@ std::string Runtime::goroutineDump() {
       out += "... " + std::to_string(gs.size() - kShown) + " more goroutines\n\n";
       break;
     }
-    const std::string status(tracebackStatus(readgstatus(gp), gp->waitreason));
+    const std::string status = panicked != 0 ? "running" : std::string(tracebackStatus(readgstatus(gp), gp->waitreason));
     const char* name = gp->name;
     out += "goroutine " + std::to_string(gp->goid) + " [" + status + "]:\n" +
            (name && *name ? name : "goroutine") + "(...)\n\n";
@@ -124,12 +130,13 @@ void Runtime::print(std::string_view text) {
   if (cfg.output) cfg.output(text);
 }
 
-void Runtime::requestExit(RunStatus status, std::string fatal) {
+void Runtime::requestExit(RunStatus status, std::string fatal, uint64_t panickedGoid) {
   {
     std::lock_guard<std::mutex> lock(exitLock);
     if (exiting.load()) return;  // the first reason wins
     result_.status = status;
     result_.fatal = std::move(fatal);
+    panicGoid.store(panickedGoid);
     exiting.store(true);  // seq_cst: pairs with mstart's count of running Ms
   }
   platform->notewakeup(&done_);

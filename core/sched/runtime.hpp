@@ -202,7 +202,13 @@ class Runtime {
   std::atomic<bool> exiting{false};
   // Ms inside mstart (not sysmon): main's return waits for the others to leave.
   std::atomic<int32_t> runningMs{0};
-  void requestExit(RunStatus status, std::string fatal);
+  // Ends the run for `fatal` unless another reason came first. A panic
+  // passes the goroutine that panicked (panicGoid).
+  void requestExit(RunStatus status, std::string fatal, uint64_t panickedGoid = 0);
+  // The goroutine whose unrecovered panic ended the run (0: none). Go's
+  // default GOTRACEBACK=single then shows only it, as [running]; a fatal
+  // error (a deadlock) shows every goroutine.
+  std::atomic<uint64_t> panicGoid{0};
 
   void print(std::string_view text);  // schedtrace and friends
   std::string goroutineDump();         // "goroutine 1 [chan receive]:" ... for fatal errors

@@ -401,5 +401,20 @@ TEST(AllocstressScenario, CountsEveryPath) {
   EXPECT_EQ(num(m["heaps"]), 1u);
 }
 
+// The simulator runs the allocator's code but gives it no virtual time:
+// the same paths are counted, and no time per allocation is claimed.
+TEST(AllocstressScenario, OnTheSimulatorCountsThePathsAndClaimsNoTime) {
+  Lab lab(testHost());
+  Value j = okJson(lab, "run allocstress --size 100000 --engine sim");
+  EXPECT_TRUE(j["passed"].b);
+  const Value& m = j["metrics"];
+  EXPECT_EQ(num(m["grow"]), (100000u + 255) / 256);
+  EXPECT_EQ(num(m["fast"]) + num(m["nextFree"]) + num(m["grow"]) + num(m["refill"]), 100000u);
+  EXPECT_FALSE(m.has("nsPerAlloc")) << "a simulator run measured no allocation time";
+  const Reply text = lab.exec("run allocstress --size 100000 --engine sim");
+  EXPECT_NE(text.text.find("the simulator counts the paths but does not time them"), std::string::npos) << text.text;
+  EXPECT_EQ(text.text.find("ns per allocation"), std::string::npos) << text.text;
+}
+
 }  // namespace
 }  // namespace lab

@@ -41,6 +41,25 @@ TEST_P(ChanApi, CloseOfAClosedChannelStopsTheGoroutineAtOnce) {
   EXPECT_NE(r.dump.find("goroutine 1 ["), std::string::npos) << r.dump;
 }
 
+Goroutine blockForever(Chan<int>* c) { co_await c->recv(); }
+
+Goroutine panicBesideABlockedGoroutine() {
+  Chan<int> never, c;
+  go(blockForever(&never), "main.blocked");
+  co_await Gosched();
+  co_await c.close();
+  co_await c.close();  // panics
+}
+
+// Go's default GOTRACEBACK=single: after a panic, the traceback shows the
+// goroutine that panicked, as running, and no other.
+TEST_P(ChanApi, APanicsTracebackShowsOnlyThePanickingGoroutineAsRunning) {
+  auto r = runOn(GetParam(), panicBesideABlockedGoroutine());
+  EXPECT_EQ(r.rr.fatal, "panic: close of closed channel");
+  EXPECT_NE(r.dump.find("goroutine 1 [running]:\n"), std::string::npos) << r.dump;
+  EXPECT_EQ(r.dump.find("main.blocked"), std::string::npos) << "another goroutine was listed:\n" << r.dump;
+}
+
 Goroutine sendOnClosed(bool* after) {
   Chan<int> c(1);
   co_await c.close();
