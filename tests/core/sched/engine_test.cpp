@@ -287,34 +287,44 @@ TEST(Engine, TimersFireDespiteBusyGoroutines) {
 
 // Go: TestPreemptionAfterSyscall — goroutines looping over short blocking
 // calls on 2 Ps all finish (exitsyscall finds a P, or queues and an M stops).
-Goroutine syscaller(int64_t d, std::atomic<bool>* stop, WaitGroup* wg) {
-  while (!stop->load()) {
+Goroutine syscaller(int64_t d, std::atomic<bool>* stop, WaitGroup* wg, uint64_t* made) {
+  do {
     co_await syscall([d] {
       auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(d);
       while (std::chrono::steady_clock::now() < until) {
       }
     });
-  }
+    ++*made;
+  } while (!stop->load());
   wg->Done();
 }
 
-Goroutine syscallsMain(int64_t d) {
+constexpr int kSyscallers = 8;
+
+Goroutine syscallsMain(int64_t d, uint64_t* made) {
   std::atomic<bool> stop{false};
   WaitGroup wg;
-  wg.Add(8);
-  for (int i = 0; i < 8; i++) go(syscaller(d, &stop, &wg));
+  wg.Add(kSyscallers);
+  for (int i = 0; i < kSyscallers; i++) go(syscaller(d, &stop, &wg, &made[i]));
   co_await Sleep{50 * kMs};
   stop.store(true);
   co_await wg.Wait();
 }
 
+// Eight goroutines in a loop of system calls on 2 Ps (each makes at least
+// one): all finish, and the runtime counted every call exactly once
+// (entersyscall), however the Ps moved between them meanwhile.
 TEST(Engine, GoroutinesLoopingOverSyscallsAllFinish) {
   RTLAB_NEEDS_THREADS();
   for (int64_t d : {int64_t{10000}, int64_t{100000}, int64_t{1000000}}) {
+    uint64_t made[kSyscallers] = {};
     Harness run(2);
-    RunResult r = run(syscallsMain(d));
+    RunResult r = run(syscallsMain(d, made));
     ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal << " d=" << d;
-    EXPECT_GT(run.runtime->stats.syscalls.load(), 0u);
+    uint64_t total = 0;
+    for (uint64_t n : made) total += n;
+    EXPECT_GE(total, uint64_t(kSyscallers));
+    EXPECT_EQ(run.runtime->stats.syscalls.load(), total) << "d=" << d;
   }
 }
 
