@@ -12,7 +12,7 @@
 #       refers outside the repository, native ctest, the lab's Go-format lines
 #       against Go 1.19's (bench/formats.mjs), the same
 #       suite under ThreadSanitizer and ASan+UBSan, the input parsers fuzzed
-#       with libFuzzer (scripts/fuzz.sh, 45 s per target), the graders of the course's
+#       with libFuzzer (scripts/fuzz.sh, 30 s per target), the graders of the course's
 #       hand-write exercises (grade.mjs --prove), the suite as wasm under
 #       node (threads), the web unit tests, the course's exercises replayed on the
 #       wasm lab, and the browser end-to-end tests.
@@ -204,7 +204,7 @@ test_all() {
   # ThreadSanitizer in the hand-write stage, on core's own files: not twice.
   stage "native ctest under ThreadSanitizer (the graded tests: in the hand-write stage)" ctest_preset native-tsan -LE graded
   stage "native ctest under ASan+UBSan" ctest_preset native-asan
-  stage "fuzzing the input parsers (libFuzzer, 45 s per target)" bash scripts/fuzz.sh 45
+  stage "fuzzing the input parsers (libFuzzer, 30 s per target)" bash scripts/fuzz.sh 30
   stage "hand-write exercises: the skeletons fail, core's functions pass" node scripts/grade.mjs --prove
   stage "wasm ctest under node (threads)" ctest_preset wasm-threads
   stage "wasm modules and page build" build
