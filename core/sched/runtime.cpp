@@ -95,17 +95,21 @@ G* Runtime::allocg() {
 // fatal error prints after its message (the lab has no stack frames to show,
 // so each goroutine gets the function that started it). After a panic, as
 // Go's default GOTRACEBACK=single: only the goroutine that panicked, which
-// was running when it did (the lab has parked it for good since).
+// was running when it did (the lab has parked it for good since; one that
+// panicked in a plain call and then returned is gone, and every goroutine
+// is listed instead).
 std::string Runtime::goroutineDump() {
-  const uint64_t panicked = panicGoid.load();
+  uint64_t panicked = panicGoid.load();
   std::vector<G*> gs;
   {
     std::lock_guard<std::mutex> lock(allgLock);
-    for (G* gp = allgs; gp; gp = gp->alllink) {
-      if (readgstatus(gp) == Gstatus::Dead || readgstatus(gp) == Gstatus::Idle) continue;
-      if (panicked != 0 && gp->goid != panicked) continue;
-      gs.push_back(gp);
-    }
+    for (G* gp = allgs; gp; gp = gp->alllink)
+      if (readgstatus(gp) != Gstatus::Dead && readgstatus(gp) != Gstatus::Idle) gs.push_back(gp);
+  }
+  if (panicked != 0) {
+    auto it = std::find_if(gs.begin(), gs.end(), [panicked](G* gp) { return gp->goid == panicked; });
+    if (it != gs.end()) gs = {*it};
+    else panicked = 0;
   }
   std::sort(gs.begin(), gs.end(), [](G* a, G* b) { return a->goid < b->goid; });
   // Go prints every goroutine; the lab stops after a screenful, since a run

@@ -100,6 +100,27 @@ TEST_P(TimerChan, StopBeforeFiringPreventsTheSendAndReturnsTrue) {
   EXPECT_FALSE(s.stopAfterFire) << "Stop after the timer fired returned true";
 }
 
+// A panic from a plain call (not an awaited operation) ends the run too, and
+// its goroutine runs on to its next suspension; one that returns instead is
+// gone by the time the traceback is printed, which then lists every
+// goroutine rather than none.
+Goroutine badTickerThenReturn() {
+  time::Ticker t = NewTicker(0);  // panics: "non-positive interval for NewTicker"
+  co_return;
+}
+
+Goroutine mainWaitsWhileAChildPanics() {
+  Chan<int> never;
+  go(badTickerThenReturn(), "main.child");
+  co_await never.recv();
+}
+
+TEST(TimerChanSim, APanickedGoroutineThatReturnedLeavesTheOthersInTheTraceback) {
+  auto r = runOn(Engine::Sim, mainWaitsWhileAChildPanics());
+  EXPECT_EQ(r.rr.fatal, "panic: non-positive interval for NewTicker");
+  EXPECT_NE(r.dump.find("goroutine 1 [chan receive]:"), std::string::npos) << r.dump;
+}
+
 struct ResetResults {
   bool pendingReset = false, firedReset = true;
   int64_t start = 0, firstFire = 0, resetAt = 0, secondFire = 0;
