@@ -339,7 +339,8 @@ class Collector {
   // Go: gcCPULimiter.update(now), after taking the idle time of the Ps.
   void limiterUpdate(int64_t now);
   // Go: gcCPULimiter.startGCTransition / finishGCTransition, around the
-  // stop-the-worlds that turn marking on and off.
+  // stop-the-worlds that turn marking on and off (where a GOMAXPROCS change
+  // also resets the limiter's capacity, as procresize does in Go).
   void limiterStartTransition(bool enableGC, int64_t now);
   void limiterFinishTransition(int64_t now) { limiter.finishGCTransition(now); }
   // An assist took `duration` (its virtual cost on the simulator): Go's

@@ -152,18 +152,20 @@ int64_t Collector::consumeIdleTime(int64_t now) {
   return idle;
 }
 
-// Go: gcCPULimiter.update(now), with the idle time the scheduler kept, and
-// procresize's resetCapacity when GOMAXPROCS changed since the last update.
+// Go: gcCPULimiter.update(now), with the idle time the scheduler kept.
 void Collector::limiterUpdate(int64_t now) {
   limiter.addIdleTime(consumeIdleTime(now));
-  if (const int32_t procs = rt->gomaxprocs.load(std::memory_order_relaxed); procs != limiter.nprocs())
-    limiter.resetCapacity(now, procs);
   limiter.update(now);
 }
 
 // Go: gcStart's startGCTransition(true) / gcMarkDone's startGCTransition(false).
+// The world is stopped, so this is also where a GOMAXPROCS change reaches
+// the limiter: Go's procresize calls resetCapacity with the world stopped,
+// since it must not meet an update holding the limiter's lock.
 void Collector::limiterStartTransition(bool enableGC, int64_t now) {
   limiter.addIdleTime(consumeIdleTime(now));
+  if (const int32_t procs = rt->gomaxprocs.load(std::memory_order_relaxed); procs != limiter.nprocs())
+    limiter.resetCapacity(now, procs);
   limiter.startGCTransition(enableGC, now);
 }
 

@@ -23,9 +23,9 @@
 //
 // Named simplifications: an assist or an idle stretch is counted when it
 // ends (Go also takes the part of one still in progress at each update,
-// through p.limiterEvent); a change of GOMAXPROCS is noticed at the next
-// update rather than in procresize; the lab has no scavenger, so no
-// scavenge assists.
+// through p.limiterEvent); a change of GOMAXPROCS is noticed at the
+// collector's next stop-the-world rather than in procresize; the lab has no
+// scavenger, so no scavenge assists.
 #pragma once
 
 #include <atomic>
@@ -105,7 +105,7 @@ class gcCPULimiterState {
   std::atomic<int64_t> lastUpdate_{0};
   std::atomic<uint32_t> lastEnabledCycle_{0};
   // Written under lock_; read without it by the collector, to notice a
-  // GOMAXPROCS change (hence atomic).
+  // GOMAXPROCS change, and by updates (hence atomic).
   std::atomic<int32_t> nprocs_{0};
   uint64_t capacityPerProc_ = capacityPerProc;
   const std::atomic<uint32_t>* numgc_ = nullptr;

@@ -243,5 +243,26 @@ TEST(GcCpuLimiter, InADeathSpiralAssistsStopAndTheProgramGetsTheCpuBack) {
               limited.run.rr.wallNs / 1e6, limited.lastEnabledCycle, limited.run.history.size());
 }
 
+// Go: procresize's resetCapacity — a bucket of one CPU-second per P, for the
+// GOMAXPROCS of the moment. The lab resets it at the collector's next
+// stop-the-world (both of Go's calls happen with the world stopped).
+TEST(GcCpuLimiter, TheBucketFollowsGomaxprocs) {
+  int32_t before = 0, after = 0;
+  uint64_t capacityAfter = 0;
+  GcConfig c;
+  auto r = testing::runWithGc(true, 2, 1, c, [&](Collector* col) -> Goroutine {
+    co_await GC();
+    before = col->limiter.nprocs();
+    co_await GOMAXPROCS(3);
+    co_await GC();
+    after = col->limiter.nprocs();
+    capacityAfter = col->limiter.capacity();
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_EQ(before, 2);
+  EXPECT_EQ(after, 3);
+  EXPECT_EQ(capacityAfter, 3 * capacityPerProc);
+}
+
 }  // namespace
 }  // namespace rt::gc
