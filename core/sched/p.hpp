@@ -58,7 +58,9 @@ struct P {
   // Go: p.limiterEvent, for limiterEventIdle — when the P went on the idle
   // list (-1: it is not idle). The GC CPU limiter (core/gc/limiter.hpp)
   // leaves idle time out of its window: it restarts the stretch at each
-  // update, and pidleget adds the rest to Sched::idleTimePool.
+  // update, and pidleget adds the rest to Sched::idleTimePool. Relaxed
+  // everywhere: it publishes no other data, and the exchange/CAS pair alone
+  // keeps a stretch from being counted twice.
   std::atomic<int64_t> idleSince{-1};
   // Go: p.m — the M that owns this P. Read racily by runqgrab and sysmon.
   std::atomic<M*> m{nullptr};
