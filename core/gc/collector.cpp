@@ -12,6 +12,7 @@ Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals
   gcController.memoryLimit = cfg.memoryLimit;
   commitMemoryLimit();
   trigger_.store(gcController.trigger(gcController.heapGoal()), std::memory_order_relaxed);
+  publishHeapGoal();
   // Go: procresize's gcCPULimiter.resetCapacity, at start-up.
   limiter.setCycleCounter(&numGC);
   limiter.setCapacityPerProc(cfg.limiterCapacityPerProcNs);

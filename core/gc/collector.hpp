@@ -48,6 +48,7 @@
 #include "mem/mcache.hpp"
 #include "mem/mheap.hpp"
 #include "mem/memstats.hpp"
+#include "runtime/histogram.hpp"
 
 namespace rt {
 class Runtime;
@@ -228,6 +229,11 @@ class Collector {
   // stopped and read as a hint by allocators; a stale value only moves a
   // cycle's start by one allocation, as Go's racy heapLive read does.
   std::atomic<uint64_t> trigger_{defaultHeapMinimum};
+  // The pacer's heap goal as of its last change (start-up and every
+  // cycle's two stop-the-worlds), for readers that run beside the world:
+  // runtime/metrics' /gc/heap/goal:bytes. ~0: no goal (GOGC=off, no limit).
+  std::atomic<uint64_t> heapGoalNow{0};
+  void publishHeapGoal() { heapGoalNow.store(gcController.heapGoal(), std::memory_order_relaxed); }
 
   // --- Allocation (alloc.cpp) ---
   // Go: mallocgc for a typed object, on P pp for goroutine gp: zeroed,
@@ -406,6 +412,9 @@ class Collector {
   uint64_t lostTotal = 0;          // reachable objects the verifier found white
   int64_t longestPauseNs = 0;      // the longest stop-the-world pause
   uint64_t pauseNs[256] = {}, pauseEnd[256] = {};
+  // Go: memstats.gcPauseDist (/gc/pauses:seconds) — every stop-the-world of
+  // every cycle on its own, where PauseNs holds one sum per cycle.
+  TimeHistogram pauseDist;
   uint64_t pauseTotalNs = 0, lastGC = 0;
   std::atomic<uint32_t> numGC{0};  // completed cycles (read by runtime.GC() waiters)
   uint32_t numForcedGC = 0;

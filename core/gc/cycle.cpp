@@ -119,6 +119,7 @@ int64_t Collector::sweepTermination(bool forced) {
   if (cfg.gcpacertrace) rt->print(pacer + "\n");
   cs.goal = gcController.heapGoal();
   traceHeap(this);  // Go: traceHeapGoal — the goal of this cycle
+  publishHeapGoal();
   // Go: "Notify the CPU limiter that assists may begin" — from the time the
   // world began to stop; this pause counts as GC time on every P.
   limiterStartTransition(true, work.pauseStart);
@@ -191,6 +192,7 @@ int64_t Collector::sweepTermination(bool forced) {
   cs.tMark = endOfPause(this, start, cost);
   cs.pauseSweepTermNs = cs.tMark - cs.tSweepTerm;
   work.pauseNS += cs.pauseSweepTermNs;
+  pauseDist.record(cs.pauseSweepTermNs);  // Go: memstats.gcPauseDist.record(now - work.pauseStart)
   limiterFinishTransition(cs.tMark);  // Go: "Release the CPU limiter."
   // Go: gcBlackenEnabled = 1, and the background workers start (Go keeps
   // one parked worker goroutine per P; the lab starts the cycle's workers).
@@ -240,7 +242,9 @@ int64_t Collector::markTermination(bool force) {
     // Go: gcMarkDone's restart — "now := startTheWorldWithSema(true);
     // work.pauseNS += now - work.pauseStart": this stop-the-world counts in
     // the cycle's pause too.
-    work.pauseNS += endOfPause(this, start, flushCost) - work.pauseStart;
+    const int64_t restartPause = endOfPause(this, start, flushCost) - work.pauseStart;
+    work.pauseNS += restartPause;
+    pauseDist.record(restartPause);
     return flushCost;
   }
   work.cur.tMarkTerm = work.pauseStart;
@@ -339,12 +343,16 @@ void Collector::finishCycle(int64_t stoppedAt, int64_t* cost) {
   const uint64_t goal = gcController.heapGoal();
   trigger_.store(gcController.trigger(goal), std::memory_order_relaxed);
   traceHeap(this);  // Go: resetLive's traceHeapAlloc and gcControllerCommit's traceHeapGoal
+  publishHeapGoal();
   startBgSweep();
 
   // Go: "work.pauseNS += now - work.pauseStart; work.tEnd = now".
   cs.tEnd = endOfPause(this, stoppedAt, *cost);
   cs.pauseMarkTermNs = cs.tEnd - cs.tMarkTerm;
   work.pauseNS += cs.pauseMarkTermNs;
+  // Go: gcMarkTermination's gcPauseDist.record. The STW marker's cycle is
+  // one pause (sweep termination through mark termination), recorded once.
+  pauseDist.record(cfg.marker == Marker::STW ? work.pauseNS : cs.pauseMarkTermNs);
   limiterFinishTransition(cs.tEnd);  // Go: "Release the CPU limiter."
   // Go: gcMarkTermination's work.totaltime — "We report idle marking time
   // below, but omit it from the overall utilization here since it's

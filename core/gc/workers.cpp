@@ -222,9 +222,10 @@ void Collector::startWorkers() {
     idleWorkers.running = 0;
     idleWorkers.max = maxIdle;
   }
-  for (int i = 0; i < maxIdle; i++) rt::go(MarkWorker::runIdle(this, cycle), "runtime.gcBgMarkWorker");
+  for (int i = 0; i < maxIdle; i++) rt::go(MarkWorker::runIdle(this, cycle), "runtime.gcBgMarkWorker", "runtime.gcBgMarkStartWorkers");
   for (int i = 0; i < gcController.dedicatedMarkWorkersNeeded; i++)
-    rt::go(MarkWorker::run(this, WorkerMode::Dedicated, cycle), "runtime.gcBgMarkWorker");
+    rt::go(MarkWorker::run(this, WorkerMode::Dedicated, cycle), "runtime.gcBgMarkWorker",
+          "runtime.gcBgMarkStartWorkers");
   // fractionalUtilizationGoal is per P: a fractional worker for each P's
   // share, queued on that P (the world is stopped, so every P's run queue
   // is ours to fill), where it runs the next time that P schedules, as Go's
@@ -282,7 +283,7 @@ Goroutine bgsweep(Collector* c, uint32_t cycle) {
 
 }  // namespace
 
-void Collector::startBgSweep() { rt::go(bgsweep(this, work.cycles), "runtime.bgsweep"); }
+void Collector::startBgSweep() { rt::go(bgsweep(this, work.cycles), "runtime.bgsweep", "runtime.gcenable"); }
 
 // Go: runtime/proc.go forcegchelper — parked until sysmon finds that no
 // collection ran for forcegcperiod, then starts one (gcTriggerTime).
@@ -317,7 +318,7 @@ Goroutine forcegchelper(Collector* c) {
 
 }  // namespace
 
-void Collector::startForcegcHelper() { rt::go(forcegchelper(this), "runtime.forcegchelper"); }
+void Collector::startForcegcHelper() { rt::go(forcegchelper(this), "runtime.forcegchelper", "runtime.init.6"); }
 
 G* Collector::sysmonCheck(void* self, int64_t now) {
   auto* c = static_cast<Collector*>(self);

@@ -135,6 +135,9 @@ class RunSession {
   // GoCreate event (-1: none seen). Kept as events are collected, so a
   // command need not scan them all.
   const std::vector<int32_t>& goroutineNames();
+  // The runtime metrics the program sampled so far (empty unless it
+  // samples: the service scenario).
+  const MetricsLog& metricsLog() const { return result_->series; }
   // Virtual nanoseconds since the start (simulator), or the run's wall time.
   int64_t now() const;
 

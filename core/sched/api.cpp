@@ -13,7 +13,9 @@ Runtime* currentRuntime() {
   return mp ? mp->rt : nullptr;
 }
 
-void go(Goroutine fn, const char* name) { newproc(currentRuntime(), fn.release(), name); }
+void go(Goroutine fn, const char* name, const char* createdBy) {
+  newproc(currentRuntime(), fn.release(), name, createdBy);
+}
 
 bool preemptRequested() {
   G* gp = getg();
@@ -64,19 +66,8 @@ void Sleep::await_suspend(coro::coroutine_handle<>) noexcept {
 
 int64_t nanotime() { return currentRuntime()->platform->nanotime(); }
 
-// Go: runtime/proc.go gcount — user goroutines only: the runtime's own
-// (isSystemGoroutine: the GC's workers, sweeper and forcegc helper) do not
-// count.
-int NumGoroutine() {
-  Runtime* rt = currentRuntime();
-  int n = 0;
-  std::lock_guard<std::mutex> lock(rt->allgLock);
-  for (G* gp = rt->allgs; gp; gp = gp->alllink) {
-    Gstatus s = readgstatus(gp);
-    if (s != Gstatus::Dead && s != Gstatus::Idle && !isSystemGoroutine(gp)) n++;
-  }
-  return n;
-}
+// Go: runtime/debug.go NumGoroutine, which returns gcount().
+int NumGoroutine() { return gcount(currentRuntime()); }
 
 // Go: runtime/debug.go GOMAXPROCS: stopTheWorldGC, newprocs = n,
 // startTheWorldGC — done by the M (mstart's Handoff::StopTheWorld).

@@ -46,8 +46,11 @@ namespace rt {
 class Runtime;
 Runtime* currentRuntime();
 
-// Go: the `go` statement (runtime.newproc).
-void go(Goroutine fn, const char* name = "");
+// Go: the `go` statement (runtime.newproc). createdBy: the function the
+// goroutine profile names as its creator ("created by ..."), when that is
+// not the goroutine running the statement — the runtime's own goroutines,
+// which Go starts from its init functions and gcBgMarkStartWorkers.
+void go(Goroutine fn, const char* name = "", const char* createdBy = nullptr);
 
 // The preemption check at a safe point: true if this G must yield now
 // (a preemption request from sysmon or stop-the-world, or the run is over).

@@ -114,7 +114,20 @@ struct G {
   std::atomic<uint32_t> gcscangen{0};
   // Go: g.gcAssistBytes — assist credit in bytes (> 0 credit, < 0 debt).
   int64_t gcAssistBytes = 0;
+
+  // --- Scheduling latency (Go: g.tracking, trackingSeq, runnableStamp,
+  // runnableTime): every 8th time a G stops running, casgstatus times how
+  // long it then waits runnable before it runs again, for
+  // /sched/latencies:seconds (Sched::timeToRun). Only the G's owner of the
+  // moment touches them, as with the status.
+  bool tracking = false;
+  uint8_t trackingSeq = 0;
+  int64_t runnableStamp = 0;  // when it last became runnable (while tracking)
+  int64_t runnableTime = 0;   // time runnable so far in this tracked stretch
 };
+
+// Go: runtime/proc.go gTrackingPeriod — the share of transitions tracked.
+inline constexpr uint8_t kGTrackingPeriod = 8;
 
 // Go: runtime/proc.go casgstatus. The lab has no _Gscan bit, so this is a
 // checked store: the old status must be what the caller believes it is.

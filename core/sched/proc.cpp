@@ -82,6 +82,33 @@ uint32_t cheaprand(M* mp) {
              newval);
 }
 
+// Go: casgstatus's "Handle tracking for scheduling latencies", for a G
+// being tracked: time spent runnable adds up until the G runs, and then
+// goes into sched.timeToRun. Out of line: it runs for one stretch in 8.
+[[gnu::noinline]] static void trackSchedLatency(G* gp, Gstatus oldval, Gstatus newval) {
+  M* mp = getm();
+  if (!mp) {
+    // Not on a runtime thread (the main G made before the runtime starts):
+    // nothing to time it by, so this stretch goes untracked.
+    gp->tracking = false;
+    return;
+  }
+  Runtime* rt = mp->rt;
+  if (oldval == Gstatus::Runnable) {
+    // Out of runnable: count the time spent there.
+    gp->runnableTime += rt->platform->nanotime() - gp->runnableStamp;
+    gp->runnableStamp = 0;
+  }
+  if (newval == Gstatus::Runnable) {
+    gp->runnableStamp = rt->platform->nanotime();
+  } else if (newval == Gstatus::Running) {
+    // Running again: the stretch is over.
+    gp->tracking = false;
+    rt->sched.timeToRun.record(gp->runnableTime);
+    gp->runnableTime = 0;
+  }
+}
+
 void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
   const Gstatus cur = gp->atomicstatus.load(std::memory_order_relaxed);
   if (cur != oldval) [[unlikely]]
@@ -89,6 +116,13 @@ void casgstatus(G* gp, Gstatus oldval, Gstatus newval, trace::GoReason why) {
   // release: whoever next acquire-reads the status (checkdead, sysmon,
   // NumGoroutine) sees the G's fields as they were when it changed.
   gp->atomicstatus.store(newval, std::memory_order_release);
+  // Go: "Track every 8th time a goroutine transitions out of running."
+  if (oldval == Gstatus::Running) {
+    if (gp->trackingSeq % kGTrackingPeriod == 0) gp->tracking = true;
+    gp->trackingSeq++;
+  }
+  if (gp->tracking) [[unlikely]]
+    trackSchedLatency(gp, oldval, newval);
   // Traced from the first real state on: allocation (_Gidle -> _Gdead) is
   // internal, and creation (_Gdead -> _Grunnable) is the GoCreate event.
   if (M* mp = getm(); mp && mp->rt->tracer && oldval != Gstatus::Idle && oldval != Gstatus::Dead) [[unlikely]]
@@ -146,6 +180,13 @@ G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid
     pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
   }
   newg->goid = pp->goidcache++;
+  // Go: "newg.trackingSeq = uint8(fastrand())", tracked from its creation
+  // if that is a multiple of 8. The lab mixes the goid instead: a draw from
+  // the random stream would change every simulator run's schedule.
+  newg->trackingSeq = static_cast<uint8_t>((newg->goid * 0x9E3779B97F4A7C15ull) >> 56);
+  newg->tracking = newg->trackingSeq % kGTrackingPeriod == 0;
+  newg->runnableStamp = 0;
+  newg->runnableTime = 0;
   if (rt->tracer)
     traceEvent(rt, getm(), trace::EvType::GoCreate, newg->goid, pp->id, -1, static_cast<int32_t>(parentGoid),
                rt->tracer->internName(name));
@@ -154,14 +195,24 @@ G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid
   return newg;
 }
 
+int gcount(Runtime* rt) {
+  int n = 0;
+  std::lock_guard<std::mutex> lock(rt->allgLock);
+  for (G* gp = rt->allgs; gp; gp = gp->alllink) {
+    const Gstatus s = readgstatus(gp);
+    if (s != Gstatus::Dead && s != Gstatus::Idle && !isSystemGoroutine(gp)) n++;
+  }
+  return n;
+}
+
 // Go: runtime/proc.go newproc. The new G goes into runnext: `go f()` followed
 // by blocking (the common pattern) runs f next on this P, warm in cache.
-void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name) {
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy) {
   M* mp = getm();
   G* curg = mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
   if (!curg || !mp->p) throwFatal("go: called outside a goroutine");
   G* newg = newproc1(rt, fn, mp->p, curg->goid, name);
-  newg->createdBy = curg->name;  // Go: newg.gopc = callerpc
+  newg->createdBy = createdBy ? createdBy : curg->name.load();  // Go: newg.gopc = callerpc
   runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
   chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)

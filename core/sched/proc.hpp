@@ -18,7 +18,12 @@ MTask mstart(M* mp);
 
 // Creating and finishing goroutines.
 G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid, const char* name);
-void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name);
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy = nullptr);
+// Go: runtime/proc.go gcount — user goroutines that exist and have not
+// exited: the runtime's own (isSystemGoroutine: the GC's workers, sweeper
+// and forcegc helper) do not count. Go subtracts free-list lengths from
+// allglen; the lab walks allgs under allgLock, so any thread may ask.
+int gcount(Runtime* rt);
 
 // Go: gopark — called from an awaitable's await_suspend: the G suspends, and
 // its M runs unlockf(gp, lock) once the G is in _Gwaiting. unlockf returning

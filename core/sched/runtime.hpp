@@ -16,6 +16,7 @@
 
 #include "platform/platform.hpp"
 #include "runtime/env.hpp"
+#include "runtime/histogram.hpp"
 #include "sched/framecache.hpp"
 #include "sched/g.hpp"
 #include "sched/goroutine.hpp"
@@ -51,6 +52,10 @@ struct SchedStats {
 // Go: runtime/runtime2.go schedt (the fields the lab models).
 struct Sched {
   std::atomic<uint64_t> goidgen{0};
+
+  // Go: sched.timeToRun — how long goroutines waited runnable before they
+  // ran (a sample: casgstatus tracks one stretch in kGTrackingPeriod).
+  TimeHistogram timeToRun;
 
   // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world
   // state. Held for a few dozen instructions at a time, so it is the

@@ -22,6 +22,10 @@ inline constexpr size_t kMaxQuotedChars = 80;
 // sequences to the terminal.
 std::string truncateForDisplay(std::string_view s, size_t maxChars = kMaxQuotedChars);
 
+// Terminal columns that well-formed UTF-8 text takes: 2 for East Asian
+// wide characters (Chinese column headers), 1 for any other code point.
+size_t displayWidth(std::string_view s);
+
 // truncateForDisplay in double quotes: "value".
 std::string quoteForDisplay(std::string_view s, size_t maxChars = kMaxQuotedChars);
 

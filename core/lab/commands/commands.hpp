@@ -30,5 +30,6 @@ CommandSpec spansCommand();
 CommandSpec gcCommand();
 CommandSpec heapCommand();
 CommandSpec verifyCommand();
+CommandSpec metricsCommand();
 
 }  // namespace lab

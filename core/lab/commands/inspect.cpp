@@ -60,6 +60,7 @@ struct GRow {
   rt::M* m;
   const char* name;
   const char* createdBy;
+  bool system;  // the runtime's own (isSystemGoroutine)
 };
 
 std::vector<GRow> readGs(rt::Runtime* r, bool withDead) {
@@ -70,14 +71,17 @@ std::vector<GRow> readGs(rt::Runtime* r, bool withDead) {
     if (s == rt::Gstatus::Idle || (!withDead && s == rt::Gstatus::Dead)) continue;
     const char* name = gp->name;
     const char* createdBy = gp->createdBy;
-    rows.push_back(GRow{gp->goid, s, gp->waitreason, gp->m, name ? name : "", createdBy ? createdBy : ""});
+    rows.push_back(GRow{gp->goid, s, gp->waitreason, gp->m, name ? name : "", createdBy ? createdBy : "",
+                        rt::isSystemGoroutine(gp)});
   }
   return rows;
 }
 
 // Go: runtime/pprof's goroutine profile (debug=1): the goroutines grouped
 // by what they run, their state and where they were created, largest group
-// first. A leak shows as one group that keeps growing.
+// first. A leak shows as one group that keeps growing. As in Go, the
+// runtime's own goroutines (GC workers, sweeper, forcegc helper) are left
+// out: the profile is the program's.
 Reply gsGrouped(Lab& lab, rt::Runtime* r) {
   struct Group {
     std::string name, state, createdBy;
@@ -86,6 +90,7 @@ Reply gsGrouped(Lab& lab, rt::Runtime* r) {
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> counts;
   uint64_t total = 0;
   for (const GRow& row : readGs(r, false)) {
+    if (row.system) continue;
     counts[{row.name, std::string(rt::tracebackStatus(row.status, row.reason)), row.createdBy}]++;
     total++;
   }

@@ -22,6 +22,7 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(gcCommand());
   registry.add(heapCommand());
   registry.add(verifyCommand());
+  registry.add(metricsCommand());
 }
 
 }  // namespace lab

@@ -4,6 +4,7 @@
 // comes first, as it would on a Go program's stderr.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "lab/scenarios/scenario.hpp"
 #include "lab/scenarios/script.hpp"
 #include "platform/real/real_platform.hpp"
+#include "runtime/throw.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
 
@@ -96,6 +98,36 @@ std::string prepareGc(Lab& lab, const Invocation& inv, RunSetup* setup) {
   return "";
 }
 
+// The scenarios that declare option `name`, for the error when another
+// scenario is run with it ("service", "a or b").
+std::string ownersOf(std::string_view name) {
+  std::string owners;
+  for (const Scenario& sc : scenarios())
+    for (const FlagSpec& f : sc.options)
+      if (f.name == name) owners += (owners.empty() ? "" : " or ") + sc.name;
+  return owners;
+}
+
+// The scenario's own flags (Scenario::options): each given one, else its
+// default, as a number; a flag of another scenario is an error.
+std::string prepareOptions(const Invocation& inv, RunSetup* setup) {
+  const Scenario& sc = *setup->scenario;
+  for (const Scenario& other : scenarios())
+    for (const FlagSpec& f : other.options) {
+      const bool own = std::any_of(sc.options.begin(), sc.options.end(),
+                                   [&f](const FlagSpec& o) { return o.name == f.name; });
+      if (inv.flagGiven(f.name) && !own)
+        return "run: --" + f.name + " is a flag of the " + ownersOf(f.name) + " scenario, not of " +
+               (setup->script ? "a script" : sc.name);
+    }
+  setup->params.options = defaultOptions(sc);
+  // A given value was checked against the flag's type and bounds when the
+  // line was parsed.
+  for (const FlagSpec& f : sc.options)
+    if (inv.flagGiven(f.name)) setup->params.options[f.name] = optionValue(f, inv.flags.find(f.name)->second);
+  return "";
+}
+
 std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
   const bool fromFile = inv.flagGiven("file");
   if (fromFile == !inv.args.empty())
@@ -126,12 +158,14 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     if (setup->engine != "sim") return "run: --seed needs --engine sim (real threads interleave as the OS decides)";
     setup->seed = static_cast<uint64_t>(inv.intFlag("seed"));
   }
+  setup->params.seed = setup->seed;
 
   setup->params.procs = inv.flagGiven("procs") ? static_cast<int>(inv.intFlag("procs")) : lab.env().gomaxprocs;
   if (setup->script && setup->script->procs > 0 && !inv.flagGiven("procs")) setup->params.procs = setup->script->procs;
   if (sc.fixedProcs > 0) setup->params.procs = sc.fixedProcs;
   setup->params.size = inv.flagGiven("size") ? inv.intFlag("size") : sc.defaultSize;
   if (std::string problem = checkSize(sc, setup->params.size); !problem.empty()) return problem;
+  if (std::string problem = prepareOptions(inv, setup); !problem.empty()) return problem;
 
   if (inv.flagGiven("trace")) {
     setup->tracePath = inv.stringFlag("trace");
@@ -322,6 +356,20 @@ CommandSpec runCommand() {
   };
   // The lab's own runaway limits (Go has none): --timeout, --max-events.
   for (FlagSpec& f : limitFlags()) spec.flags.push_back(std::move(f));
+  // The scenarios' own flags (`run service --rate 5000`), once each, with
+  // no default here: the scenario's own applies (prepareOptions). Scenarios
+  // that share a flag name must give it the same type and bounds.
+  for (const Scenario& sc : scenarios())
+    for (const FlagSpec& option : sc.options) {
+      if (const FlagSpec* seen = spec.flag(option.name)) {
+        if (seen->type != option.type || seen->min != option.min || seen->max != option.max)
+          rt::throwFatal(("run: scenario flag --" + option.name + " is declared twice, differently").c_str());
+        continue;
+      }
+      FlagSpec f = option;
+      f.defaultValue = "";
+      spec.flags.push_back(std::move(f));
+    }
   return spec;
 }
 

@@ -18,5 +18,6 @@ Scenario binarytreesScenario();
 Scenario linkedlistScenario();
 Scenario churnScenario();
 Scenario mutatorRaceScenario();
+Scenario serviceScenario();
 
 }  // namespace lab

@@ -11,8 +11,10 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lab/metrics_log.hpp"
 #include "lab/shell/command.hpp"
 #include "sched/goroutine.hpp"
 
@@ -21,6 +23,14 @@ namespace lab {
 struct ScenarioParams {
   int64_t size = 0;  // the scenario's main size knob (--size); 0 = its default
   int procs = 1;     // GOMAXPROCS of the run
+  // The run's seed (--seed; 1 on the real engine), for scenarios that draw
+  // random numbers of their own (the service's arrivals): on the simulator
+  // the whole run then depends on it alone.
+  uint64_t seed = 1;
+  // The scenario's own flags (Scenario::options) by name, every one filled
+  // in: a Bool as 0/1, an Int as given, a Duration in nanoseconds.
+  std::map<std::string, int64_t, std::less<>> options;
+  int64_t option(std::string_view name) const;
 };
 
 // What a scenario reports, beyond the runtime's own counters.
@@ -31,6 +41,9 @@ struct ScenarioResult {
   std::string text;           // a line for people, e.g. "result 499999500000"
   std::string textZh;         // the same in Chinese, when the lab speaks it ("" = as text)
   bool passed = true;         // for scenarios that check a property (hog, parallel)
+  // Runtime metrics the program sampled over time (the service scenario),
+  // readable while the run goes on: `metrics` and the page's metrics view.
+  MetricsLog series;
 };
 
 struct Scenario {
@@ -54,8 +67,21 @@ struct Scenario {
   // Run the verifier at every mark termination and record pointer stores
   // to explain what it finds.
   bool verifiesGC = false;
+  // The program samples the runtime's metrics over time into
+  // ScenarioResult::series (the service): `metrics` shows them.
+  bool samplesMetrics = false;
+  // Flags of this scenario's own (`run service --rate 5000`): Bool, Int or
+  // Duration, with their defaults. `run` accepts each one for the
+  // scenarios that declare it, and says which those are otherwise.
+  std::vector<FlagSpec> options;
   std::function<rt::Goroutine(const ScenarioParams&, ScenarioResult*)> main;
 };
+
+// A scenario option's value as a number (ScenarioParams::options) from its
+// text, which must already be valid for the flag's type; and every option
+// of a scenario at its default.
+int64_t optionValue(const FlagSpec& option, std::string_view text);
+std::map<std::string, int64_t, std::less<>> defaultOptions(const Scenario& sc);
 
 const std::vector<Scenario>& scenarios();
 const Scenario* findScenario(std::string_view name);

@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <string>
 
 #include "lab/scenarios/builtin.hpp"
+#include "runtime/throw.hpp"
+#include "util/duration.hpp"
 
 namespace lab {
 
@@ -9,7 +12,7 @@ const std::vector<Scenario>& scenarios() {
     std::vector<Scenario> v = {skynetScenario(), pingpongScenario(), fanoutScenario(), hogScenario(),
                                syscallsScenario(), timersScenario(), deadlockScenario(), parallelScenario(),
                                allocstressScenario(), binarytreesScenario(), linkedlistScenario(),
-                               churnScenario(), mutatorRaceScenario()};
+                               churnScenario(), mutatorRaceScenario(), serviceScenario()};
     std::sort(v.begin(), v.end(), [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
     return v;
   }();
@@ -20,6 +23,28 @@ const Scenario* findScenario(std::string_view name) {
   for (const auto& s : scenarios())
     if (s.name == name) return &s;
   return nullptr;
+}
+
+int64_t ScenarioParams::option(std::string_view name) const {
+  auto it = options.find(name);
+  // Every option of the scenario is filled in by `run`: a missing one is a
+  // scenario asking for a flag it did not declare.
+  if (it == options.end()) rt::throwFatal(("scenario option --" + std::string(name) + " was not declared").c_str());
+  return it->second;
+}
+
+int64_t optionValue(const FlagSpec& option, std::string_view text) {
+  switch (option.type) {
+    case FlagType::Bool: return text == "true" || text == "1";
+    case FlagType::Duration: return util::parseDuration(text).value_or(0);
+    default: return std::stoll(std::string(text));
+  }
+}
+
+std::map<std::string, int64_t, std::less<>> defaultOptions(const Scenario& sc) {
+  std::map<std::string, int64_t, std::less<>> options;
+  for (const FlagSpec& f : sc.options) options[f.name] = optionValue(f, f.defaultValue);
+  return options;
 }
 
 std::vector<std::string> scenarioNames() {

@@ -47,6 +47,9 @@ std::string checkValue(const FlagSpec& f, std::string_view value) {
     case FlagType::Duration:
       if (!util::parseDuration(value) || *util::parseDuration(value) < 0)
         return "--" + f.name + " needs a duration like 200ms, 1.5s or 10us, not " + quoted(value);
+      if (*util::parseDuration(value) < f.min || *util::parseDuration(value) > f.max)
+        return "--" + f.name + " needs a duration in " + util::formatDuration(std::max<int64_t>(f.min, 0)) + ".." +
+               util::formatDuration(f.max) + ", not " + quoted(value);
       return "";
     case FlagType::Choice: {
       if (std::find(f.choices.begin(), f.choices.end(), value) != f.choices.end()) return "";

@@ -43,7 +43,7 @@ struct FlagSpec {
   std::string defaultValue;  // as a user would type it; empty = none
   Text help;
   std::vector<std::string> choices;  // FlagType::Choice
-  int64_t min = INT64_MIN, max = INT64_MAX;  // FlagType::Int
+  int64_t min = INT64_MIN, max = INT64_MAX;  // FlagType::Int, and Duration (ns)
 };
 
 struct ArgSpec {

@@ -28,6 +28,8 @@ struct GcRun {
   std::vector<trace::Event> events;   // the run's trace, when asked for
   std::vector<trace::HeapSample> heap;  // and its heap counter series
   bool heapTruncated = false;
+  TimeHistogramCounts pauses;     // the collector's gcPauseDist at the end
+  TimeHistogramCounts timeToRun;  // the scheduler's sched.timeToRun at the end
 };
 
 // main(Collector*) returns the goroutine to run as main.main. A traced run
@@ -52,7 +54,9 @@ GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, 
     out.history = col.history;
     out.lastVerify = col.lastVerify;
     col.readMemStats(&out.ms);
+    out.pauses = col.pauseDist.snapshot();
   }
+  out.timeToRun = runtime.sched.timeToRun.snapshot();
   out.starttime = runtime.starttime;
   if (traced) {
     out.events = tracer.collect();

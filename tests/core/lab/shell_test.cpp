@@ -79,9 +79,11 @@ TEST(Shell, EveryCommandAnswersWellFormedJson) {
   Lab lab(fixedHost());
   for (const auto* spec : lab.registry().all()) {
     // gs, ps, ms and runq show the last run, step/until/continue/back move
-    // a paused one, heap and verify need one with a GC'd heap: start one
-    // before each command.
-    ASSERT_TRUE(lab.exec("run mutator-race --size 2 --engine sim --step").ok);
+    // a paused one, heap and verify need one with a GC'd heap, metrics one
+    // that samples: start one before each command.
+    ASSERT_TRUE(lab.exec(spec->name == "metrics" ? "run service --size 50 --engine sim --step"
+                                                 : "run mutator-race --size 2 --engine sim --step")
+                    .ok);
     std::string line = (spec->example.empty() ? spec->name : spec->example) + " --json";
     Reply r = lab.exec(line);
     ASSERT_TRUE(r.ok) << line << ": " << r.text;

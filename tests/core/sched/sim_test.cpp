@@ -64,6 +64,8 @@ TracedRun runScenario(const std::string& name, bool sim, int procs, uint64_t see
   lab::ScenarioParams params;
   params.procs = sc->fixedProcs > 0 ? sc->fixedProcs : procs;
   params.size = size > 0 ? size : sc->defaultSize;
+  params.seed = seed;
+  params.options = lab::defaultOptions(*sc);
   cfg.gomaxprocs = params.procs;
   cfg.seed = seed;
   std::unique_ptr<SimPlatform> platform;
@@ -415,8 +417,9 @@ TEST(SimDeterminism, RecordingInOrderGivesTheMergedTrace) {
 // The golden hashes: these exact traces, byte for byte, are what the native
 // build and both wasm builds (under node) must produce — whole runs of a
 // scheduler scenario with steals (fanout), one of channel handoffs
-// (pingpong), timers, and a GC scenario (binarytrees: allocation, marking,
-// stop-the-world pauses), each at several seeds. A trace holds no addresses
+// (pingpong), timers, a GC scenario (binarytrees: allocation, marking,
+// stop-the-world pauses) and the service (random arrivals), each at several
+// seeds. A trace holds no addresses
 // (ids, counts and virtual times only), and a heap object's words are 8
 // bytes in every build (gc/object.hpp), so every hash is the same natively
 // and in wasm32. If a deliberate change to the scheduler, the simulator's
@@ -442,6 +445,11 @@ const Golden kGolden[] = {
     {"binarytrees", 2, 12, 1, 0x3f3b8ed76ad2e629},
     {"binarytrees", 2, 12, 4, 0xb69cee890cf357ac},
     {"binarytrees", 3, 12, 9, 0x8385d919b482eef6},
+    // The service draws its arrivals and backend latencies from the seed
+    // (exponential, through its own portable logarithm): the same numbers
+    // in every build, or these differ.
+    {"service", 2, 300, 1, 0x404bc6413c0a1aca},
+    {"service", 3, 300, 6, 0x5d436afc0a3ba85a},
 };
 
 TEST(SimDeterminism, GoldenTracesAreTheSameOnEveryBuild) {

@@ -1,0 +1,367 @@
+// service: a request-serving program, the shape of most Go services, with
+// its runtime metrics sampled over time — day 7's experiments run on it.
+//
+//   func main() {
+//       go sampleMetrics(every)            // like statsviz or an exporter
+//       for i := 0; i < n; i++ {           // Poisson arrivals at --rate
+//           time.Sleep(nextGap())
+//           go handler(i)
+//       }
+//   }
+//   func handler(i int) {
+//       req := make([]byte, alloc)         // the request, in the GC'd heap
+//       compute(work)                      // parse, validate...
+//       result := make(chan int, 1)        // --leak: make(chan int)
+//       go func() {                        // the call to a backend
+//           resp := make([]byte, alloc)
+//           wait(call)                     // network: the goroutine parks
+//           result <- len(resp)
+//       }()
+//       select {
+//       case <-result:
+//       case <-time.After(deadline):       // the backend was too slow
+//       }
+//   }
+//
+// With --leak the result channel is unbuffered: once a handler has timed
+// out, nobody will ever receive, and the backend goroutine blocks in its
+// send for ever, holding its response. Goroutines and the live heap grow
+// with every timeout, as in the seed's story of a service that reached
+// 180 000 goroutines. `gs --group` finds them the way pprof's goroutine
+// profile does: grouped by wait reason and creation site.
+//
+// Simplifications, named: the backend's wait is a timer (Go parks a
+// network wait in the netpoller: the same _Gwaiting without an M); the
+// channel carries the response's size, not the pointer (the lab's channels
+// are not GC roots, so the response stays in the backend's frame until the
+// send completes); the sampler's own work costs no virtual time.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "gc/api.hpp"
+#include "gc/metrics.hpp"
+#include "lab/scenarios/builtin.hpp"
+#include "sched/api.hpp"
+#include "sched/sync.hpp"
+#include "sched/time.hpp"
+#include "util/duration.hpp"
+
+namespace lab {
+
+namespace {
+
+using namespace rt::gc;
+using rt::time::Millisecond;
+
+// type chunk struct { next *chunk; data [127]uint64 } — 1 KiB, so a
+// request's bytes become a list of chunks the GC must trace.
+const Type kChunk("chunk", 128, {0});
+constexpr int64_t kChunkBytes = 128 * 8;
+
+struct Config {
+  int64_t rate, deadline, call, work, syscall, alloc, sample;
+  bool leak;
+};
+
+Config configFrom(const ScenarioParams& p) {
+  return Config{.rate = p.option("rate"),
+                .deadline = p.option("deadline"),
+                .call = p.option("call"),
+                .work = p.option("work"),
+                .syscall = p.option("syscall"),
+                .alloc = p.option("alloc"),
+                .sample = p.option("sample"),
+                .leak = p.option("leak") != 0};
+}
+
+// What the handlers measure, shared with the sampler.
+struct Service {
+  Config cfg;
+  rt::TimeHistogram requestLatency;  // arrival to answer (or timeout)
+  rt::TimeHistogram timerLateness;   // how late each timer that fired was
+  std::atomic<int64_t> completed{0}, timeouts{0};
+  rt::WaitGroup handlers;
+};
+
+// splitmix64: the random numbers of one request, from the run's seed and
+// the request's number, so they do not depend on the order handlers run in.
+uint64_t mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// ln(x) for 0 < x <= 1 from + - * / alone, which IEEE 754 rounds the same
+// everywhere: the arrivals must be the same natively and in wasm for a
+// seed, and libm's log may differ in the last bit between the two.
+double portableLog(double x) {
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1): exact
+  if (m < 0.70710678118654752) {
+    m *= 2;
+    e--;
+  }
+  // ln m = 2 atanh(t) with t = (m-1)/(m+1), |t| < 0.18: 12 terms of the
+  // series are below a double's precision.
+  const double t = (m - 1) / (m + 1), t2 = t * t;
+  double sum = 0, term = t;
+  for (int k = 1; k <= 23; k += 2) {
+    sum += term / k;
+    term *= t2;
+  }
+  return 2 * sum + e * 0.69314718055994530942;
+}
+
+// An exponentially distributed duration with the given mean: the gaps of a
+// Poisson process, and the backend's latencies.
+int64_t exponential(uint64_t random, int64_t mean) {
+  const double u = double((random >> 11) + 1) * 0x1.0p-53;  // (0, 1]
+  return int64_t(-portableLog(u) * double(mean));
+}
+
+// Go: make([]byte, bytes), as a list of chunks rooted in f's slot 0.
+rt::Task<> allocBuffer(int64_t bytes, Frame<1>* f) {
+  for (int64_t done = 0; done < bytes; done += kChunkBytes) {
+    Obj c = co_await New(&kChunk);
+    store(c, 0, f->get(0));
+    f->set(0, c);
+  }
+}
+
+// The anonymous goroutine of handler (Go names it main.handler.func1).
+rt::Goroutine backend(int64_t wait, int64_t bytes, std::shared_ptr<rt::Chan<int64_t>> result) {
+  Frame<1> resp;
+  co_await allocBuffer(bytes, &resp);
+  co_await rt::Sleep{wait};
+  co_await result->send(bytes);  // --leak: blocks for ever once the handler is gone
+}
+
+rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
+  const Config& cfg = s->cfg;
+  {
+    Frame<1> req;
+    co_await allocBuffer(cfg.alloc, &req);
+    co_await rt::cpu(cfg.work);
+    if (cfg.syscall > 0) co_await rt::syscallFor(cfg.syscall);
+    auto result = std::make_shared<rt::Chan<int64_t>>(cfg.leak ? 0 : 1);
+    rt::go(backend(exponential(mix(seed ^ uint64_t(id)), cfg.call), cfg.alloc, result), "main.handler.func1");
+    const int64_t deadline = rt::nanotime() + cfg.deadline;
+    rt::time::Timer timeout = rt::time::NewTimer(cfg.deadline);
+    int64_t size = 0;
+    rt::time::Time firedAt = 0;
+    const int chosen = co_await rt::select(rt::recvCase(*result, &size), rt::recvCase(timeout.C, &firedAt));
+    if (chosen == 1) {
+      s->timeouts.fetch_add(1, std::memory_order_relaxed);
+      s->timerLateness.record(firedAt - deadline);
+    } else {
+      timeout.Stop();
+    }
+    s->requestLatency.record(rt::nanotime() - arrival);
+    s->completed.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Last: main may return (and free *s) as soon as the count reaches zero.
+  s->handlers.Done();
+}
+
+// One row of the metrics log: the runtime's numbers now, and the
+// distributions over the window since the previous row.
+struct Sampler {
+  Service* s;
+  ScenarioResult* out;
+  int64_t start;
+  int64_t completed = 0, timeouts = 0;
+  rt::TimeHistogramCounts pauses, sched, requests, lateness;
+
+  void sample(bool last = false) {
+    const RuntimeMetrics m = readMetrics(rt::currentRuntime(), Collector::current());
+    const rt::TimeHistogramCounts req = s->requestLatency.snapshot(), late = s->timerLateness.snapshot();
+    const rt::TimeHistogramCounts pauseWindow = m.gcPauses.since(pauses), schedWindow = m.schedLatencies.since(sched),
+                                  reqWindow = req.since(requests), lateWindow = late.since(lateness);
+    const int64_t done = s->completed.load(std::memory_order_relaxed),
+                  timedOut = s->timeouts.load(std::memory_order_relaxed);
+    MetricsRow row;
+    auto set = [&row](Metric k, int64_t v) { row[size_t(k)] = v; };
+    set(Metric::T, m.now - start);
+    set(Metric::Goroutines, m.goroutines);
+    set(Metric::HeapInuse, int64_t(m.heapInUse));
+    set(Metric::HeapMarked, int64_t(m.heapMarked));
+    set(Metric::HeapLive, int64_t(m.heapLive));
+    set(Metric::HeapGoal, int64_t(m.heapGoal));
+    set(Metric::GcCycles, int64_t(m.gcCycles));
+    set(Metric::GcPauses, int64_t(pauseWindow.total()));
+    set(Metric::GcPauseP99, pauseWindow.quantile(0.99));
+    set(Metric::SchedLatP50, schedWindow.quantile(0.50));
+    set(Metric::SchedLatP99, schedWindow.quantile(0.99));
+    set(Metric::Requests, done - completed);
+    set(Metric::Timeouts, timedOut - timeouts);
+    set(Metric::ReqP50, reqWindow.quantile(0.50));
+    set(Metric::ReqP99, reqWindow.quantile(0.99));
+    set(Metric::ReqP999, reqWindow.quantile(0.999));
+    set(Metric::TimerLateP99, lateWindow.quantile(0.99));
+    out->series.append(row, last);
+    pauses = m.gcPauses;
+    sched = m.schedLatencies;
+    requests = req;
+    lateness = late;
+    completed = done;
+    timeouts = timedOut;
+  }
+};
+
+rt::Goroutine sampleMetrics(Sampler* sampler, rt::Chan<int64_t>* done, rt::WaitGroup* exited) {
+  rt::time::Ticker ticker = rt::time::NewTicker(sampler->s->cfg.sample);
+  sampler->sample();  // the state at the start
+  for (;;) {
+    const int chosen = co_await rt::select(rt::recvCase(ticker.C), rt::recvCase(*done));
+    sampler->sample(chosen == 1);
+    if (chosen == 1) break;  // main is done: that was the last row
+  }
+  ticker.Stop();
+  exited->Done();
+}
+
+rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
+  Service s;
+  s.cfg = configFrom(params);
+  const int64_t n = params.size, start = rt::nanotime();
+  out->series.setPeriod(s.cfg.sample);
+  Sampler sampler{.s = &s, .out = out, .start = start};
+  rt::Chan<int64_t> samplerDone(0);
+  rt::WaitGroup samplerExited;
+  samplerExited.Add(1);
+  rt::go(sampleMetrics(&sampler, &samplerDone, &samplerExited), "main.sampleMetrics");
+
+  // Poisson arrivals: exponential gaps with mean 1s/rate, each measured
+  // from the intended arrival time, so a late wake-up does not shift the
+  // rest of the schedule (and its lateness is recorded as a timer's).
+  uint64_t random = mix(params.seed);
+  const int64_t meanGap = rt::time::Second / s.cfg.rate;
+  int64_t next = start;
+  s.handlers.Add(int(n));
+  for (int64_t i = 0; i < n; i++) {
+    random = mix(random);
+    next += exponential(random, meanGap);
+    if (const int64_t wait = next - rt::nanotime(); wait > 0) {
+      co_await rt::Sleep{wait};
+      s.timerLateness.record(rt::nanotime() - next);
+    }
+    rt::go(handler(&s, i, next, params.seed), "main.handler");
+  }
+  co_await s.handlers.Wait();
+  co_await samplerDone.close();
+  co_await samplerExited.Wait();
+
+  const int64_t elapsed = rt::nanotime() - start;
+  const rt::TimeHistogramCounts latency = s.requestLatency.snapshot(), late = s.timerLateness.snapshot();
+  const int64_t timeouts = s.timeouts.load(), goroutines = rt::NumGoroutine();
+  const uint64_t cycles = Collector::current()->numGC.load();
+  out->wallNs = elapsed;
+  out->result = n;
+  const std::pair<const char*, int64_t> metrics[] = {
+      {"requests", n},
+      {"timeouts", timeouts},
+      {"latencyP50Ns", latency.quantile(0.50)},
+      {"latencyP99Ns", latency.quantile(0.99)},
+      {"latencyP999Ns", latency.quantile(0.999)},
+      {"timerLatenessP99Ns", late.quantile(0.99)},
+      {"goroutinesAtEnd", goroutines},
+      {"gcCycles", int64_t(cycles)},
+  };
+  for (const auto& [name, value] : metrics) out->metrics.emplace_back(name, value);
+  const std::string took = util::formatDuration(elapsed), p50 = util::formatDuration(latency.quantile(0.50)),
+                    p99 = util::formatDuration(latency.quantile(0.99)),
+                    p999 = util::formatDuration(latency.quantile(0.999));
+  // main and the sampler are done; what is left never returned.
+  out->text = std::to_string(n) + " requests in " + took + ": " + std::to_string(n - timeouts) + " answered, " +
+              std::to_string(timeouts) + " timed out; latency p50 " + p50 + ", p99 " + p99 + ", p999 " + p999 + "; " +
+              std::to_string(goroutines - 1) + " goroutines still alive at the end, " + std::to_string(cycles) +
+              " GC cycles (`metrics` shows them over time)";
+  out->textZh = std::to_string(n) + " 个请求，用时 " + took + "：应答 " + std::to_string(n - timeouts) + " 个，超时 " +
+                std::to_string(timeouts) + " 个；延迟 p50 " + p50 + "，p99 " + p99 + "，p999 " + p999 + "；结束时仍有 " +
+                std::to_string(goroutines - 1) + " 个 goroutine 存活，GC " + std::to_string(cycles) +
+                " 轮（`metrics` 显示其随时间的变化）";
+  co_return;
+}
+
+FlagSpec durationOption(std::string name, std::string def, Text help, int64_t min, int64_t max) {
+  return FlagSpec{.name = std::move(name),
+                  .type = FlagType::Duration,
+                  .valueName = "D",
+                  .defaultValue = std::move(def),
+                  .help = help,
+                  .choices = {},
+                  .min = min,
+                  .max = max};
+}
+
+constexpr int64_t kHour = 3600 * rt::time::Second;
+
+}  // namespace
+
+Scenario serviceScenario() {
+  return Scenario{
+      .name = "service",
+      .summary = {"a request-serving program with a backend call and a timeout; samples runtime metrics over time",
+                  "一个处理请求的程序：调用后端并设超时；随时间采样运行时指标"},
+      .details = {"--size is the number of requests (default 4000), arriving as a Poisson process at --rate per "
+                  "second. Each handler allocates --alloc bytes, computes for --work, makes a --syscall if given, "
+                  "and waits for a backend (mean --call, exponentially distributed) for at most --deadline. "
+                  "--leak leaves every timed-out backend blocked for ever on an unbuffered send. "
+                  "`metrics` prints what the sampler saw every --sample.",
+                  "--size 为请求数（默认 4000），以每秒 --rate 个的泊松过程到达。每个处理函数分配 --alloc 字节，"
+                  "计算 --work，如给出则做一次 --syscall，再等待后端（平均 --call，指数分布）至多 --deadline。"
+                  "--leak 让每个超时的后端 goroutine 永远阻塞在无缓冲通道的发送上。"
+                  "`metrics` 打印采样器每隔 --sample 看到的数据。"},
+      .defaultSize = 4000,
+      .sizeMeaning = "requests",
+      .minSize = 1,
+      .maxSize = 10000000,
+      .usesGC = true,
+      .samplesMetrics = true,
+      .options =
+          {FlagSpec{.name = "rate",
+                    .type = FlagType::Int,
+                    .valueName = "N",
+                    .defaultValue = "2000",
+                    .help = {"service: requests per second (Poisson arrivals)", "service：每秒请求数（泊松到达）"},
+                    .choices = {},
+                    .min = 1,
+                    .max = 1000000},
+           durationOption("deadline", "50ms",
+                          {"service: how long a handler waits for the backend", "service：处理函数等待后端的最长时间"},
+                          rt::time::Microsecond, kHour),
+           durationOption("call", "20ms",
+                          {"service: the backend's mean latency (exponential)", "service：后端的平均延迟（指数分布）"}, 0,
+                          kHour),
+           durationOption("work", "100us", {"service: CPU time per request", "service：每个请求的 CPU 时间"}, 0,
+                          10 * rt::time::Second),
+           durationOption("syscall", "0s",
+                          {"service: a blocking system call per request (0: none)",
+                           "service：每个请求一次阻塞系统调用（0 为无）"},
+                          0, 10 * rt::time::Second),
+           FlagSpec{.name = "alloc",
+                    .type = FlagType::Int,
+                    .valueName = "BYTES",
+                    .defaultValue = "4096",
+                    .help = {"service: heap bytes for each request and each response",
+                             "service：每个请求、每个响应分配的堆字节数"},
+                    .choices = {},
+                    .min = 0,
+                    .max = 1 << 20},
+           FlagSpec{.name = "leak",
+                    .type = FlagType::Bool,
+                    .valueName = "",
+                    .defaultValue = "false",
+                    .help = {"service: a timed-out backend blocks for ever on its send (the goroutine leak)",
+                             "service：超时后的后端永远阻塞在发送上（goroutine 泄漏）"}},
+           durationOption("sample", "10ms",
+                          {"service: how often the sampler reads the runtime's metrics",
+                           "service：采样器读取运行时指标的间隔"},
+                          100 * rt::time::Microsecond, 60 * rt::time::Second)},
+      .main = [](const ScenarioParams& p, ScenarioResult* out) { return serviceMain(p, out); },
+  };
+}
+
+}  // namespace lab

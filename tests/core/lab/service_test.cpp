@@ -1,0 +1,208 @@
+// Day 7's service scenario and the `metrics` command: a run is a function
+// of its seed, the leak leaves exactly one blocked goroutine per timed-out
+// request (found the way pprof's goroutine profile finds it), the sampled
+// rows add up to the run's own totals, the log stays bounded, and every
+// bad input is one error line.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "lab/lab.hpp"
+#include "lab/metrics_log.hpp"
+#include "support/json_value.hpp"
+#include "support/test_host.hpp"
+
+namespace lab {
+namespace {
+
+using testjson::Value;
+
+Value json(Lab& lab, const std::string& line) {
+  Reply r = lab.exec(line + " --json");
+  EXPECT_TRUE(r.ok) << line << ": " << r.text;
+  auto j = testjson::parse(r.json);
+  EXPECT_TRUE(j.has_value()) << r.json;
+  return j.value_or(Value{});
+}
+
+int64_t metric(const Value& run, const std::string& name) { return int64_t(run["metrics"][name].number); }
+
+// The column named `name` of `metrics --json`.
+const std::vector<Value>& column(const Value& m, const std::string& name) {
+  const auto& cols = m["columns"].array;
+  for (size_t k = 0; k < cols.size(); k++)
+    if (cols[k]["name"].str == name) return m["data"].array[k].array;
+  ADD_FAILURE() << "no column " << name;
+  static const std::vector<Value> none;
+  return none;
+}
+
+int64_t sum(const std::vector<Value>& values) {
+  int64_t s = 0;
+  for (const Value& v : values) s += int64_t(v.number);
+  return s;
+}
+
+TEST(Service, TheSameSeedGivesTheSameRunAndAnotherSeedAnother) {
+  Lab lab(testhost::fixed(2));
+  const std::string run = "run service --engine sim --size 600 --leak";
+  Value a = json(lab, run + " --seed 5");
+  const std::string metricsA = lab.exec("metrics --json").json;
+  Value b = json(lab, run + " --seed 5");
+  EXPECT_EQ(lab.exec("metrics --json").json, metricsA);
+  EXPECT_EQ(metric(a, "latencyP99Ns"), metric(b, "latencyP99Ns"));
+  Value c = json(lab, run + " --seed 6");
+  EXPECT_NE(lab.exec("metrics --json").json, metricsA);
+  EXPECT_NE(metric(a, "timeouts"), 0);
+  (void)c;
+}
+
+// The leak: every request that timed out left its backend blocked for ever
+// on the unbuffered send — one goroutine each, in one profile group created
+// by the handler. Without --leak the group does not exist.
+TEST(Service, TheLeakLeavesOneBlockedBackendPerTimeoutInOneProfileGroup) {
+  Lab lab(testhost::fixed(2));
+  Value leaky = json(lab, "run service --engine sim --size 1000 --leak --seed 2");
+  const int64_t timeouts = metric(leaky, "timeouts");
+  ASSERT_GT(timeouts, 20);
+  Value profile = json(lab, "gs --group");
+  ASSERT_FALSE(profile["groups"].array.empty());
+  const Value& top = profile["groups"].array[0];
+  EXPECT_EQ(top["function"].str, "main.handler.func1");
+  EXPECT_EQ(top["state"].str, "chan send");
+  EXPECT_EQ(top["createdBy"].str, "main.handler");
+  EXPECT_NE(lab.exec("gs --group").text.find(std::to_string(int64_t(top["count"].number)) +
+                                              " @ main.handler.func1 [chan send] created by main.handler"),
+            std::string::npos);
+  // A backend still alive belongs to a request that timed out (else the
+  // handler would have received its answer): those blocked in the send,
+  // and those whose call outlasted the end of the run, still waiting.
+  int64_t backends = 0;
+  for (const Value& g : profile["groups"].array)
+    if (g["function"].str == "main.handler.func1") backends += int64_t(g["count"].number);
+  EXPECT_EQ(backends, timeouts);
+
+  Value fixed = json(lab, "run service --engine sim --size 1000 --seed 2");
+  EXPECT_EQ(metric(fixed, "timeouts"), timeouts);  // the same arrivals and backend latencies
+  for (const Value& g : json(lab, "gs --group")["groups"].array) EXPECT_NE(g["state"].str, "chan send");
+  EXPECT_LT(metric(fixed, "goroutinesAtEnd"), metric(leaky, "goroutinesAtEnd"));
+}
+
+// The rows are the run: completed requests and timeouts per window add up
+// to the totals, time moves one period per row, and the last row is taken
+// when everything but the sampler and main has finished.
+TEST(Service, TheSampledRowsAddUpToTheRunsTotals) {
+  Lab lab(testhost::fixed(2));
+  Value run = json(lab, "run service --engine sim --size 800 --leak --rate 4000 --sample 5ms");
+  Value m = json(lab, "metrics");
+  EXPECT_EQ(int64_t(m["periodNs"].number), 5'000'000);
+  EXPECT_EQ(sum(column(m, "requests")), 800);
+  EXPECT_EQ(sum(column(m, "timeouts")), metric(run, "timeouts"));
+  const auto& t = column(m, "t");
+  ASSERT_GT(t.size(), 20u);
+  // A row is stamped when the sampler runs, a little after its tick.
+  for (size_t i = 1; i < t.size(); i++) {
+    EXPECT_GT(t[i].number, t[i - 1].number);
+    if (i + 1 < t.size()) {
+      EXPECT_NEAR(t[i].number - t[i - 1].number, 5e6, 5e5) << i;
+    }
+  }
+  EXPECT_NEAR((t[t.size() - 2].number - t[0].number) / double(t.size() - 2), 5e6, 5e4);
+  // The last row: the leaked backends, main and the sampler itself.
+  EXPECT_EQ(int64_t(column(m, "goroutines").back().number), metric(run, "goroutinesAtEnd") + 1);
+  // GC cycles only grow, and the heap goal is always there (GOGC=100).
+  const auto& gc = column(m, "gcCycles");
+  for (size_t i = 1; i < gc.size(); i++) EXPECT_GE(gc[i].number, gc[i - 1].number);
+  EXPECT_EQ(int64_t(gc.back().number), metric(run, "gcCycles"));
+  for (const Value& g : column(m, "heapGoal")) EXPECT_GT(g.number, 0);
+  // A window without requests has no latency to report: null, not 0.
+  EXPECT_EQ(column(m, "reqP99").front().kind, Value::Kind::Null);
+}
+
+TEST(Service, RunsOnRealThreadsAndCanBeReadWhileItRuns) {
+  Lab lab(testhost::fixed(2));
+  Value run = json(lab, "run service --engine real --size 300 --rate 20000 --call 1ms --deadline 2ms --sample 1ms");
+  EXPECT_EQ(metric(run, "requests"), 300);
+  EXPECT_EQ(sum(column(json(lab, "metrics"), "requests")), 300);
+  // In the background: `metrics` reads the log while the sampler appends.
+  ASSERT_TRUE(lab.exec("run service --engine real --size 400 --rate 20000 --call 1ms --sample 1ms --background").ok);
+  for (int i = 0; i < 20; i++) EXPECT_TRUE(lab.exec("metrics").ok);
+  ASSERT_TRUE(lab.exec("continue").ok);
+  EXPECT_EQ(sum(column(json(lab, "metrics"), "requests")), 400);
+}
+
+TEST(Metrics, TableCsvAndJsonShowTheSameSamples) {
+  Lab lab(testhost::fixed(2));
+  ASSERT_TRUE(lab.exec("run service --engine sim --size 3000").ok);
+  Value m = json(lab, "metrics");
+  const size_t rows = column(m, "t").size();
+  ASSERT_GT(rows, 100u);
+  Reply csv = lab.exec("metrics --csv");
+  ASSERT_TRUE(csv.ok);
+  std::istringstream lines(csv.text);
+  std::string header, line;
+  std::getline(lines, header);
+  EXPECT_EQ(std::count(header.begin(), header.end(), ',') + 1, int(kNumMetrics));
+  EXPECT_EQ(header.rfind("t_ns,goroutines,heapInuse_bytes,", 0), 0u) << header;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), int(kNumMetrics) - 1);
+    n++;
+  }
+  EXPECT_EQ(n, rows);
+  // The table: about 30 rows by default, all with --all, chosen columns.
+  Reply table = lab.exec("metrics goroutines reqP99");
+  ASSERT_TRUE(table.ok);
+  EXPECT_NE(table.text.find("goroutines"), std::string::npos);
+  EXPECT_EQ(table.text.find("inuse"), std::string::npos);
+  EXPECT_LT(std::count(table.text.begin(), table.text.end(), '\n'), 40);
+  Reply all = lab.exec("metrics goroutines --all");
+  EXPECT_GE(size_t(std::count(all.text.begin(), all.text.end(), '\n')), rows + 1);
+  lab.setLanguage(Language::Zh);
+  EXPECT_NE(lab.exec("metrics").text.find("个样本"), std::string::npos);
+}
+
+TEST(Metrics, BadInputIsOneErrorLine) {
+  Lab lab(testhost::fixed(2));
+  auto oneError = [&lab](const std::string& line, const std::string& says) {
+    Reply r = lab.exec(line);
+    EXPECT_FALSE(r.ok) << line;
+    EXPECT_EQ(r.text.find('\n'), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find(says), std::string::npos) << r.text;
+  };
+  oneError("metrics", "no run yet");
+  ASSERT_TRUE(lab.exec("run skynet --engine sim --size 1000").ok);
+  oneError("metrics", "sampled no metrics");
+  oneError("run service --rate 0", "--rate needs an integer in 1..1000000");
+  oneError("run service --rate 99999999999", "--rate needs an integer");
+  oneError("run service --deadline -5ms", "--deadline needs a duration");
+  oneError("run service --deadline 0s", "--deadline needs a duration in 1µs..1h0m0s");
+  oneError("run service --sample 1us", "--sample needs a duration in 100µs..1m0s");
+  oneError("run service --alloc 99999999", "--alloc needs an integer");
+  oneError("run skynet --leak", "--leak is a flag of the service scenario, not of skynet");
+  // Nothing ran: the last run is still skynet's.
+  oneError("metrics", "`run skynet` sampled no metrics");
+  ASSERT_TRUE(lab.exec("run service --engine sim --size 100").ok);
+  oneError("metrics heapinuse", "did you mean \"heapInuse\"?");
+  oneError("metrics --csv --json", "not both");
+}
+
+TEST(MetricsLog, ALongRunIsThinnedEvenlyAndKeepsItsLastRow) {
+  MetricsLog log;
+  log.setPeriod(10);
+  const uint64_t samples = 3 * MetricsLog::kMaxRows + 7;
+  for (uint64_t i = 0; i < samples; i++) {
+    MetricsRow r{};
+    r[size_t(Metric::T)] = int64_t(i);
+    log.append(r, i + 1 == samples);
+  }
+  const auto rows = log.rows();
+  EXPECT_LE(rows.size(), MetricsLog::kMaxRows + 1);
+  EXPECT_GE(rows.size(), MetricsLog::kMaxRows / 2);
+  EXPECT_EQ(log.stride(), 4u);
+  for (size_t i = 0; i + 1 < rows.size(); i++) EXPECT_EQ(rows[i][size_t(Metric::T)], int64_t(4 * i));
+  EXPECT_EQ(rows.back()[size_t(Metric::T)], int64_t(samples - 1));
+}
+
+}  // namespace
+}  // namespace lab
