@@ -21,6 +21,9 @@ import { exercises as day5Exercises } from './day5/exercises';
 import day6Zh from './day6/lesson.zh.md?raw';
 import day6En from './day6/lesson.en.md?raw';
 import { exercises as day6Exercises } from './day6/exercises';
+import day7Zh from './day7/lesson.zh.md?raw';
+import day7En from './day7/lesson.en.md?raw';
+import { exercises as day7Exercises } from './day7/exercises';
 
 export const days: Day[] = [
   {
@@ -71,7 +74,14 @@ export const days: Day[] = [
     lesson: { zh: day6Zh, en: day6En },
     exercises: day6Exercises,
   },
-  { n: 7, title: { zh: '从运行时到生产', en: 'From runtime to production' }, seedChapters: '5', status: 'coming', exercises: [] },
+  {
+    n: 7,
+    title: { zh: '从运行时到生产', en: 'From runtime to production' },
+    seedChapters: '5',
+    status: 'ready',
+    lesson: { zh: day7Zh, en: day7En },
+    exercises: day7Exercises,
+  },
 ];
 
 /** Every exercise id of the current course (progress files may hold others: see progress.ts). */

@@ -430,6 +430,10 @@ Reply RunSession::report(Language lang) {
   JsonWriter j;
   j.beginObject().field("scenario", sc.name).field("engine", setup_.engine).field("procs", setup_.params.procs);
   j.field("size", setup_.params.size).field("godebug", setup_.debug.str());
+  // The scenario's own flags as the run had them (a Bool as 0/1, a Duration in ns).
+  j.key("options").beginObject();
+  for (const auto& [k, v] : setup_.params.options) j.field(k, v);
+  j.endObject();
   if (sim_) j.field("seed", setup_.seed).field("simEvents", sim_->eventsProcessed()).field("hostNs", hostNs_);
   j.field("status", status_);
   if (ok) {

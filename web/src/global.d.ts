@@ -6,6 +6,7 @@ import type { BuildInfo } from './lab/protocol';
 import type { LineEditor } from './terminal/lineEditor';
 import type { LabShell } from './terminal/shell';
 import type { MarkingView } from './views/marking';
+import type { MetricsView } from './views/metrics';
 import type { SchedViews } from './views/schedViews';
 
 declare global {
@@ -19,6 +20,7 @@ declare global {
       editor: LineEditor;
       views: SchedViews | undefined;
       marking: MarkingView | undefined;
+      metrics: MetricsView | undefined;
       course: CoursePanel;
       layout: Layout;
     };

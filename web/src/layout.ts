@@ -30,7 +30,7 @@ function saveSizes(sizes: Sizes): void {
   }
 }
 
-export type ViewTab = 'scheduler' | 'heap';
+export type ViewTab = 'scheduler' | 'heap' | 'metrics';
 
 export interface LayoutOptions {
   root: HTMLElement;

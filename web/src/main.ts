@@ -13,6 +13,7 @@ import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
+import { MetricsView, parseMetrics } from './views/metrics';
 import { markingText } from './views/markingText';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
@@ -181,10 +182,27 @@ async function refreshMarking(command: string): Promise<void> {
   marking.graph = graph;
   if (graph) marking.render();
 }
+// The metrics view reads `metrics --json` after every command that can have
+// moved a run which samples metrics (the service): the charts end where the
+// run stands.
+let metrics: MetricsView | undefined;
+let metricsLive = false;
+const RUN_MOVES = new Set(['run', 'step', 'until', 'continue', 'back', 'metrics']);
+async function refreshMetrics(command: string): Promise<void> {
+  if (!metrics || !RUN_MOVES.has(command)) return;
+  const reply = await lab.exec('metrics --json');
+  const series = reply.ok ? parseMetrics(reply.json) : null;
+  metricsLive = series !== null && series.samples > 0;
+  document.getElementById('metrics')!.closest('.card')!.classList.toggle('live', metricsLive);
+  metrics.series = series;
+  if (metricsLive) metrics.render();
+}
 /** The tab that shows what a command concerned: the heap after heap commands and in a
- *  stepped mark, the scheduler after other runs. A learner's own choice holds otherwise. */
+ *  stepped mark, the metrics after a run that samples them, the scheduler after other runs.
+ *  A learner's own choice holds otherwise. */
 function showViewFor(command: string): void {
   if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
+  else if (metricsLive && (command === 'run' || command === 'metrics')) layout.showTab('metrics');
   else if (command === 'run' && !markingLive) layout.showTab('scheduler');
 }
 
@@ -235,6 +253,7 @@ const shellLab = {
     if (command === 'run' && result.ok) views?.followRun(line);
     if (HEAP_COMMANDS.has(command)) await refreshHeap().catch(() => {});
     await refreshMarking(command).catch(() => {});
+    await refreshMetrics(command).catch(() => {});
     showViewFor(command);
     try {
       course.onCommand(line, result);
@@ -296,6 +315,23 @@ marking = new MarkingView(document.getElementById('marking')!, () => ({
       cycle: g.cycle, phase: g.phase, barrier: g.barrier, black: c.black, grey: c.grey, white: c.white, shaded,
     }),
   ...markingWords(),
+}));
+metrics = new MetricsView(document.getElementById('metrics')!, () => ({
+  goroutines: st('metricsGoroutines'),
+  heap: st('metricsHeap'),
+  heapLive: st('metricsHeapLive'),
+  heapMarked: st('metricsHeapMarked'),
+  heapGoal: st('metricsHeapGoal'),
+  requests: st('metricsRequests'),
+  runtimeLatency: st('metricsRuntimeLatency'),
+  sched: st('metricsSched'),
+  timers: st('metricsTimers'),
+  pauses: st('metricsPauses'),
+  summary: (m) =>
+    t(lang, 'metricsSummary', {
+      run: m.run, samples: m.samples, seconds: +m.seconds.toFixed(3), first: m.goroutinesFirst,
+      last: m.goroutinesLast, max: m.goroutinesMax, gc: m.gcCycles,
+    }),
 }));
 views = new SchedViews({
   timelineHost: document.getElementById('timeline')!,
@@ -369,6 +405,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
     views?.render();
     heapMap?.render();
     marking?.render();
+    metrics?.relabel();
     lab.setLanguage(lang).catch(() => {}); // before ready this waits; on failure nothing to do
     view.term.focus();
   });
@@ -388,5 +425,5 @@ document.getElementById('script-run')!.addEventListener('click', () => {
 });
 
 // For tests and for poking around from the console; harmless in production.
-window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, course, layout };
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, metrics, course, layout };
 view.term.focus();

@@ -9,6 +9,7 @@
 
 #include "gc/metrics.hpp"
 #include "gc_harness.hpp"
+#include "platform/real/real_platform.hpp"
 #include "runtime/histogram.hpp"
 
 namespace rt::gc::testing {
@@ -138,6 +139,7 @@ TEST(GcPauses, EveryStopTheWorldIsRecordedOnce) {
 // the simulator; what it reads only moves forward.
 TEST(ReadMetrics, ReadingBesideRunningGoroutinesSeesCountersOnlyGrow) {
   for (bool sim : {true, false}) {
+    if (!sim && !RealPlatform::threadsAvailable()) continue;
     std::atomic<int> reads{0}, backwards{0};
     GcConfig cfg;
     cfg.gogc = 10;

@@ -9,6 +9,7 @@
 
 #include "lab/lab.hpp"
 #include "lab/metrics_log.hpp"
+#include "platform/real/real_platform.hpp"
 #include "support/json_value.hpp"
 #include "support/test_host.hpp"
 
@@ -120,6 +121,7 @@ TEST(Service, TheSampledRowsAddUpToTheRunsTotals) {
 }
 
 TEST(Service, RunsOnRealThreadsAndCanBeReadWhileItRuns) {
+  if (!rt::RealPlatform::threadsAvailable()) GTEST_SKIP() << "the real engine needs threads";
   Lab lab(testhost::fixed(2));
   Value run = json(lab, "run service --engine real --size 300 --rate 20000 --call 1ms --deadline 2ms --sample 1ms");
   EXPECT_EQ(metric(run, "requests"), 300);

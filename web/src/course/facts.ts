@@ -10,6 +10,8 @@ export interface RunReport {
   engine: string;
   procs: number;
   size: number;
+  /** The scenario's own flags (`run service --leak`): a Bool as 0/1, a Duration in ns. */
+  options?: Record<string, number>;
   seed?: number;
   godebug: string;
   status: string;
@@ -39,7 +41,7 @@ export interface ParsedLine {
   flags: Map<string, string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['step', 'json', 'background', 'verify', 'all', 'stw', 'concurrent', 'graph']);
+const BOOLEAN_FLAGS = new Set(['step', 'json', 'background', 'verify', 'all', 'stw', 'concurrent', 'graph', 'leak', 'csv', 'group']);
 
 /** Splits a command line: words separated by blanks, '…' and "…" quoting, --flag value or --flag=value. */
 export function parseLine(line: string): ParsedLine {

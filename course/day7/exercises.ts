@@ -1,0 +1,189 @@
+// Day 7's exercises: the service scenario seen from production's tools — finding a goroutine
+// leak in a goroutine profile, seeing that the leak needs its slow path, and watching the
+// collector's goal follow a leaking live heap in the metrics. CI replays each solution and
+// near-miss (tests/course/).
+
+import { parseAnswer, parseLine, type RunFact } from '../../web/src/course/facts';
+import type { Exercise, LabRecord } from '../../web/src/course/model';
+import { notYet, runs, solved } from '../goals';
+
+const MiB = 1 << 20;
+
+/** The latest finished run of the service on the simulator, and where it is in the record. */
+function lastServiceRun(record: LabRecord): RunFact | undefined {
+  return runs(record)
+    .filter((r) => r.report.scenario === 'service' && r.report.engine === 'sim')
+    .at(-1);
+}
+
+const noServiceRun = notYet(
+  '还没有跑完的 service：先在模拟器上运行它（`run service --engine sim --leak`）。',
+  'no finished service run yet: run it on the simulator first (`run service --engine sim --leak`).',
+);
+
+/** The replies of `command` (parsed JSON) that came after the latest `run`, in order. */
+function repliesSinceLastRun(record: LabRecord, command: string): unknown[] {
+  const out: unknown[] = [];
+  for (const e of record.events) {
+    if (e.kind !== 'command') continue;
+    const o = e.observation;
+    const name = parseLine(o.line).command;
+    if (name === 'run' && o.ok) out.length = 0;
+    else if (name === command && o.ok && o.json !== undefined) out.push(o.json);
+  }
+  return out;
+}
+
+/** A group of `gs --group --json` (core/lab/commands/inspect.cpp gsGrouped). */
+interface ProfileGroup {
+  count: number;
+  function: string;
+  state: string;
+  createdBy: string;
+}
+
+function profileGroups(json: unknown): ProfileGroup[] | undefined {
+  const groups = (json as { groups?: unknown } | undefined)?.groups;
+  return Array.isArray(groups) ? (groups as ProfileGroup[]) : undefined;
+}
+
+const leakSite: Exercise = {
+  id: 'd7-leak-site',
+  title: { zh: '在 goroutine profile 里找到泄漏', en: 'Find the leak in a goroutine profile' },
+  goal: {
+    zh: '在模拟器上运行带 `--leak` 的 `service`（种子随你选），然后像 Go 用户那样用 goroutine profile 找出泄漏。你这次运行结束时，有多少个 goroutine 阻塞在 `chan send` 上？',
+    en: 'Run `service` with `--leak` on the simulator (any seed), then find the leak the way Go users do, with a goroutine profile. At the end of **your run**, how many goroutines are blocked in `chan send`?',
+  },
+  question: { zh: '阻塞在 chan send 上的 goroutine 数', en: 'Goroutines blocked in chan send' },
+  hints: [
+    { zh: '`run service --engine sim --leak --seed 7`，然后 `gs --group`。', en: '`run service --engine sim --leak --seed 7`, then `gs --group`.' },
+    {
+      zh: '`gs --group` 每行一组：数量 @ 函数 [状态] created by 创建者。找状态是 `chan send` 的那一组。',
+      en: '`gs --group` prints one line per group: count @ function [state] created by creator. Find the group whose state is `chan send`.',
+    },
+    {
+      zh: '运行报告里“N goroutines still alive”还包括仍在 `sleep` 的后端（它们的应答还没到），它们不在 `chan send` 那一组里。',
+      en: 'The report\'s "N goroutines still alive" also counts backends still in `sleep` (their answers have not arrived); they are not in the `chan send` group.',
+    },
+  ],
+  solution: { commands: ['run service --engine sim --leak --seed 1', 'gs --group'], answer: '349' },
+  nearMiss: {
+    commands: ['run service --engine sim --leak --seed 1', 'gs --group'],
+    answer: '354',
+    why: {
+      zh: '354 是报告里仍存活的 goroutine 数：其中 5 个后端还在 `sleep`，阻塞在 `chan send` 的是 349 个。',
+      en: '354 is the report\'s count of goroutines still alive: 5 of those backends are still in `sleep`; 349 are blocked in `chan send`.',
+    },
+  },
+  check(record, answer) {
+    const run = lastServiceRun(record);
+    if (!run) return noServiceRun;
+    if (!run.report.options?.leak) return notYet('这次运行没有 `--leak`：加上它再运行。', 'that run had no `--leak`: add it and run again.');
+    const profile = repliesSinceLastRun(record, 'gs').map(profileGroups).filter((g) => g !== undefined).at(-1);
+    if (!profile) return notYet('运行之后用 `gs --group` 看 goroutine profile。', 'after the run, look at the goroutine profile with `gs --group`.');
+    const blocked = profile.filter((g) => g.state === 'chan send').reduce((n, g) => n + g.count, 0);
+    const value = parseAnswer(answer);
+    if (value === undefined) return notYet('读 `gs --group` 的输出，填一个数。', 'read `gs --group` and type a number.');
+    if (value === blocked) {
+      const site = profile.find((g) => g.state === 'chan send');
+      return solved(
+        `对：${blocked} 个 ${site?.function ?? ''} 阻塞在 chan send，由 ${site?.createdBy ?? ''} 创建。`,
+        `right: ${blocked} ${site?.function ?? ''} blocked in chan send, created by ${site?.createdBy ?? ''}.`,
+      );
+    }
+    if (value === (run.report.metrics?.goroutinesAtEnd ?? -1) - 1)
+      return notYet('这是仍存活的 goroutine 总数：有些还在 sleep。只数 chan send 那一组。', 'that is every goroutine still alive: some are still in sleep. Count the chan send group only.');
+    return notYet(`你这次运行里阻塞在 chan send 的不是 ${value} 个。`, `the goroutines blocked in chan send in your run are not ${value}.`);
+  },
+};
+
+const leakNeedsTimeouts: Exercise = {
+  id: 'd7-leak-needs-timeouts',
+  title: { zh: '泄漏要等慢路径', en: 'A leak waits for the slow path' },
+  goal: {
+    zh: '保留 `--leak`，在模拟器上运行 `service`（至少默认的 4000 个请求），让它结束时**没有**一个 goroutine 泄漏。不许改代码（也就是不许去掉 `--leak`）：只能改服务的其它参数。',
+    en: 'Keep `--leak` and run `service` on the simulator (at least the default 4000 requests) so that it ends with **no** goroutine leaked. No code change (that is, `--leak` stays): change only the service\'s other flags.',
+  },
+  hints: [
+    { zh: '泄漏发生在哪条路径上？看报告里的 `timed out`。', en: 'On which path does the leak happen? Look at `timed out` in the report.' },
+    {
+      zh: '每次超时正好泄漏一个 goroutine。后端延迟服从均值为 `--call` 的指数分布，处理函数最多等 `--deadline`。',
+      en: 'Each timeout leaks exactly one goroutine. The backend\'s latency is exponential with mean `--call`; the handler waits at most `--deadline`.',
+    },
+    {
+      zh: '指数分布超过 d 的概率是 e^(−d/均值)：均值减半还剩 e^(−5) ≈ 0.7%。把截止时间放宽到均值的几十倍。',
+      en: 'An exponential latency exceeds d with probability e^(−d/mean): halving the mean still leaves e^(−5) ≈ 0.7%. Make the deadline tens of times the mean.',
+    },
+  ],
+  solution: { commands: ['run service --engine sim --leak --deadline 1s --seed 1'] },
+  nearMiss: {
+    commands: ['run service --engine sim --leak --call 10ms --seed 1'],
+    why: {
+      zh: '后端快一倍，超时变少（27 个）但没有消失：指数分布的尾巴一直都在，每次超时泄漏一个 goroutine。',
+      en: 'A backend twice as fast times out less (27 times) but not never: the exponential tail is always there, and each timeout leaks a goroutine.',
+    },
+  },
+  check(record) {
+    const run = lastServiceRun(record);
+    if (!run) return noServiceRun;
+    if (!run.report.options?.leak) return notYet('`--leak` 得保留：这道题是不改代码地避开泄漏。', '`--leak` must stay: the point is to avoid the leak without changing the code.');
+    if (run.report.size < 4000)
+      return notYet(`这次只有 ${run.report.size} 个请求：至少跑默认的 4000 个。`, `that run had only ${run.report.size} requests: run at least the default 4000.`);
+    const timeouts = run.report.metrics?.timeouts ?? -1;
+    const alive = (run.report.metrics?.goroutinesAtEnd ?? 0) - 1;
+    if (timeouts === 0 && alive === 0)
+      return solved('没有一个请求超时，也就没有一个 goroutine 泄漏：同样的代码，只是慢路径没有发生。', 'not one request timed out, so not one goroutine leaked: the same code, only the slow path never happened.');
+    return notYet(`${timeouts} 个请求超时，结束时还有 ${alive} 个 goroutine：每次超时泄漏一个。`, `${timeouts} requests timed out and ${alive} goroutines are left at the end: each timeout leaks one.`);
+  },
+};
+
+const GOAL_TARGET_MIB = 12;
+
+/** The columns of a `metrics --json` reply (core/lab/commands/metrics.cpp). */
+function metricsColumn(json: unknown, name: string): (number | null)[] | undefined {
+  const m = json as { columns?: { name: string }[]; data?: (number | null)[][] } | undefined;
+  const k = m?.columns?.findIndex((c) => c.name === name) ?? -1;
+  return k >= 0 ? m?.data?.[k] : undefined;
+}
+
+const goalFollowsLeak: Exercise = {
+  id: 'd7-goal-follows-leak',
+  title: { zh: '目标跟着泄漏涨', en: 'The goal follows the leak' },
+  goal: {
+    zh: `在模拟器上运行 \`service\`（保持默认的 \`--alloc\`），让 GC 的堆目标（\`metrics\` 的 \`heapGoal\` 列）在运行结束时超过 ${GOAL_TARGET_MIB} MiB，然后用 \`metrics\` 把它显示出来。`,
+    en: `Run \`service\` on the simulator (keeping the default \`--alloc\`) so that the GC's heap goal (the \`heapGoal\` column of \`metrics\`) ends above ${GOAL_TARGET_MIB} MiB, then show it with \`metrics\`.`,
+  },
+  hints: [
+    { zh: '`metrics heapMarked heapGoal`：目标由上一轮标记存活的堆算出。', en: '`metrics heapMarked heapGoal`: the goal is computed from the heap the last cycle marked live.' },
+    {
+      zh: 'GOGC=100 时目标约为 marked × 2，但不低于 4 MiB。默认运行里 marked 只有几百 KiB。',
+      en: 'With GOGC=100 the goal is about marked × 2, but at least 4 MiB. In a default run, marked is a few hundred KiB.',
+    },
+    {
+      zh: '什么会让存活堆一直增长？泄漏的每个后端都握着它的响应。让泄漏的服务跑得更久（`--size`）。',
+      en: 'What makes the live heap keep growing? Every leaked backend holds its response. Let the leaking service run longer (`--size`).',
+    },
+  ],
+  solution: { commands: ['run service --engine sim --leak --size 20000 --seed 1', 'metrics heapMarked heapGoal'] },
+  nearMiss: {
+    commands: ['run service --engine sim --size 20000 --seed 1', 'metrics heapMarked heapGoal'],
+    why: {
+      zh: '不泄漏时，多跑几倍只是多跑几轮 GC：存活堆不增长，目标一直是 4 MiB 的最小值。',
+      en: 'Without the leak, running longer only means more GC cycles: the live heap does not grow and the goal stays at the 4 MiB minimum.',
+    },
+  },
+  check(record) {
+    const run = lastServiceRun(record);
+    if (!run) return noServiceRun;
+    if ((run.report.options?.alloc ?? 4096) !== 4096)
+      return notYet('保持默认的 `--alloc`（4096 字节）：这道题要让存活堆本身增长。', 'keep the default `--alloc` (4096 bytes): the point is to make the live heap itself grow.');
+    const reply = repliesSinceLastRun(record, 'metrics').at(-1);
+    const goal = metricsColumn(reply, 'heapGoal')?.filter((v): v is number => v !== null).at(-1);
+    if (goal === undefined) return notYet('运行之后用 `metrics` 看 heapGoal。', 'after the run, look at heapGoal with `metrics`.');
+    const mib = (goal / MiB).toFixed(2);
+    if (goal > GOAL_TARGET_MIB * MiB) return solved(`堆目标最后是 ${mib} MiB。`, `the heap goal ended at ${mib} MiB.`);
+    return notYet(`堆目标最后是 ${mib} MiB（要超过 ${GOAL_TARGET_MIB} MiB）。`, `the heap goal ended at ${mib} MiB (above ${GOAL_TARGET_MIB} MiB needed).`);
+  },
+};
+
+export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak];

@@ -1,0 +1,57 @@
+// The metrics view in a real headless Chromium, in both pages (isolated = the threads build,
+// plain = the single-threaded build), as a learner uses it on day 7: run the service with the
+// goroutine leak on the simulator, find the metrics tab showing the goroutines rising in its
+// charts, read the numbers with `metrics`, and find the leak's creation site with
+// `gs --group`, as pprof's goroutine profile shows it. Needs dist/ (scripts/lab.sh build).
+// With RTLAB_UPDATE_DOCS=1 the screenshots go to docs/views/ (the README's pictures).
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { MODES, ROOT, labInChromium, openLab, run } from './helpers.mjs';
+
+const SCREENSHOTS = process.env.RTLAB_UPDATE_DOCS ? path.join(ROOT, 'docs/views') : path.join(ROOT, 'artifacts/screenshots/views');
+
+describe('the metrics view in Chromium', { timeout: 600_000 }, () => {
+  const lab = labInChromium({ screenshotDirs: [SCREENSHOTS] });
+
+  for (const mode of MODES) {
+    it(`${mode.name} page: the leaking service's goroutines rise in the charts, and gs --group names the leak`, async () => {
+      const page = await lab.browser.context.newPage();
+      await page.setViewportSize({ width: 1366, height: 900 });
+      try {
+        await openLab(page, `http://127.0.0.1:${lab.server[mode.port]}/?lang=en`);
+        const report = (await run(page, 'run service --engine sim --leak', { timeoutMs: 60_000 })).join('\n');
+        const timeouts = Number(/(\d+) timed out/.exec(report)?.[1]);
+        assert.ok(timeouts > 100, report);
+
+        // The run samples metrics: the page shows the metrics tab, four charts drawn.
+        await page.waitForSelector('#metrics .metrics-chart canvas', { state: 'visible', timeout: 30_000 });
+        assert.equal(await page.locator('.view-tabs [data-tab="metrics"]').getAttribute('aria-selected'), 'true');
+        assert.equal(await page.locator('#metrics .metrics-chart').count(), 4);
+        const shown = await page.$eval('#metrics', (el) => ({ ...el.dataset }));
+        assert.ok(Number(shown.samples) > 100, JSON.stringify(shown));
+        assert.ok(Number(shown.goroutinesLast) > 10 * Number(shown.goroutinesFirst), `goroutines rise: ${JSON.stringify(shown)}`);
+        const summary = await page.textContent('#metrics .metrics-summary');
+        assert.match(summary, /goroutines 2 → \d+/, summary);
+        const renderMs = await page.evaluate(() => window.__rtlab.metrics.lastRenderMs);
+        console.log(`${mode.name}: the metrics view drew ${shown.samples} samples in ${renderMs.toFixed(1)} ms`);
+        if (mode.name === 'isolated') {
+          await page.locator('article[data-view="metrics"]').screenshot({ path: path.join(SCREENSHOTS, 'metrics.png') });
+        }
+
+        // The numbers behind the charts, and the leak's creation site.
+        const table = (await run(page, 'metrics goroutines heapInuse reqP99', { timeoutMs: 60_000 })).join('\n');
+        assert.match(table, /runtime metrics of `run service`: \d+ samples, one every 10ms/, table);
+        const profile = (await run(page, 'gs --group', { timeoutMs: 60_000 })).join('\n');
+        assert.match(profile, /\d+ @ main\.handler\.func1 \[chan send\] created by main\.handler/, profile);
+
+        // In Chinese, the charts are titled in Chinese.
+        await page.click('[data-lang="zh"]');
+        await page.waitForFunction(() => document.querySelector('#metrics .u-title')?.textContent === 'goroutine 数');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,244 @@
+// The metrics view: what a run's sampler read from the runtime over time
+// (`metrics --json`, the service scenario), as statsviz shows a Go service —
+// goroutines, the heap and its goal, request latency, and the runtime's own
+// latencies — in four small time-series charts drawn with uPlot, their
+// cursors moving together. A paused run shows the samples up to the
+// current event, so the charts end where the timeline's cursor stands.
+//
+// The JSON is columnar (one array per column, nulls where a window had
+// nothing to measure), which is the shape uPlot draws from.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { z } from 'zod';
+
+const Unit = z.enum(['ns', 'bytes', 'count']);
+const MetricsJson = z
+  .object({
+    run: z.string(),
+    periodNs: z.number().int().nonnegative(),
+    stride: z.number().int().positive(),
+    columns: z.array(z.object({ name: z.string(), unit: Unit })),
+    data: z.array(z.array(z.number().nullable())),
+  })
+  .refine((m) => m.data.length === m.columns.length, 'one data array per column')
+  .refine((m) => m.data.every((d) => d.length === (m.data[0]?.length ?? 0)), 'columns of equal length');
+
+export type MetricsUnit = z.infer<typeof Unit>;
+
+export interface MetricsSeries {
+  run: string;
+  periodNs: number;
+  /** By column name: one value per sample (null: nothing measured in that window). */
+  columns: Map<string, (number | null)[]>;
+  units: Map<string, MetricsUnit>;
+  samples: number;
+}
+
+/** `metrics --json` as the view needs it, or null if the reply is not that. */
+export function parseMetrics(json: string): MetricsSeries | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = MetricsJson.safeParse(raw);
+  if (!parsed.success) return null;
+  const m = parsed.data;
+  const columns = new Map<string, (number | null)[]>();
+  const units = new Map<string, MetricsUnit>();
+  m.columns.forEach((c, k) => {
+    columns.set(c.name, m.data[k]!);
+    units.set(c.name, c.unit);
+  });
+  if (!columns.has('t')) return null;
+  return { run: m.run, periodNs: m.periodNs, columns, units, samples: m.data[0]?.length ?? 0 };
+}
+
+export interface ChartSpec {
+  /** i18n: the chart's title. */
+  title: string;
+  unit: MetricsUnit;
+  series: { column: string; label: string; color: string; dash?: number[] }[];
+}
+
+/** The four charts, by the columns they plot (labels come from the page's text). */
+export function chartSpecs(text: MetricsText): ChartSpec[] {
+  return [
+    {
+      title: text.goroutines,
+      unit: 'count',
+      series: [{ column: 'goroutines', label: 'goroutines', color: '#00add8' }],
+    },
+    {
+      title: text.heap,
+      unit: 'bytes',
+      series: [
+        { column: 'heapInuse', label: 'HeapInuse', color: '#7c8ea3' },
+        { column: 'heapLive', label: text.heapLive, color: '#00add8' },
+        { column: 'heapMarked', label: text.heapMarked, color: '#2e7d32' },
+        { column: 'heapGoal', label: text.heapGoal, color: '#d9822b', dash: [6, 4] },
+      ],
+    },
+    {
+      title: text.requests,
+      unit: 'ns',
+      series: [
+        { column: 'reqP50', label: 'p50', color: '#2e7d32' },
+        { column: 'reqP99', label: 'p99', color: '#d9822b' },
+        { column: 'reqP999', label: 'p99.9', color: '#c62828' },
+      ],
+    },
+    {
+      title: text.runtimeLatency,
+      unit: 'ns',
+      series: [
+        { column: 'schedLatP99', label: text.sched, color: '#00add8' },
+        { column: 'timerLateP99', label: text.timers, color: '#8e44ad' },
+        { column: 'gcPauseP99', label: text.pauses, color: '#c62828' },
+      ],
+    },
+  ];
+}
+
+/** A chart's data for uPlot: seconds on x, the unit scaled for reading (ms, MiB). */
+export function chartData(series: MetricsSeries, spec: ChartSpec): uPlot.AlignedData {
+  const scale = spec.unit === 'ns' ? 1e-6 : spec.unit === 'bytes' ? 1 / (1 << 20) : 1;
+  const xs = (series.columns.get('t') ?? []).map((t) => (t ?? 0) / 1e9);
+  const ys = spec.series.map((s) => (series.columns.get(s.column) ?? []).map((v) => (v === null ? null : v * scale)));
+  return [xs, ...ys] as uPlot.AlignedData;
+}
+
+export interface MetricsText {
+  goroutines: string;
+  heap: string;
+  heapLive: string;
+  heapMarked: string;
+  heapGoal: string;
+  requests: string;
+  runtimeLatency: string;
+  sched: string;
+  timers: string;
+  pauses: string;
+  /** The line above the charts. */
+  summary: (s: MetricsSummary) => string;
+}
+
+export interface MetricsSummary {
+  run: string;
+  samples: number;
+  seconds: number;
+  goroutinesFirst: number;
+  goroutinesLast: number;
+  goroutinesMax: number;
+  gcCycles: number;
+}
+
+export function summarize(series: MetricsSeries): MetricsSummary {
+  const col = (name: string) => (series.columns.get(name) ?? []).filter((v): v is number => v !== null);
+  const g = col('goroutines');
+  const t = col('t');
+  return {
+    run: series.run,
+    samples: series.samples,
+    seconds: (t.at(-1) ?? 0) / 1e9,
+    goroutinesFirst: g[0] ?? 0,
+    goroutinesLast: g.at(-1) ?? 0,
+    goroutinesMax: g.reduce((a, b) => Math.max(a, b), 0),
+    gcCycles: col('gcCycles').at(-1) ?? 0,
+  };
+}
+
+const UNIT_SUFFIX: Record<MetricsUnit, string> = { ns: ' ms', bytes: ' MiB', count: '' };
+
+export class MetricsView {
+  series: MetricsSeries | null = null;
+  private charts: uPlot[] = [];
+  private readonly head: HTMLParagraphElement;
+  private readonly grid: HTMLDivElement;
+  /** Milliseconds the last render took (the browser test reports it). */
+  lastRenderMs = 0;
+
+  constructor(private readonly host: HTMLElement, private readonly text: () => MetricsText) {
+    this.head = document.createElement('p');
+    this.head.className = 'metrics-summary';
+    this.grid = document.createElement('div');
+    this.grid.className = 'metrics-grid';
+    host.append(this.head, this.grid);
+    new ResizeObserver(() => this.resize()).observe(host);
+  }
+
+  /** Draws the current series; the charts are made once per run and then fed new data. */
+  render(): void {
+    const started = performance.now();
+    const series = this.series;
+    if (!series) return;
+    const s = summarize(series);
+    this.head.textContent = this.text().summary(s);
+    this.host.dataset.goroutinesFirst = String(s.goroutinesFirst);
+    this.host.dataset.goroutinesLast = String(s.goroutinesLast);
+    this.host.dataset.samples = String(s.samples);
+    const specs = chartSpecs(this.text());
+    if (this.charts.length !== specs.length) this.build(specs);
+    specs.forEach((spec, i) => this.charts[i]!.setData(chartData(series, spec)));
+    this.lastRenderMs = performance.now() - started;
+  }
+
+  /** The language changed: the titles and legends are rebuilt. */
+  relabel(): void {
+    this.destroy();
+    this.render();
+  }
+
+  private destroy(): void {
+    for (const c of this.charts) c.destroy();
+    this.charts = [];
+    this.grid.replaceChildren();
+  }
+
+  private build(specs: ChartSpec[]): void {
+    this.destroy();
+    const width = this.chartWidth();
+    for (const spec of specs) {
+      const box = document.createElement('div');
+      box.className = 'metrics-chart';
+      this.grid.append(box);
+      const opts: uPlot.Options = {
+        title: spec.title,
+        width,
+        height: 150,
+        // The four charts' cursors move together (statsviz does the same).
+        cursor: { sync: { key: 'rtlab-metrics' } },
+        scales: { x: { time: false } },
+        axes: [
+          { values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(3)}s`) },
+          { size: 56, values: (_u, ticks) => ticks.map((v) => `${+v.toPrecision(3)}${UNIT_SUFFIX[spec.unit]}`) },
+        ],
+        series: [
+          { label: 't', value: (_u, v) => (v === null ? '-' : `${v.toFixed(3)}s`) },
+          ...spec.series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 1.5,
+            dash: s.dash,
+            spanGaps: false,
+            value: (_u: uPlot, v: number | null) => (v === null ? '-' : `${+v.toPrecision(4)}${UNIT_SUFFIX[spec.unit]}`),
+          })),
+        ],
+      };
+      this.charts.push(new uPlot(opts, [[], ...spec.series.map(() => [])] as uPlot.AlignedData, box));
+    }
+  }
+
+  private chartWidth(): number {
+    // Two charts side by side when there is room, else one per row.
+    const w = this.host.clientWidth || 600;
+    return Math.max(220, w >= 760 ? Math.floor(w / 2) - 16 : w - 8);
+  }
+
+  private resize(): void {
+    const width = this.chartWidth();
+    for (const c of this.charts) c.setSize({ width, height: 150 });
+  }
+}
