@@ -33,7 +33,7 @@ describe('the metrics view in Chromium', { timeout: 600_000 }, () => {
         assert.ok(Number(shown.samples) > 100, JSON.stringify(shown));
         assert.ok(Number(shown.goroutinesLast) > 10 * Number(shown.goroutinesFirst), `goroutines rise: ${JSON.stringify(shown)}`);
         const summary = await page.textContent('#metrics .metrics-summary');
-        assert.match(summary, /goroutines 2 → \d+/, summary);
+        assert.match(summary, /^run service: \d+ samples over [\d.]+s · goroutines 2 → \d+/, summary);
         const renderMs = await page.evaluate(() => window.__rtlab.metrics.lastRenderMs);
         console.log(`${mode.name}: the metrics view drew ${shown.samples} samples in ${renderMs.toFixed(1)} ms`);
         if (mode.name === 'isolated') {

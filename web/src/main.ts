@@ -197,12 +197,12 @@ async function refreshMetrics(command: string): Promise<void> {
   metrics.series = series;
   if (metricsLive) metrics.render();
 }
-/** The tab that shows what a command concerned: the heap after heap commands and in a
- *  stepped mark, the metrics after a run that samples them, the scheduler after other runs.
- *  A learner's own choice holds otherwise. */
+/** The tab that shows what a command concerned: the metrics after a run that samples them
+ *  (and after `metrics`), the heap after heap commands and in a stepped mark, the scheduler
+ *  after other runs. A learner's own choice holds otherwise. */
 function showViewFor(command: string): void {
-  if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
-  else if (metricsLive && (command === 'run' || command === 'metrics')) layout.showTab('metrics');
+  if (metricsLive && (command === 'run' || command === 'metrics')) layout.showTab('metrics');
+  else if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
   else if (command === 'run' && !markingLive) layout.showTab('scheduler');
 }
 

@@ -362,7 +362,8 @@ CommandSpec runCommand() {
   for (const Scenario& sc : scenarios())
     for (const FlagSpec& option : sc.options) {
       if (const FlagSpec* seen = spec.flag(option.name)) {
-        if (seen->type != option.type || seen->min != option.min || seen->max != option.max)
+        if (seen->type != option.type || seen->min != option.min || seen->max != option.max ||
+            seen->choices != option.choices)
           rt::throwFatal(("run: scenario flag --" + option.name + " is declared twice, differently").c_str());
         continue;
       }

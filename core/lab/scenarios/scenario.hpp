@@ -28,7 +28,8 @@ struct ScenarioParams {
   // the whole run then depends on it alone.
   uint64_t seed = 1;
   // The scenario's own flags (Scenario::options) by name, every one filled
-  // in: a Bool as 0/1, an Int as given, a Duration in nanoseconds.
+  // in: a Bool as 0/1, an Int as given, a Duration in nanoseconds, a Choice
+  // as the index of the value in its choices.
   std::map<std::string, int64_t, std::less<>> options;
   int64_t option(std::string_view name) const;
 };
@@ -70,8 +71,8 @@ struct Scenario {
   // The program samples the runtime's metrics over time into
   // ScenarioResult::series (the service): `metrics` shows them.
   bool samplesMetrics = false;
-  // Flags of this scenario's own (`run service --rate 5000`): Bool, Int or
-  // Duration, with their defaults. `run` accepts each one for the
+  // Flags of this scenario's own (`run service --rate 5000`): Bool, Int,
+  // Duration or Choice, with their defaults. `run` accepts each one for the
   // scenarios that declare it, and says which those are otherwise.
   std::vector<FlagSpec> options;
   std::function<rt::Goroutine(const ScenarioParams&, ScenarioResult*)> main;

@@ -37,6 +37,10 @@ int64_t optionValue(const FlagSpec& option, std::string_view text) {
   switch (option.type) {
     case FlagType::Bool: return text == "true" || text == "1";
     case FlagType::Duration: return util::parseDuration(text).value_or(0);
+    case FlagType::Choice: {
+      auto it = std::find(option.choices.begin(), option.choices.end(), text);
+      return it == option.choices.end() ? 0 : int64_t(it - option.choices.begin());
+    }
     default: return std::stoll(std::string(text));
   }
 }

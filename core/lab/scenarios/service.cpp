@@ -20,7 +20,7 @@
 //       select {
 //       case <-result:
 //       case <-time.After(deadline):       // the backend was too slow
-//       }
+//       }                                  // (--timers wheel: a timing wheel's timeout)
 //   }
 //
 // With --leak the result channel is unbuffered: once a handler has timed
@@ -42,6 +42,7 @@
 #include "gc/api.hpp"
 #include "gc/metrics.hpp"
 #include "lab/scenarios/builtin.hpp"
+#include "lab/scenarios/wheel_timers.hpp"
 #include "sched/api.hpp"
 #include "sched/sync.hpp"
 #include "sched/time.hpp"
@@ -60,8 +61,8 @@ const Type kChunk("chunk", 128, {0});
 constexpr int64_t kChunkBytes = 128 * 8;
 
 struct Config {
-  int64_t rate, deadline, call, work, syscall, alloc, sample;
-  bool leak;
+  int64_t rate, deadline, call, work, syscall, alloc, sample, tick;
+  bool leak, wheel;
 };
 
 Config configFrom(const ScenarioParams& p) {
@@ -72,7 +73,9 @@ Config configFrom(const ScenarioParams& p) {
                 .syscall = p.option("syscall"),
                 .alloc = p.option("alloc"),
                 .sample = p.option("sample"),
-                .leak = p.option("leak") != 0};
+                .tick = p.option("tick"),
+                .leak = p.option("leak") != 0,
+                .wheel = p.option("timers") == kTimersWheel};
 }
 
 // What the handlers measure, shared with the sampler.
@@ -82,6 +85,7 @@ struct Service {
   rt::TimeHistogram timerLateness;   // how late each timer that fired was
   std::atomic<int64_t> completed{0}, timeouts{0};
   rt::WaitGroup handlers;
+  std::unique_ptr<WheelTimers> wheel;  // --timers wheel: every deadline on one timing wheel
 };
 
 // splitmix64: the random numbers of one request, from the run's seed and
@@ -148,15 +152,21 @@ rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
     auto result = std::make_shared<rt::Chan<int64_t>>(cfg.leak ? 0 : 1);
     rt::go(backend(exponential(mix(seed ^ uint64_t(id)), cfg.call), cfg.alloc, result), "main.handler.func1");
     const int64_t deadline = rt::nanotime() + cfg.deadline;
-    rt::time::Timer timeout = rt::time::NewTimer(cfg.deadline);
     int64_t size = 0;
     rt::time::Time firedAt = 0;
-    const int chosen = co_await rt::select(rt::recvCase(*result, &size), rt::recvCase(timeout.C, &firedAt));
+    int chosen = 0;
+    if (s->wheel) {
+      std::shared_ptr<WheelTimers::Timeout> timeout = s->wheel->After(deadline);
+      chosen = co_await rt::select(rt::recvCase(*result, &size), rt::recvCase(timeout->C, &firedAt));
+      if (chosen == 0) s->wheel->Stop(timeout);
+    } else {
+      rt::time::Timer timeout = rt::time::NewTimer(cfg.deadline);
+      chosen = co_await rt::select(rt::recvCase(*result, &size), rt::recvCase(timeout.C, &firedAt));
+      if (chosen == 0) timeout.Stop();
+    }
     if (chosen == 1) {
       s->timeouts.fetch_add(1, std::memory_order_relaxed);
       s->timerLateness.record(firedAt - deadline);
-    } else {
-      timeout.Stop();
     }
     s->requestLatency.record(rt::nanotime() - arrival);
     s->completed.fetch_add(1, std::memory_order_relaxed);
@@ -210,15 +220,20 @@ struct Sampler {
   }
 };
 
-rt::Goroutine sampleMetrics(Sampler* sampler, rt::Chan<int64_t>* done, rt::WaitGroup* exited) {
+rt::Goroutine sampleMetrics(Sampler* sampler, rt::Chan<int64_t>* stop, rt::WaitGroup* exited) {
   rt::time::Ticker ticker = rt::time::NewTicker(sampler->s->cfg.sample);
   sampler->sample();  // the state at the start
   for (;;) {
-    const int chosen = co_await rt::select(rt::recvCase(ticker.C), rt::recvCase(*done));
+    const int chosen = co_await rt::select(rt::recvCase(ticker.C), rt::recvCase(*stop));
     sampler->sample(chosen == 1);
     if (chosen == 1) break;  // main is done: that was the last row
   }
   ticker.Stop();
+  exited->Done();
+}
+
+rt::Goroutine driveWheel(WheelTimers* wheel, rt::Chan<int64_t>* stop, rt::WaitGroup* exited) {
+  co_await wheel->drive(stop);
   exited->Done();
 }
 
@@ -228,10 +243,16 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
   const int64_t n = params.size, start = rt::nanotime();
   out->series.setPeriod(s.cfg.sample);
   Sampler sampler{.s = &s, .out = out, .start = start};
-  rt::Chan<int64_t> samplerDone(0);
-  rt::WaitGroup samplerExited;
-  samplerExited.Add(1);
-  rt::go(sampleMetrics(&sampler, &samplerDone, &samplerExited), "main.sampleMetrics");
+  // Closed when the requests are done: the sampler and the wheel's driver stop.
+  rt::Chan<int64_t> stop(0);
+  rt::WaitGroup helpersExited;
+  helpersExited.Add(1);
+  rt::go(sampleMetrics(&sampler, &stop, &helpersExited), "main.sampleMetrics");
+  if (s.cfg.wheel) {
+    s.wheel = std::make_unique<WheelTimers>(s.cfg.tick, 512, start);  // Netty's default: 512 buckets
+    helpersExited.Add(1);
+    rt::go(driveWheel(s.wheel.get(), &stop, &helpersExited), "main.wheelDriver");
+  }
 
   // Poisson arrivals: exponential gaps with mean 1s/rate, each measured
   // from the intended arrival time, so a late wake-up does not shift the
@@ -250,8 +271,8 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
     rt::go(handler(&s, i, next, params.seed), "main.handler");
   }
   co_await s.handlers.Wait();
-  co_await samplerDone.close();
-  co_await samplerExited.Wait();
+  co_await stop.close();
+  co_await helpersExited.Wait();
 
   const int64_t elapsed = rt::nanotime() - start;
   const rt::TimeHistogramCounts latency = s.requestLatency.snapshot(), late = s.timerLateness.snapshot();
@@ -309,10 +330,12 @@ Scenario serviceScenario() {
                   "second. Each handler allocates --alloc bytes, computes for --work, makes a --syscall if given, "
                   "and waits for a backend (mean --call, exponentially distributed) for at most --deadline. "
                   "--leak leaves every timed-out backend blocked for ever on an unbuffered send. "
+                  "--timers wheel puts the deadlines on one hashed timing wheel of --tick (not Go's). "
                   "`metrics` prints what the sampler saw every --sample.",
                   "--size 为请求数（默认 4000），以每秒 --rate 个的泊松过程到达。每个处理函数分配 --alloc 字节，"
                   "计算 --work，如给出则做一次 --syscall，再等待后端（平均 --call，指数分布）至多 --deadline。"
                   "--leak 让每个超时的后端 goroutine 永远阻塞在无缓冲通道的发送上。"
+                  "--timers wheel 把截止时间放进一个一格为 --tick 的哈希时间轮（不是 Go 的做法）。"
                   "`metrics` 打印采样器每隔 --sample 看到的数据。"},
       .defaultSize = 4000,
       .sizeMeaning = "requests",
@@ -359,7 +382,8 @@ Scenario serviceScenario() {
            durationOption("sample", "10ms",
                           {"service: how often the sampler reads the runtime's metrics",
                            "service：采样器读取运行时指标的间隔"},
-                          100 * rt::time::Microsecond, 60 * rt::time::Second)},
+                          100 * rt::time::Microsecond, 60 * rt::time::Second),
+           timerOptions()[0], timerOptions()[1]},
       .main = [](const ScenarioParams& p, ScenarioResult* out) { return serviceMain(p, out); },
   };
 }

@@ -85,7 +85,8 @@ TEST(Service, TheLeakLeavesOneBlockedBackendPerTimeoutInOneProfileGroup) {
 
   Value fixed = json(lab, "run service --engine sim --size 1000 --seed 2");
   EXPECT_EQ(metric(fixed, "timeouts"), timeouts);  // the same arrivals and backend latencies
-  for (const Value& g : json(lab, "gs --group")["groups"].array) EXPECT_NE(g["state"].str, "chan send");
+  const Value fixedProfile = json(lab, "gs --group");
+  for (const Value& g : fixedProfile["groups"].array) EXPECT_NE(g["state"].str, "chan send");
   EXPECT_LT(metric(fixed, "goroutinesAtEnd"), metric(leaky, "goroutinesAtEnd"));
 }
 
@@ -187,6 +188,68 @@ TEST(Metrics, BadInputIsOneErrorLine) {
   ASSERT_TRUE(lab.exec("run service --engine sim --size 100").ok);
   oneError("metrics heapinuse", "did you mean \"heapInuse\"?");
   oneError("metrics --csv --json", "not both");
+}
+
+// Timeouts on the timing wheel (--timers wheel) against Go's timer heap:
+// never early on either; on the wheel up to a tick late by design (plus the
+// driver's own lateness), on the heap by far less on the simulator.
+TEST(Timers, TheWheelIsUpToATickLateAndTheHeapIsNot) {
+  Lab lab(testhost::fixed(2));
+  Value heap = json(lab, "run timers --engine sim --size 20000 --seed 3");
+  Value wheel = json(lab, "run timers --engine sim --size 20000 --seed 3 --timers wheel --tick 2ms");
+  for (const Value* r : {&heap, &wheel}) {
+    EXPECT_TRUE((*r)["passed"].b);  // nobody woke before its deadline
+    EXPECT_EQ(int64_t((*r)["result"].number), 20000);
+  }
+  EXPECT_LT(metric(heap, "maxLatenessNs"), 100'000);
+  EXPECT_LE(metric(wheel, "maxLatenessNs"), 2'000'000 + 100'000);
+  EXPECT_GT(metric(wheel, "p99LatenessNs"), 1'500'000);  // the deadlines spread over the ticks
+  EXPECT_GT(metric(wheel, "p50LatenessNs"), 10 * metric(heap, "p50LatenessNs"));
+  // The wheel's driver ticked through the 10 ms the longest sleep takes.
+  EXPECT_GE(metric(wheel, "wheelTicks"), 5);
+  EXPECT_EQ(heap["metrics"].has("wheelTicks"), false);
+}
+
+TEST(Timers, TheServiceCanPutItsDeadlinesOnTheWheel) {
+  Lab lab(testhost::fixed(2));
+  Value heap = json(lab, "run service --engine sim --size 1500 --seed 4");
+  Value m = json(lab, "metrics");
+  for (const Value& late : column(m, "timerLateP99")) {
+    if (late.kind != Value::Kind::Null) {
+      EXPECT_LT(late.number, 200'000);
+    }
+  }
+  Value wheel = json(lab, "run service --engine sim --size 1500 --seed 4 --timers wheel --tick 5ms");
+  EXPECT_EQ(int64_t(wheel["options"]["timers"].number), 1);
+  EXPECT_EQ(int64_t(wheel["options"]["tick"].number), 5'000'000);
+  // Same arrivals and backends: the coarser deadlines only move a few
+  // requests across the line.
+  EXPECT_NEAR(double(metric(wheel, "timeouts")), double(metric(heap, "timeouts")), metric(heap, "timeouts") * 0.2);
+  int64_t worst = 0;
+  const Value onWheel = json(lab, "metrics");
+  for (const Value& late : column(onWheel, "timerLateP99"))
+    if (late.kind != Value::Kind::Null) worst = std::max(worst, int64_t(late.number));
+  EXPECT_GT(worst, 1'000'000);
+  EXPECT_LE(worst, 5'000'000 * 17 / 16 + 200'000);  // a tick, rounded up to its bucket, and the driver's delay
+  // On real threads too.
+  if (rt::RealPlatform::threadsAvailable()) {
+    Value real = json(lab, "run service --engine real --size 300 --rate 20000 --call 1ms --deadline 2ms --timers wheel");
+    EXPECT_EQ(metric(real, "requests"), 300);
+  }
+}
+
+TEST(Timers, BadTimerFlagsAreOneErrorLine) {
+  Lab lab(testhost::fixed(2));
+  for (const auto& [line, says] : std::vector<std::pair<std::string, std::string>>{
+           {"run timers --timers list", "--timers must be one of heap|wheel"},
+           {"run timers --tick 1us", "--tick needs a duration in 10µs..1s"},
+           {"run timers --size 500001", "--size for timers must be in 1..500000"},
+           {"run skynet --timers wheel", "--timers is a flag of the service or timers scenario, not of skynet"}}) {
+    Reply r = lab.exec(line);
+    EXPECT_FALSE(r.ok) << line;
+    EXPECT_EQ(r.text.find('\n'), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find(says), std::string::npos) << r.text;
+  }
 }
 
 TEST(MetricsLog, ALongRunIsThinnedEvenlyAndKeepsItsLastRow) {
