@@ -191,10 +191,7 @@ P* procresize(Runtime* rt, M* mp, int32_t nprocs) {
   }
   if (timersTo) {
     std::lock_guard<std::mutex> lock(timersTo->timersLock);
-    std::make_heap(timersTo->timers.begin(), timersTo->timers.end(),
-                   [](const Timer& a, const Timer& b) { return a.when != b.when ? a.when > b.when : a.seq > b.seq; });
-    timersTo->timer0When.store(timersTo->timers.empty() ? 0 : timersTo->timers.front().when,
-                               std::memory_order_relaxed);
+    heapifyTimers(timersTo);
   }
 
   P* runnablePs = nullptr;

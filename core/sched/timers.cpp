@@ -13,9 +13,65 @@ namespace rt {
 
 namespace {
 
-// Min-heap order on (when, seq): the std heap functions build a max-heap, so
-// "less" here means "later".
-bool later(const Timer& a, const Timer& b) { return a.when != b.when ? a.when > b.when : a.seq > b.seq; }
+// Go: runtime/time.go keeps each P's timers in a 4-ary min-heap by `when`
+// (siftupTimer, siftdownTimer): a shallower tree than a binary heap, so a
+// sift touches fewer cache lines. The lab orders by (when, seq): equal
+// deadlines fire in the order they were added, so that a simulator run
+// does not depend on the heap's shape. It also keeps each runtimeTimer's
+// place in the heap (heapIndex), so that deltimer can take it out in
+// O(log n) (see there).
+bool before(const Timer& a, const Timer& b) { return a.when != b.when ? a.when < b.when : a.seq < b.seq; }
+
+void place(std::vector<Timer>& h, size_t i, const Timer& e) {
+  h[i] = e;
+  if (e.t) e.t->heapIndex = i;
+}
+
+// Go: runtime/time.go siftupTimer
+void siftupTimer(std::vector<Timer>& h, size_t i) {
+  const Timer tmp = h[i];
+  while (i > 0) {
+    const size_t p = (i - 1) / 4;  // parent
+    if (!before(tmp, h[p])) break;
+    place(h, i, h[p]);
+    i = p;
+  }
+  place(h, i, tmp);
+}
+
+// Go: runtime/time.go siftdownTimer
+void siftdownTimer(std::vector<Timer>& h, size_t i) {
+  const size_t n = h.size();
+  const Timer tmp = h[i];
+  for (;;) {
+    size_t c = i * 4 + 1;  // left child
+    size_t c3 = c + 2;     // mid child
+    if (c >= n) break;
+    if (c + 1 < n && before(h[c + 1], h[c])) c++;
+    if (c3 < n) {
+      if (c3 + 1 < n && before(h[c3 + 1], h[c3])) c3++;
+      if (before(h[c3], h[c])) c = c3;
+    }
+    if (!before(h[c], tmp)) break;
+    place(h, i, h[c]);
+    i = c;
+  }
+  place(h, i, tmp);
+}
+
+// Takes entry i out of the heap (Go: dodeltimer, which removes t[i] the same way).
+Timer removeAt(std::vector<Timer>& h, size_t i) {
+  const Timer e = h[i];
+  const size_t last = h.size() - 1;
+  if (i != last) place(h, i, h[last]);
+  h.pop_back();
+  if (i != last) {
+    // The moved entry may belong above or below its new place.
+    if (i > 0 && before(h[i], h[(i - 1) / 4])) siftupTimer(h, i);
+    else siftdownTimer(h, i);
+  }
+  return e;
+}
 
 void updateTimer0When(P* pp) {
   pp->timer0When.store(pp->timers.empty() ? 0 : pp->timers.front().when, std::memory_order_relaxed);
@@ -23,7 +79,7 @@ void updateTimer0When(P* pp) {
 
 void pushTimer(P* pp, Timer e) {
   pp->timers.push_back(e);
-  std::push_heap(pp->timers.begin(), pp->timers.end(), later);
+  siftupTimer(pp->timers, pp->timers.size() - 1);
 }
 
 // Pops every due timer of pp (pp->timersLock held) into `due`. A
@@ -32,9 +88,7 @@ void pushTimer(P* pp, Timer e) {
 int takeDue(P* pp, int64_t now, Timer* due, int max) {
   int n = 0;
   while (n < max && !pp->timers.empty() && pp->timers.front().when <= now) {
-    std::pop_heap(pp->timers.begin(), pp->timers.end(), later);
-    due[n++] = pp->timers.back();
-    pp->timers.pop_back();
+    due[n++] = removeAt(pp->timers, 0);
     if (runtimeTimer* t = due[n - 1].t) {
       t->status.store(timerRunning, std::memory_order_release);
       if (t->period > 0) {
@@ -140,10 +194,13 @@ bool deltimer(runtimeTimer* t) {
       std::this_thread::yield();
       continue;
     }
-    auto it = std::find_if(pp->timers.begin(), pp->timers.end(), [t](const Timer& e) { return e.t == t; });
-    if (it == pp->timers.end()) throwFatal("deltimer: timer not in its P's heap");
-    pp->timers.erase(it);
-    std::make_heap(pp->timers.begin(), pp->timers.end(), later);
+    // Go marks the timer timerDeleted and leaves it in the heap for the P
+    // that owns it to clean up later (cleantimers, adjusttimers), so that a
+    // Stop never takes another P's lock. The lab takes the lock and removes
+    // it at once, from the place the sifts keep in heapIndex: O(log n).
+    const size_t i = t->heapIndex;
+    if (i >= pp->timers.size() || pp->timers[i].t != t) throwFatal("deltimer: timer not in its P's heap");
+    removeAt(pp->timers, i);
     updateTimer0When(pp);
     t->pp.store(nullptr, std::memory_order_relaxed);
     t->status.store(timerNoStatus, std::memory_order_relaxed);
@@ -172,6 +229,16 @@ void moveTimers(P* to, P* from) {
   }
   from->timers.clear();
   from->timer0When.store(0, std::memory_order_relaxed);
+}
+
+// Go: procresize's moveTimers leaves the heap to be rebuilt: sift every
+// inner entry down, from the last parent up (pp->timersLock held).
+void heapifyTimers(P* pp) {
+  std::vector<Timer>& h = pp->timers;
+  for (size_t i = 0; i < h.size(); i++) place(h, i, h[i]);
+  for (size_t i = h.size() / 4 + 1; i-- > 0;)
+    if (i < h.size()) siftdownTimer(h, i);
+  updateTimer0When(pp);
 }
 
 bool hasTimers(const P* pp) { return pp->timer0When.load(std::memory_order_relaxed) != 0; }

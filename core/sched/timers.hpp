@@ -25,8 +25,8 @@ class Runtime;
 // has timerDeleted, timerModifiedEarlier/Later, timerMoving...: it marks a
 // stopped or reset timer and lets the P that owns the heap fix the heap up
 // later, so that no P ever takes another's timers lock for a Stop. The lab
-// takes that lock and removes the timer at once (a linear search of that
-// P's heap), which needs only these.
+// takes that lock and removes the timer at once (from its heapIndex, in
+// O(log n)), which needs only these.
 enum : uint32_t {
   timerNoStatus = 0,  // in no heap
   timerWaiting = 1,   // in pp's heap
@@ -45,6 +45,9 @@ struct runtimeTimer {
   void* arg = nullptr;
   uintptr_t seq = 0;
   std::atomic<uint32_t> status{timerNoStatus};
+  // Lab only: its place in pp's heap while timerWaiting, kept by the sifts
+  // under pp's timersLock, so that deltimer removes it in O(log n).
+  size_t heapIndex = 0;
 };
 
 // Go: runtime/time.go maxWhen — the latest time a timer can fire.
@@ -64,6 +67,8 @@ bool modtimer(runtimeTimer* t, int64_t when, int64_t period);
 // Go: runtime/time.go moveTimers — procresize gives a destroyed P's timers
 // to `to` (the world stopped; the caller re-heapifies `to`).
 void moveTimers(P* to, P* from);
+// Rebuilds pp's heap after moveTimers (pp->timersLock held).
+void heapifyTimers(P* pp);
 
 // Go: runtime/time.go addtimer — gp wakes at `when` (called by park_m's
 // unlock function, once gp is parked; see Sleep in api.hpp).
