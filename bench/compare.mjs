@@ -95,6 +95,9 @@ const ENTRIES = [
   schedPair('ChanPingPong vs ChanPingPong', 2, 'BM_ChanPingPong', 'BenchmarkChanPingPong', 1.0),
   schedPair('GoschedTwoGoroutines vs Gosched', 1, 'BM_GoschedTwoGoroutines', 'BenchmarkGosched', 0.5),
   schedPair('SpawnWaitGroup vs SpawnWaitGroup', 2, 'BM_SpawnWaitGroup', 'BenchmarkSpawnWaitGroup', null),
+  // Timers (day 7): the lab's per-P heap against Go's, and the timing wheel
+  // against the lab's heap, with 10^5 and 5*10^5 timers pending.
+  ...[100000, 500000].flatMap((n) => timerRows(n)),
   // The allocator (bench/mem/alloc_bench.cpp; bench/mem/README.md): one op is
   // a 32 B allocate+free pair (the lab's free is its lab-only explicit free)
   // or, against Go, which has no free, one 32 B allocation (Go's includes its
@@ -258,12 +261,39 @@ function schedPair(title, procs, labName, goName, target) {
   };
 }
 
+// The timer rows at n pending timers (bench/sched/timers_bench.cpp and
+// bench/go/timers/timers_test.go). GOMAXPROCS=1 on both sides: every timer
+// goes on the one P's heap. "Fire" rows time the burst from the instant n
+// timers fall due until the last is received; the wheel's include the wait
+// for the end of its 100 µs tick, by design, and say so.
+function timerRows(n) {
+  const k = `${n / 1000}k`;
+  const lab = (bm) => ({ kind: 'gbench', bin: '{build}/bench/sched/timers_bench', benchmark: `${bm}/${n}`, timeoutMs: 300_000 });
+  const go = (bm, benchtime) => ({ name: 'Go', kind: 'gotest', build: 'timers.test', benchmark: bm, benchtime, timeoutMs: 300_000 });
+  const row = (name, labSide, peer, target) => ({
+    name: `${name} (GOMAXPROCS=1)`,
+    procs: 1,
+    metrics: [{ label: '', unit: 'ns/op', pick: (s) => s.nsPerOp, target }],
+    lab: labSide,
+    peers: [peer],
+  });
+  return [
+    row(`timer start+stop, ${k} pending: lab heap vs Go`, lab('BM_HeapStartStop'), go(`BenchmarkStartStop${k}`, '1s'), 1.0),
+    row(`timer start+stop, ${k} pending: wheel vs lab heap`, lab('BM_WheelStartStop'),
+      { name: 'lab heap', ...lab('BM_HeapStartStop') }, null),
+    row(`timer fire, ${k} due at once: lab heap vs Go`, lab('BM_HeapFire'), go(`BenchmarkFire${k}`, '3x'), 1.0),
+    row(`timer fire, ${k} due at once: wheel (100us ticks) vs lab heap`, lab('BM_WheelFire'),
+      { name: 'lab heap', ...lab('BM_HeapFire') }, null),
+  ];
+}
+
 // Go programs built once per session (into a temporary directory), by name.
 const GO_BUILDS = {
   skynet: { pkg: './skynet', test: false },
   'sched.test': { pkg: './sched', test: true },
   'alloc.test': { pkg: './alloc', test: true },
   gcbench: { pkg: './gcbench', test: false },
+  'timers.test': { pkg: './timers', test: true },
 };
 
 // ---------------------------------------------------------------------------

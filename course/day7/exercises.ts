@@ -1,7 +1,7 @@
 // Day 7's exercises: the service scenario seen from production's tools — finding a goroutine
-// leak in a goroutine profile, seeing that the leak needs its slow path, and watching the
-// collector's goal follow a leaking live heap in the metrics. CI replays each solution and
-// near-miss (tests/course/).
+// leak in a goroutine profile, seeing that the leak needs its slow path, watching the
+// collector's goal follow a leaking live heap in the metrics — and choosing a timing wheel's
+// tick for a lateness target. CI replays each solution and near-miss (tests/course/).
 
 import { parseAnswer, parseLine, type RunFact } from '../../web/src/course/facts';
 import type { Exercise, LabRecord } from '../../web/src/course/model';
@@ -186,4 +186,46 @@ const goalFollowsLeak: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak];
+const WHEEL_TIMEOUTS = 500_000;
+const WHEEL_P99_NS = 200_000;
+
+const wheelTick: Exercise = {
+  id: 'd7-wheel-tick',
+  title: { zh: '给时间轮选格长', en: 'Choose the wheel\'s tick' },
+  goal: {
+    zh: `团队想用时间轮（启动、停止都是 O(1)）。在模拟器上让 ${WHEEL_TIMEOUTS} 个超时跑在时间轮上（\`run timers --timers wheel\`），并让迟到的 p99 低于 ${WHEEL_P99_NS / 1000} µs。`,
+    en: `The team wants the timing wheel (O(1) to start and stop). On the simulator, put ${WHEEL_TIMEOUTS} timeouts on the wheel (\`run timers --timers wheel\`) with a lateness p99 under ${WHEEL_P99_NS / 1000} µs.`,
+  },
+  hints: [
+    { zh: '`run timers --engine sim --size 500000 --timers wheel`，看报告里的 `lateness p99`。', en: '`run timers --engine sim --size 500000 --timers wheel`, then read `lateness p99` in the report.' },
+    {
+      zh: '时间轮把每个截止时间向上取整到它所在格的末尾：最多晚一格（再加上驱动 goroutine 自己的延迟）。',
+      en: 'The wheel rounds every deadline up to the end of its tick: at most a tick late (plus the driver goroutine\'s own delay).',
+    },
+    { zh: '默认一格 1 ms。用 `--tick` 换一个更短的格长，比如 100us。', en: 'The default tick is 1 ms. Choose a shorter one with `--tick`, say 100us.' },
+  ],
+  solution: { commands: ['run timers --engine sim --size 500000 --timers wheel --tick 100us --seed 1'] },
+  nearMiss: {
+    commands: ['run timers --engine sim --size 500000 --timers wheel --seed 1'],
+    why: {
+      zh: '默认 1 ms 一格：截止时间均匀落在格内，p99 约为一整格（998 µs）。',
+      en: 'With the default 1 ms tick the deadlines fall evenly inside the ticks, and the p99 is about a whole tick (998 µs).',
+    },
+  },
+  check(record) {
+    const run = runs(record)
+      .filter((r) => r.report.scenario === 'timers' && r.report.engine === 'sim')
+      .at(-1);
+    if (!run) return notYet('还没有跑完的 timers：`run timers --engine sim --size 500000 --timers wheel`。', 'no finished timers run yet: `run timers --engine sim --size 500000 --timers wheel`.');
+    if (run.report.options?.timers !== 1) return notYet('这次用的是定时器堆：加上 `--timers wheel`。', 'that run used the timer heap: add `--timers wheel`.');
+    if (run.report.size < WHEEL_TIMEOUTS)
+      return notYet(`这次只有 ${run.report.size} 个超时：要 ${WHEEL_TIMEOUTS} 个。`, `that run had ${run.report.size} timeouts: ${WHEEL_TIMEOUTS} are needed.`);
+    const p99 = run.report.metrics?.p99LatenessNs ?? Infinity;
+    const us = (p99 / 1000).toFixed(1);
+    const tick = ((run.report.options?.tick ?? 0) / 1000).toFixed(0);
+    if (p99 < WHEEL_P99_NS) return solved(`一格 ${tick} µs：p99 迟到 ${us} µs。`, `a ${tick} µs tick: p99 lateness ${us} µs.`);
+    return notYet(`一格 ${tick} µs 时 p99 迟到 ${us} µs（要低于 ${WHEEL_P99_NS / 1000} µs）。`, `with a ${tick} µs tick the p99 lateness is ${us} µs (under ${WHEEL_P99_NS / 1000} µs needed).`);
+  },
+};
+
+export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak, wheelTick];
