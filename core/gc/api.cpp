@@ -317,4 +317,18 @@ Task<> GC() {
   co_return;
 }
 
+// Go: runtime/mstats.go ReadMemStats — stopTheWorld("read mem stats"),
+// readmemstats_m, startTheWorld. The M runs it with the world stopped
+// (Handoff::StopTheWorld in core/sched/proc.cpp).
+static void readMemStatsStopped(void* arg) {
+  auto* self = static_cast<ReadMemStats*>(arg);
+  Collector::current()->readMemStats(self->m);
+}
+
+void ReadMemStats::await_suspend(coro::coroutine_handle<>) noexcept {
+  G* gp = getg();
+  gp->call = BlockingCall{&readMemStatsStopped, this, 0, 0, int32_t(trace::StwReason::ReadMemStats)};
+  gp->handoff = Handoff::StopTheWorld;
+}
+
 }  // namespace rt::gc

@@ -53,6 +53,17 @@ Task<> sweepBeforeStart(Collector* c);
 // and finish its sweep before returning.
 Task<> GC();
 
+// co_await gc::ReadMemStats{&m} — Go: runtime.ReadMemStats, which stops the
+// world ("read mem stats"), flushes every P's mcache and reads the
+// allocator's and the GC's statistics, then starts the world again. Every
+// call is one stop-the-world: what runtime/metrics (gc/metrics.hpp) avoids.
+struct ReadMemStats {
+  mem::MemStats* m;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro::coroutine_handle<>) noexcept;
+  void await_resume() const noexcept {}
+};
+
 // Lab controls (not Go API), for stepping through a cycle by hand and for
 // tests: start a cycle without waiting for it (Go: gcStart with
 // gcTriggerCycle), and end the mark now (Go: gcMarkDone — what is still

@@ -13,6 +13,7 @@ RuntimeMetrics readMetrics(Runtime* r, Collector* c) {
   m.now = r->platform->nanotime();
   m.goroutines = gcount(r);
   m.schedLatencies = r->sched.timeToRun.snapshot();
+  m.otherPauses = r->sched.stwTotalTimeOther.snapshot();
   if (c == nullptr) return m;
   m.heapInUse = c->heap.stats.heapInUse.load();
   m.heapLive = c->heap.stats.heapLive.load();

@@ -30,6 +30,7 @@ struct RuntimeMetrics {
   uint64_t gcCycles = 0;       // /gc/cycles/total:gc-cycles
   TimeHistogramCounts gcPauses;        // /gc/pauses:seconds (each stop-the-world)
   TimeHistogramCounts schedLatencies;  // /sched/latencies:seconds (runnable -> running)
+  TimeHistogramCounts otherPauses;     // Go 1.22 /sched/pauses/total/other:seconds (ReadMemStats, GOMAXPROCS)
 };
 
 // Reads them for the runtime r (and its collector c, or nullptr). Safe

@@ -13,6 +13,8 @@ const std::array<MetricColumn, kNumMetrics>& metricColumns() {
       {"gcCycles", MetricUnit::Count, {"gc", "gc"}},
       {"gcPauses", MetricUnit::Count, {"stw", "stw"}},
       {"gcPauseP99", MetricUnit::Ns, {"stw p99", "stw p99"}},
+      {"otherPauses", MetricUnit::Count, {"other stw", "其它 stw"}},
+      {"otherPauseP99", MetricUnit::Ns, {"other p99", "其它 p99"}},
       {"schedLatP50", MetricUnit::Ns, {"sched p50", "调度 p50"}},
       {"schedLatP99", MetricUnit::Ns, {"sched p99", "调度 p99"}},
       {"requests", MetricUnit::Count, {"reqs", "请求"}},

@@ -29,6 +29,8 @@ enum class Metric : uint8_t {
   GcCycles,       // /gc/cycles/total:gc-cycles (since the start)
   GcPauses,       // stop-the-world pauses in the window
   GcPauseP99,     // /gc/pauses:seconds, window
+  OtherPauses,    // stop-the-worlds not the GC's in the window (Go 1.22 /sched/pauses/total/other)
+  OtherPauseP99,
   SchedLatP50,    // /sched/latencies:seconds, window
   SchedLatP99,
   Requests,       // requests completed in the window (service)

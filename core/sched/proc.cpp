@@ -915,12 +915,13 @@ MTask mstart(M* mp) {
           }
           break;
         }
-        case Handoff::StopTheWorld:
+        case Handoff::StopTheWorld: {
           // Go: stopTheWorldGC, the caller's work, startTheWorldGC.
           if (!acquireWorldsema(mp, gp)) {
             running = false;  // parked until the stop-the-world in progress ends
             break;
           }
+          const int64_t stwStart = pl->nanotime();
           traceEvent(rt, mp, trace::EvType::STWStart, gp->goid, pid(mp->p), -1, gp->call.stwReason);
           if (stopTheWorldBegin(mp)) {
             for (;;) {
@@ -952,8 +953,12 @@ MTask mstart(M* mp) {
           if (gp->call.ns > 0) co_await MWait{pl, mp, WaitKind::Compute, nullptr, gp->call.ns};
           startTheWorld(mp, static_cast<int32_t>(gp->call.n));
           traceEvent(rt, mp, trace::EvType::STWDone, gp->goid, pid(mp->p), -1, gp->call.stwReason);
+          if (gp->call.stwReason != int32_t(trace::StwReason::GCSweepTerm) &&
+              gp->call.stwReason != int32_t(trace::StwReason::GCMarkTerm))
+            rt->sched.stwTotalTimeOther.record(pl->nanotime() - stwStart);
           releaseWorldsema(mp);
           break;
+        }
         case Handoff::None:
           throwFatal("goroutine suspended without telling its M why");
       }

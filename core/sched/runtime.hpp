@@ -56,6 +56,10 @@ struct Sched {
   // Go: sched.timeToRun — how long goroutines waited runnable before they
   // ran (a sample: casgstatus tracks one stretch in kGTrackingPeriod).
   TimeHistogram timeToRun;
+  // Go 1.22: sched.stwTotalTimeOther (/sched/pauses/total/other:seconds) —
+  // stop-the-worlds that are not the GC's (GOMAXPROCS, ReadMemStats), from
+  // the request to the restart. The GC's are the collector's pauseDist.
+  TimeHistogram stwTotalTimeOther;
 
   // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world
   // state. Held for a few dozen instructions at a time, so it is the

@@ -41,6 +41,7 @@ enum class StwReason : int32_t {
   Gomaxprocs = 0,      // "GOMAXPROCS"
   GCSweepTerm = 1,     // "GC sweep termination"
   GCMarkTerm = 2,      // "GC mark termination"
+  ReadMemStats = 3,    // "read mem stats"
 };
 std::string_view stwReasonName(int32_t r);
 

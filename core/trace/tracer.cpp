@@ -33,6 +33,7 @@ std::string_view stwReasonName(int32_t r) {
     case StwReason::Gomaxprocs: return "GOMAXPROCS";
     case StwReason::GCSweepTerm: return "GC sweep termination";
     case StwReason::GCMarkTerm: return "GC mark termination";
+    case StwReason::ReadMemStats: return "read mem stats";
   }
   return "?";
 }

@@ -10,7 +10,7 @@ const reply = readFileSync(new URL('./fixtures/metrics-service.json', import.met
 
 const text: MetricsText = {
   goroutines: 'Goroutines', heap: 'Heap', heapLive: 'live', heapMarked: 'marked', heapGoal: 'goal',
-  requests: 'Requests', runtimeLatency: 'Runtime', sched: 'sched', timers: 'timers', pauses: 'pauses',
+  requests: 'Requests', runtimeLatency: 'Runtime', sched: 'sched', timers: 'timers', pauses: 'pauses', otherPauses: 'other',
   summary: () => '',
 };
 

@@ -327,6 +327,7 @@ metrics = new MetricsView(document.getElementById('metrics')!, () => ({
   sched: st('metricsSched'),
   timers: st('metricsTimers'),
   pauses: st('metricsPauses'),
+  otherPauses: st('metricsOtherPauses'),
   summary: (m) =>
     t(lang, 'metricsSummary', {
       run: m.run, samples: m.samples, seconds: +m.seconds.toFixed(3), first: m.goroutinesFirst,

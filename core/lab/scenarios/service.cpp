@@ -43,7 +43,9 @@
 #include "gc/metrics.hpp"
 #include "lab/scenarios/builtin.hpp"
 #include "lab/scenarios/wheel_timers.hpp"
+#include "runtime/histogram.hpp"
 #include "sched/api.hpp"
+#include "sched/runtime.hpp"
 #include "sched/sync.hpp"
 #include "sched/time.hpp"
 #include "util/duration.hpp"
@@ -60,8 +62,13 @@ using rt::time::Millisecond;
 const Type kChunk("chunk", 128, {0});
 constexpr int64_t kChunkBytes = 128 * 8;
 
+// --sampler: how a handler decides whether to log (the seed's log sampler
+// backs off when HeapInuse passes a threshold).
+constexpr int64_t kSamplerOff = 0, kSamplerMemStats = 1, kSamplerPeriodic = 2;
+constexpr uint64_t kLogBelowHeapInuse = 64 << 20;
+
 struct Config {
-  int64_t rate, deadline, call, work, syscall, alloc, sample, tick;
+  int64_t rate, deadline, call, work, syscall, alloc, sample, tick, sampler;
   bool leak, wheel;
 };
 
@@ -74,6 +81,7 @@ Config configFrom(const ScenarioParams& p) {
                 .alloc = p.option("alloc"),
                 .sample = p.option("sample"),
                 .tick = p.option("tick"),
+                .sampler = p.option("sampler"),
                 .leak = p.option("leak") != 0,
                 .wheel = p.option("timers") == kTimersWheel};
 }
@@ -83,7 +91,9 @@ struct Service {
   Config cfg;
   rt::TimeHistogram requestLatency;  // arrival to answer (or timeout)
   rt::TimeHistogram timerLateness;   // how late each timer that fired was
-  std::atomic<int64_t> completed{0}, timeouts{0};
+  std::atomic<int64_t> completed{0}, timeouts{0}, logged{0};
+  // --sampler periodic: HeapInuse as the metrics sampler last read it.
+  std::atomic<uint64_t> heapInuseSeen{0};
   rt::WaitGroup handlers;
   std::unique_ptr<WheelTimers> wheel;  // --timers wheel: every deadline on one timing wheel
 };
@@ -149,6 +159,20 @@ rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
     co_await allocBuffer(cfg.alloc, &req);
     co_await rt::cpu(cfg.work);
     if (cfg.syscall > 0) co_await rt::syscallFor(cfg.syscall);
+    if (cfg.sampler != kSamplerOff) {
+      // Log this request? Only while the heap is small. The seed asks
+      // runtime.ReadMemStats every time: a stop-the-world per request. The
+      // fix reads what a sampler read a moment ago (an atomic load).
+      uint64_t heapInuse = 0;
+      if (cfg.sampler == kSamplerMemStats) {
+        rt::mem::MemStats ms;
+        co_await ReadMemStats{&ms};
+        heapInuse = ms.HeapInuse;
+      } else {
+        heapInuse = s->heapInuseSeen.load(std::memory_order_relaxed);
+      }
+      if (heapInuse < kLogBelowHeapInuse) s->logged.fetch_add(1, std::memory_order_relaxed);
+    }
     auto result = std::make_shared<rt::Chan<int64_t>>(cfg.leak ? 0 : 1);
     rt::go(backend(exponential(mix(seed ^ uint64_t(id)), cfg.call), cfg.alloc, result), "main.handler.func1");
     const int64_t deadline = rt::nanotime() + cfg.deadline;
@@ -182,13 +206,14 @@ struct Sampler {
   ScenarioResult* out;
   int64_t start;
   int64_t completed = 0, timeouts = 0;
-  rt::TimeHistogramCounts pauses, sched, requests, lateness;
+  rt::TimeHistogramCounts pauses, otherPauses, sched, requests, lateness;
 
   void sample(bool last = false) {
     const RuntimeMetrics m = readMetrics(rt::currentRuntime(), Collector::current());
     const rt::TimeHistogramCounts req = s->requestLatency.snapshot(), late = s->timerLateness.snapshot();
     const rt::TimeHistogramCounts pauseWindow = m.gcPauses.since(pauses), schedWindow = m.schedLatencies.since(sched),
-                                  reqWindow = req.since(requests), lateWindow = late.since(lateness);
+                                  otherWindow = m.otherPauses.since(otherPauses), reqWindow = req.since(requests),
+                                  lateWindow = late.since(lateness);
     const int64_t done = s->completed.load(std::memory_order_relaxed),
                   timedOut = s->timeouts.load(std::memory_order_relaxed);
     MetricsRow row;
@@ -202,6 +227,8 @@ struct Sampler {
     set(Metric::GcCycles, int64_t(m.gcCycles));
     set(Metric::GcPauses, int64_t(pauseWindow.total()));
     set(Metric::GcPauseP99, pauseWindow.quantile(0.99));
+    set(Metric::OtherPauses, int64_t(otherWindow.total()));
+    set(Metric::OtherPauseP99, otherWindow.quantile(0.99));
     set(Metric::SchedLatP50, schedWindow.quantile(0.50));
     set(Metric::SchedLatP99, schedWindow.quantile(0.99));
     set(Metric::Requests, done - completed);
@@ -211,7 +238,9 @@ struct Sampler {
     set(Metric::ReqP999, reqWindow.quantile(0.999));
     set(Metric::TimerLateP99, lateWindow.quantile(0.99));
     out->series.append(row, last);
+    s->heapInuseSeen.store(m.heapInUse, std::memory_order_relaxed);
     pauses = m.gcPauses;
+    otherPauses = m.otherPauses;
     sched = m.schedLatencies;
     requests = req;
     lateness = late;
@@ -278,6 +307,7 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
   const rt::TimeHistogramCounts latency = s.requestLatency.snapshot(), late = s.timerLateness.snapshot();
   const int64_t timeouts = s.timeouts.load(), goroutines = rt::NumGoroutine();
   const uint64_t cycles = Collector::current()->numGC.load();
+  const rt::TimeHistogramCounts other = rt::currentRuntime()->sched.stwTotalTimeOther.snapshot();
   out->wallNs = elapsed;
   out->result = n;
   const std::pair<const char*, int64_t> metrics[] = {
@@ -289,6 +319,10 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
       {"timerLatenessP99Ns", late.quantile(0.99)},
       {"goroutinesAtEnd", goroutines},
       {"gcCycles", int64_t(cycles)},
+      {"logged", s.logged.load()},
+      // Go 1.22's /sched/pauses/total/other:seconds: ReadMemStats' stops.
+      {"otherPauses", int64_t(other.total())},
+      {"otherPauseP99Ns", other.quantile(0.99)},
   };
   for (const auto& [name, value] : metrics) out->metrics.emplace_back(name, value);
   const std::string took = util::formatDuration(elapsed), p50 = util::formatDuration(latency.quantile(0.50)),
@@ -383,7 +417,16 @@ Scenario serviceScenario() {
                           {"service: how often the sampler reads the runtime's metrics",
                            "service：采样器读取运行时指标的间隔"},
                           100 * rt::time::Microsecond, 60 * rt::time::Second),
-           timerOptions()[0], timerOptions()[1]},
+           timerOptions()[0], timerOptions()[1],
+           FlagSpec{.name = "sampler",
+                    .type = FlagType::Choice,
+                    .valueName = "S",
+                    .defaultValue = "off",
+                    .help = {"service: log only while HeapInuse < 64 MiB, read per request with ReadMemStats (a "
+                             "stop-the-world each) or from the metrics sampler's last read (periodic)",
+                             "service：仅当 HeapInuse < 64 MiB 时记日志；每个请求用 ReadMemStats 读取（每次一次 STW），"
+                             "或取指标采样器最近一次读到的值（periodic）"},
+                    .choices = {"off", "memstats", "periodic"}}},
       .main = [](const ScenarioParams& p, ScenarioResult* out) { return serviceMain(p, out); },
   };
 }

@@ -238,6 +238,35 @@ TEST(Timers, TheServiceCanPutItsDeadlinesOnTheWheel) {
   }
 }
 
+// The seed's log sampler: ReadMemStats on every request stops the world
+// once per request ("read mem stats", Go 1.22's other-pauses histogram),
+// while reading what the metrics sampler last saw stops it never. The
+// decision is the same (the heap stays far under the 64 MiB threshold).
+TEST(Service, ReadMemStatsPerRequestIsOneStopTheWorldEach) {
+  Lab lab(testhost::fixed(2));
+  Value memstats = json(lab, "run service --engine sim --size 800 --seed 2 --sampler memstats");
+  EXPECT_EQ(metric(memstats, "otherPauses"), 800);
+  EXPECT_EQ(metric(memstats, "logged"), 800);
+  EXPECT_GT(metric(memstats, "otherPauseP99Ns"), 0);
+  EXPECT_EQ(sum(column(json(lab, "metrics"), "otherPauses")), 800);
+  // The trace names each of them as Go's does.
+  ASSERT_TRUE(lab.exec("run service --engine sim --size 800 --seed 2 --sampler memstats --step").ok);
+  const Value toStw = json(lab, "until stw");
+  bool named = false;
+  for (const Value& e : toStw["events"].array) named = named || e["text"].str.find("stop the world (read mem stats) for G") == 0;
+  EXPECT_TRUE(named);
+  Value periodic = json(lab, "run service --engine sim --size 800 --seed 2 --sampler periodic");
+  EXPECT_EQ(metric(periodic, "otherPauses"), 0);
+  EXPECT_EQ(metric(periodic, "logged"), 800);
+  Value off = json(lab, "run service --engine sim --size 800 --seed 2");
+  EXPECT_EQ(metric(off, "logged"), 0);
+  EXPECT_EQ(metric(off, "otherPauses"), 0);
+  if (rt::RealPlatform::threadsAvailable()) {
+    Value real = json(lab, "run service --engine real --size 200 --rate 20000 --call 1ms --sampler memstats");
+    EXPECT_EQ(metric(real, "otherPauses"), 200);
+  }
+}
+
 TEST(Timers, BadTimerFlagsAreOneErrorLine) {
   Lab lab(testhost::fixed(2));
   for (const auto& [line, says] : std::vector<std::pair<std::string, std::string>>{

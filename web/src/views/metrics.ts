@@ -97,6 +97,7 @@ export function chartSpecs(text: MetricsText): ChartSpec[] {
         { column: 'schedLatP99', label: text.sched, color: '#00add8' },
         { column: 'timerLateP99', label: text.timers, color: '#8e44ad' },
         { column: 'gcPauseP99', label: text.pauses, color: '#c62828' },
+        { column: 'otherPauseP99', label: text.otherPauses, color: '#d9822b' },
       ],
     },
   ];
@@ -121,6 +122,7 @@ export interface MetricsText {
   sched: string;
   timers: string;
   pauses: string;
+  otherPauses: string;
   /** The line above the charts. */
   summary: (s: MetricsSummary) => string;
 }
