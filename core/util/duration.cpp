@@ -1,5 +1,7 @@
 #include "util/duration.hpp"
 
+#include <cstdio>
+
 #include <limits>
 
 namespace util {
@@ -141,6 +143,15 @@ std::string formatDuration(int64_t d) {
     }
   }
   return neg ? "-" + out : out;
+}
+
+std::string formatDurationShort(int64_t ns) {
+  char buf[32];
+  if (ns < 1000) std::snprintf(buf, sizeof buf, "%lldns", static_cast<long long>(ns));
+  else if (ns < 1000000) std::snprintf(buf, sizeof buf, "%.3gµs", double(ns) / 1e3);
+  else if (ns < 1000000000) std::snprintf(buf, sizeof buf, "%.3gms", double(ns) / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.3gs", double(ns) / 1e9);
+  return buf;
 }
 
 }  // namespace util

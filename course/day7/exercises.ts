@@ -1,7 +1,8 @@
 // Day 7's exercises: the service scenario seen from production's tools — finding a goroutine
 // leak in a goroutine profile, seeing that the leak needs its slow path, watching the
-// collector's goal follow a leaking live heap in the metrics — and choosing a timing wheel's
-// tick for a lateness target. CI replays each solution and near-miss (tests/course/).
+// collector's goal follow a leaking live heap in the metrics, choosing a timing wheel's tick
+// for a lateness target, and a rollout gate's threshold from the noise it must live with. CI
+// replays each solution and near-miss (tests/course/).
 
 import { parseAnswer, parseLine, type RunFact } from '../../web/src/course/facts';
 import type { Exercise, LabRecord } from '../../web/src/course/model';
@@ -228,4 +229,73 @@ const wheelTick: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak, wheelTick];
+/** A `rollout --json` reply (core/lab/commands/rollout.cpp). */
+interface RolloutReply {
+  canary: string;
+  gate: string;
+  windowNs: number;
+  decision: string;
+  stagePercent: number;
+}
+
+function rolloutReplies(record: LabRecord): RolloutReply[] {
+  const out: RolloutReply[] = [];
+  for (const e of record.events) {
+    if (e.kind !== 'command' || !e.observation.ok || parseLine(e.observation.line).command !== 'rollout') continue;
+    const j = e.observation.json as Partial<RolloutReply> | undefined;
+    if (j && typeof j.canary === 'string' && typeof j.decision === 'string') out.push(j as RolloutReply);
+  }
+  return out;
+}
+
+const GATE_WINDOW_NS = 100_000_000;
+
+const gateThreshold: Exercise = {
+  id: 'd7-gate-threshold',
+  title: { zh: '给闸门定阈值', en: 'Set the gate\'s threshold' },
+  goal: {
+    zh: '用 100 ms 的窗口（`--window 100ms`）找一个闸门（`--gate`），让有泄漏的金丝雀（`--canary "--leak"`）在 **1% 阶段**就被回滚，同时让没有改动的金丝雀（`--canary ""`）全量发布。两次 rollout 用同一个闸门。',
+    en: 'With 100 ms windows (`--window 100ms`), find a gate (`--gate`) that rolls the leaking canary (`--canary "--leak"`) back **at the 1% stage**, and promotes an unchanged canary (`--canary ""`) to 100%. Use the same gate for both rollouts.',
+  },
+  hints: [
+    { zh: '先用原文的闸门试：`rollout --canary "--leak" --window 100ms`。它在哪个阶段被回滚？', en: 'Try the source text\'s gate first: `rollout --canary "--leak" --window 100ms`. At which stage is it rolled back?' },
+    {
+      zh: '看两次 rollout 的 Δgoroutine 列：泄漏在前 3 个窗口涨到多少？没有改动的金丝雀在 9 个窗口里最高到多少？',
+      en: 'Read the Δgoroutines column of both rollouts: how high does the leak get in its first 3 windows, and the unchanged canary in its 9?',
+    },
+    {
+      zh: '阈值要高于好金丝雀的噪声（+18），又不能高于泄漏在前 3 个窗口里的值（+29、+34）：比如 `--gate goroutines<25`。',
+      en: 'The threshold must be above the good canary\'s noise (+18) and not above the leak\'s first 3 windows (+29, +34): for example `--gate goroutines<25`.',
+    },
+  ],
+  solution: {
+    commands: [
+      'rollout --canary "--leak" --window 100ms --gate goroutines<25',
+      'rollout --canary "" --window 100ms --gate goroutines<25',
+    ],
+  },
+  nearMiss: {
+    commands: ['rollout --canary "--leak" --window 100ms', 'rollout --canary "" --window 100ms'],
+    why: {
+      zh: '原文的 goroutines<50：泄漏在 100 ms 的窗口里长得慢，通过了整个 1% 阶段，直到 10% 阶段的第 4 个窗口（+60）才被回滚。',
+      en: "The source text's goroutines<50: in 100 ms windows the leak grows slowly and passes the whole 1% stage; it is rolled back only in window 4, at 10% (+60).",
+    },
+  },
+  check(record) {
+    const all = rolloutReplies(record).filter((r) => r.windowNs === GATE_WINDOW_NS);
+    const leak = all.filter((r) => / --leak\b/.test(r.canary)).at(-1);
+    if (!leak) return notYet('还没有用 100 ms 窗口跑过泄漏的金丝雀：`rollout --canary "--leak" --window 100ms`。', 'no rollout of the leaking canary with 100 ms windows yet: `rollout --canary "--leak" --window 100ms`.');
+    if (leak.decision !== 'rolled back' || leak.stagePercent !== 1)
+      return notYet(
+        `闸门 ${leak.gate}：泄漏的金丝雀${leak.decision === 'rolled back' ? `在 ${leak.stagePercent}% 阶段才被回滚` : '没有被回滚'}（要在 1%）。`,
+        `gate ${leak.gate}: the leaking canary was ${leak.decision === 'rolled back' ? `rolled back only at ${leak.stagePercent}%` : 'not rolled back'} (1% needed).`,
+      );
+    const good = all.filter((r) => /--seed \d+$/.test(r.canary) && r.gate === leak.gate).at(-1);
+    if (!good) return notYet(`现在用同一个闸门（${leak.gate}）跑没有改动的金丝雀：\`--canary ""\`。`, `now run the unchanged canary with the same gate (${leak.gate}): \`--canary ""\`.`);
+    if (good.decision !== 'promoted')
+      return notYet(`闸门 ${leak.gate} 把没有改动的金丝雀也拦下了（${good.decision}）：阈值低于噪声。`, `gate ${leak.gate} also stopped the unchanged canary (${good.decision}): the threshold is below the noise.`);
+    return solved(`闸门 ${leak.gate}：泄漏在 1% 被回滚，好的发布全量上线。`, `gate ${leak.gate}: the leak is rolled back at 1%, the good release promoted.`);
+  },
+};
+
+export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak, wheelTick, gateThreshold];

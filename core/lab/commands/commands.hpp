@@ -31,5 +31,6 @@ CommandSpec gcCommand();
 CommandSpec heapCommand();
 CommandSpec verifyCommand();
 CommandSpec metricsCommand();
+CommandSpec rolloutCommand();
 
 }  // namespace lab

@@ -3,7 +3,6 @@
 // column, as chart libraries take them), or as CSV for a spreadsheet or a
 // notebook. A paused or live run shows the samples taken so far.
 #include <algorithm>
-#include <cstdio>
 
 #include "lab/commands/commands.hpp"
 #include "lab/heap_session.hpp"
@@ -11,6 +10,7 @@
 #include "lab/lab.hpp"
 #include "lab/metrics_log.hpp"
 #include "lab/run_session.hpp"
+#include "util/duration.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
 
@@ -32,21 +32,10 @@ std::vector<std::string> columnNames() {
   return names;
 }
 
-// "850ns", "12.3µs", "4.56ms", "1.23s": three digits are enough to read a
-// chart's worth of numbers side by side.
-std::string shortDuration(int64_t ns) {
-  char buf[32];
-  if (ns < 1000) std::snprintf(buf, sizeof buf, "%lldns", static_cast<long long>(ns));
-  else if (ns < 1000000) std::snprintf(buf, sizeof buf, "%.3gµs", double(ns) / 1e3);
-  else if (ns < 1000000000) std::snprintf(buf, sizeof buf, "%.3gms", double(ns) / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.3gs", double(ns) / 1e9);
-  return buf;
-}
-
 std::string cell(Metric m, int64_t v) {
   if (v < 0) return "-";
   switch (metricColumns()[size_t(m)].unit) {
-    case MetricUnit::Ns: return shortDuration(v);
+    case MetricUnit::Ns: return util::formatDurationShort(v);
     case MetricUnit::Bytes: return humanBytes(uint64_t(v));
     case MetricUnit::Count: return std::to_string(v);
   }
@@ -163,7 +152,7 @@ Reply metricsCmd(Lab& lab, const Invocation& inv) {
                                       : "`run " + run + "` has no samples yet (at " + s->position() + ")",
                  data};
   }
-  const std::string every = shortDuration(log.period() * int64_t(log.stride()));
+  const std::string every = util::formatDurationShort(log.period() * int64_t(log.stride()));
   std::string head = lang == Language::Zh ? "`run " + run + "` 的运行时指标：" + std::to_string(rows.size()) +
                                                 " 个样本，每 " + every + " 一个，于 " + s->position() + "\n"
                                           : "runtime metrics of `run " + run + "`: " + std::to_string(rows.size()) +

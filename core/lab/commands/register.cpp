@@ -23,6 +23,7 @@ void registerBuiltinCommands(Registry& registry) {
   registry.add(heapCommand());
   registry.add(verifyCommand());
   registry.add(metricsCommand());
+  registry.add(rolloutCommand());
 }
 
 }  // namespace lab

@@ -68,8 +68,8 @@ constexpr int64_t kSamplerOff = 0, kSamplerMemStats = 1, kSamplerPeriodic = 2;
 constexpr uint64_t kLogBelowHeapInuse = 64 << 20;
 
 struct Config {
-  int64_t rate, deadline, call, work, syscall, alloc, sample, tick, sampler;
-  bool leak, wheel;
+  int64_t rate, deadline, call, work, syscall, alloc, sample, tick, sampler, idleTimeout;
+  bool leak, wheel, keepalive;
 };
 
 Config configFrom(const ScenarioParams& p) {
@@ -82,8 +82,10 @@ Config configFrom(const ScenarioParams& p) {
                 .sample = p.option("sample"),
                 .tick = p.option("tick"),
                 .sampler = p.option("sampler"),
+                .idleTimeout = p.option("idle-timeout"),
                 .leak = p.option("leak") != 0,
-                .wheel = p.option("timers") == kTimersWheel};
+                .wheel = p.option("timers") == kTimersWheel,
+                .keepalive = p.option("keepalive") != 0};
 }
 
 // What the handlers measure, shared with the sampler.
@@ -154,6 +156,8 @@ rt::Goroutine backend(int64_t wait, int64_t bytes, std::shared_ptr<rt::Chan<int6
 
 rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
   const Config& cfg = s->cfg;
+  const bool keepalive = cfg.keepalive;
+  const int64_t idleTimeout = cfg.idleTimeout;
   {
     Frame<1> req;
     co_await allocBuffer(cfg.alloc, &req);
@@ -197,6 +201,20 @@ rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
   }
   // Last: main may return (and free *s) as soon as the count reaches zero.
   s->handlers.Done();
+  if (keepalive) {
+    // --keepalive: net/http's conn.serve — after answering, the goroutine
+    // waits for the client's next request on the connection, until
+    // IdleTimeout closes it; with IdleTimeout (and ReadTimeout) 0, for ever:
+    // one goroutine per connection a client left open. In this model no
+    // client sends again. (Go waits in the netpoller, [IO wait]; the lab,
+    // which has none, on a channel of the connection's own.)
+    rt::Chan<int64_t> nextRequest(0);
+    if (idleTimeout > 0) {
+      co_await rt::select(rt::recvCase(nextRequest), rt::recvCase(rt::time::After(idleTimeout)));
+    } else {
+      co_await nextRequest.recv();
+    }
+  }
 }
 
 // One row of the metrics log: the runtime's numbers now, and the
@@ -426,7 +444,18 @@ Scenario serviceScenario() {
                              "stop-the-world each) or from the metrics sampler's last read (periodic)",
                              "service：仅当 HeapInuse < 64 MiB 时记日志；每个请求用 ReadMemStats 读取（每次一次 STW），"
                              "或取指标采样器最近一次读到的值（periodic）"},
-                    .choices = {"off", "memstats", "periodic"}}},
+                    .choices = {"off", "memstats", "periodic"}},
+           FlagSpec{.name = "keepalive",
+                    .type = FlagType::Bool,
+                    .valueName = "",
+                    .defaultValue = "false",
+                    .help = {"service: clients leave their connection open; its goroutine waits for the next request "
+                             "until --idle-timeout",
+                             "service：客户端不关闭连接；连接的 goroutine 等待下一个请求，直到 --idle-timeout"}},
+           durationOption("idle-timeout", "50ms",
+                          {"service: http.Server's IdleTimeout with --keepalive; 0: wait for ever (the bad release)",
+                           "service：配合 --keepalive 的 http.Server IdleTimeout；0 表示永远等待（那次坏发布）"},
+                          0, kHour)},
       .main = [](const ScenarioParams& p, ScenarioResult* out) { return serviceMain(p, out); },
   };
 }
