@@ -1,8 +1,9 @@
 // The metrics view in a real headless Chromium, in both pages (isolated = the threads build,
 // plain = the single-threaded build), as a learner uses it on day 7: run the service with the
 // goroutine leak on the simulator, find the metrics tab showing the goroutines rising in its
-// charts, read the numbers with `metrics`, and find the leak's creation site with
-// `gs --group`, as pprof's goroutine profile shows it. Needs dist/ (scripts/lab.sh build).
+// charts, read the numbers with `metrics`, find the leak's creation site with `gs --group`, as
+// pprof's goroutine profile shows it, and see the rollout gate reject the leaking canary.
+// Needs dist/ (scripts/lab.sh build).
 // With RTLAB_UPDATE_DOCS=1 the screenshots go to docs/views/ (the README's pictures).
 
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ describe('the metrics view in Chromium', { timeout: 600_000 }, () => {
   const lab = labInChromium({ screenshotDirs: [SCREENSHOTS] });
 
   for (const mode of MODES) {
-    it(`${mode.name} page: the leaking service's goroutines rise in the charts, and gs --group names the leak`, async () => {
+    it(`${mode.name} page: the leaking service's goroutines rise in the charts, gs --group names the leak, the gate rejects it`, async () => {
       const page = await lab.browser.context.newPage();
       await page.setViewportSize({ width: 1366, height: 900 });
       try {
@@ -45,6 +46,11 @@ describe('the metrics view in Chromium', { timeout: 600_000 }, () => {
         assert.match(table, /runtime metrics of `run service`: \d+ samples, one every 10ms/, table);
         const profile = (await run(page, 'gs --group', { timeoutMs: 60_000 })).join('\n');
         assert.match(profile, /\d+ @ main\.handler\.func1 \[chan send\] created by main\.handler/, profile);
+
+        // The gate: the leaking canary is rolled back at its first stage, and the
+        // metrics view follows the canary's run.
+        const gate = (await run(page, 'rollout --canary "--leak"', { timeoutMs: 120_000 })).join('\n');
+        assert.match(gate, /rolled back at 1% in window \d+: goroutines \+\d+ >= 50/, gate);
 
         // In Chinese, the charts are titled in Chinese.
         await page.click('[data-lang="zh"]');

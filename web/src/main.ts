@@ -183,11 +183,11 @@ async function refreshMarking(command: string): Promise<void> {
   if (graph) marking.render();
 }
 // The metrics view reads `metrics --json` after every command that can have
-// moved a run which samples metrics (the service): the charts end where the
-// run stands.
+// moved a run which samples metrics (the service; rollout leaves its canary
+// as the last run): the charts end where the run stands.
 let metrics: MetricsView | undefined;
 let metricsLive = false;
-const RUN_MOVES = new Set(['run', 'step', 'until', 'continue', 'back', 'metrics']);
+const RUN_MOVES = new Set(['run', 'step', 'until', 'continue', 'back', 'metrics', 'rollout']);
 async function refreshMetrics(command: string): Promise<void> {
   if (!metrics || !RUN_MOVES.has(command)) return;
   const reply = await lab.exec('metrics --json');
@@ -201,7 +201,7 @@ async function refreshMetrics(command: string): Promise<void> {
  *  (and after `metrics`), the heap after heap commands and in a stepped mark, the scheduler
  *  after other runs. A learner's own choice holds otherwise. */
 function showViewFor(command: string): void {
-  if (metricsLive && (command === 'run' || command === 'metrics')) layout.showTab('metrics');
+  if (metricsLive && (command === 'run' || command === 'metrics' || command === 'rollout')) layout.showTab('metrics');
   else if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
   else if (command === 'run' && !markingLive) layout.showTab('scheduler');
 }
