@@ -58,7 +58,8 @@ struct Sched {
   TimeHistogram timeToRun;
   // Go 1.22: sched.stwTotalTimeOther (/sched/pauses/total/other:seconds) —
   // stop-the-worlds that are not the GC's (GOMAXPROCS, ReadMemStats), from
-  // the request to the restart. The GC's are the collector's pauseDist.
+  // when the M holds worldsema and starts stopping to the restart, as Go
+  // 1.22 times them. The GC's are the collector's pauseDist.
   TimeHistogram stwTotalTimeOther;
 
   // Go: sched.lock — protects midle, pidle, the global runq and stop-the-world

@@ -231,8 +231,10 @@ void moveTimers(P* to, P* from) {
   from->timer0When.store(0, std::memory_order_relaxed);
 }
 
-// Go: procresize's moveTimers leaves the heap to be rebuilt: sift every
-// inner entry down, from the last parent up (pp->timersLock held).
+// After moveTimers appended a destroyed P's timers (Go's moveTimers adds
+// them one by one with doaddtimer, each sifted up), the lab rebuilds the
+// heap once: every inner entry sifted down, from the last parent up
+// (pp->timersLock held).
 void heapifyTimers(P* pp) {
   std::vector<Timer>& h = pp->timers;
   for (size_t i = 0; i < h.size(); i++) place(h, i, h[i]);

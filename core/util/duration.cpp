@@ -147,10 +147,12 @@ std::string formatDuration(int64_t d) {
 
 std::string formatDurationShort(int64_t ns) {
   char buf[32];
+  // The unit is chosen after rounding to three digits: 999.7µs is "1ms".
   if (ns < 1000) std::snprintf(buf, sizeof buf, "%lldns", static_cast<long long>(ns));
-  else if (ns < 1000000) std::snprintf(buf, sizeof buf, "%.3gµs", double(ns) / 1e3);
-  else if (ns < 1000000000) std::snprintf(buf, sizeof buf, "%.3gms", double(ns) / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.3gs", double(ns) / 1e9);
+  else if (ns < 999'500) std::snprintf(buf, sizeof buf, "%.3gµs", double(ns) / 1e3);
+  else if (ns < 999'500'000) std::snprintf(buf, sizeof buf, "%.3gms", double(ns) / 1e6);
+  else if (ns < 999'500'000'000) std::snprintf(buf, sizeof buf, "%.3gs", double(ns) / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.0fs", double(ns) / 1e9);
   return buf;
 }
 

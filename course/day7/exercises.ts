@@ -139,6 +139,7 @@ const leakNeedsTimeouts: Exercise = {
 };
 
 const GOAL_TARGET_MIB = 12;
+const LIVE_HEAP_GREW_MIB = 4;
 
 /** The columns of a `metrics --json` reply (core/lab/commands/metrics.cpp). */
 function metricsColumn(json: unknown, name: string): (number | null)[] | undefined {
@@ -180,8 +181,16 @@ const goalFollowsLeak: Exercise = {
       return notYet('保持默认的 `--alloc`（4096 字节）：这道题要让存活堆本身增长。', 'keep the default `--alloc` (4096 bytes): the point is to make the live heap itself grow.');
     const reply = repliesSinceLastRun(record, 'metrics').at(-1);
     const goal = metricsColumn(reply, 'heapGoal')?.filter((v): v is number => v !== null).at(-1);
-    if (goal === undefined) return notYet('运行之后用 `metrics` 看 heapGoal。', 'after the run, look at heapGoal with `metrics`.');
+    const marked = metricsColumn(reply, 'heapMarked')?.filter((v): v is number => v !== null).at(-1);
+    if (goal === undefined || marked === undefined)
+      return notYet('运行之后用 `metrics` 看 heapGoal。', 'after the run, look at heapGoal with `metrics`.');
     const mib = (goal / MiB).toFixed(2);
+    // The goal must have followed the live heap up (a larger GOGC alone raises the minimum goal).
+    if (marked <= LIVE_HEAP_GREW_MIB * MiB)
+      return notYet(
+        `存活堆最后只有 ${(marked / MiB).toFixed(2)} MiB（heapMarked）：目标要跟着存活堆涨，而不是靠调 GOGC。`,
+        `the live heap ended at only ${(marked / MiB).toFixed(2)} MiB (heapMarked): the goal must follow the live heap up, not GOGC.`,
+      );
     if (goal > GOAL_TARGET_MIB * MiB) return solved(`堆目标最后是 ${mib} MiB。`, `the heap goal ended at ${mib} MiB.`);
     return notYet(`堆目标最后是 ${mib} MiB（要超过 ${GOAL_TARGET_MIB} MiB）。`, `the heap goal ended at ${mib} MiB (above ${GOAL_TARGET_MIB} MiB needed).`);
   },
@@ -231,8 +240,10 @@ const wheelTick: Exercise = {
 
 /** A `rollout --json` reply (core/lab/commands/rollout.cpp). */
 interface RolloutReply {
+  baseline: string;
   canary: string;
   gate: string;
+  windowsPerStage: number;
   windowNs: number;
   decision: string;
   stagePercent: number;
@@ -282,9 +293,16 @@ const gateThreshold: Exercise = {
     },
   },
   check(record) {
-    const all = rolloutReplies(record).filter((r) => r.windowNs === GATE_WINDOW_NS);
+    // 100 ms windows, the usual 3 per stage, an unchanged baseline: only the gate's conditions vary.
+    const all = rolloutReplies(record).filter(
+      (r) => r.windowNs === GATE_WINDOW_NS && r.windowsPerStage === 3 && /--seed \d+$/.test(r.baseline),
+    );
     const leak = all.filter((r) => / --leak\b/.test(r.canary)).at(-1);
-    if (!leak) return notYet('还没有用 100 ms 窗口跑过泄漏的金丝雀：`rollout --canary "--leak" --window 100ms`。', 'no rollout of the leaking canary with 100 ms windows yet: `rollout --canary "--leak" --window 100ms`.');
+    if (!leak)
+      return notYet(
+        '还没有用 100 ms 窗口跑过泄漏的金丝雀（基线不加参数，--windows 保持 3）：`rollout --canary "--leak" --window 100ms`。',
+        'no rollout of the leaking canary with 100 ms windows yet (no baseline flags, --windows left at 3): `rollout --canary "--leak" --window 100ms`.',
+      );
     if (leak.decision !== 'rolled back' || leak.stagePercent !== 1)
       return notYet(
         `闸门 ${leak.gate}：泄漏的金丝雀${leak.decision === 'rolled back' ? `在 ${leak.stagePercent}% 阶段才被回滚` : '没有被回滚'}（要在 1%）。`,

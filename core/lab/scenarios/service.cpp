@@ -21,6 +21,8 @@
 //       case <-result:
 //       case <-time.After(deadline):       // the backend was too slow
 //       }                                  // (--timers wheel: a timing wheel's timeout)
+//       // --keepalive: wait for the client's next request on the
+//       // connection until --idle-timeout (0: for ever), as net/http does
 //   }
 //
 // With --leak the result channel is unbuffered: once a handler has timed
@@ -346,7 +348,10 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
   const std::string took = util::formatDuration(elapsed), p50 = util::formatDuration(latency.quantile(0.50)),
                     p99 = util::formatDuration(latency.quantile(0.99)),
                     p999 = util::formatDuration(latency.quantile(0.999));
-  // main and the sampler are done; what is left never returned.
+  // main and its helpers are done; what is left: leaked backends, backends
+  // still waiting for a late answer, idle connections (--keepalive). On real
+  // threads the sampler and the wheel's driver, which have just said Done,
+  // may still be counted while they return.
   out->text = std::to_string(n) + " requests in " + took + ": " + std::to_string(n - timeouts) + " answered, " +
               std::to_string(timeouts) + " timed out; latency p50 " + p50 + ", p99 " + p99 + ", p999 " + p999 + "; " +
               std::to_string(goroutines - 1) + " goroutines still alive at the end, " + std::to_string(cycles) +
@@ -383,11 +388,16 @@ Scenario serviceScenario() {
                   "and waits for a backend (mean --call, exponentially distributed) for at most --deadline. "
                   "--leak leaves every timed-out backend blocked for ever on an unbuffered send. "
                   "--timers wheel puts the deadlines on one hashed timing wheel of --tick (not Go's). "
+                  "--sampler memstats calls ReadMemStats (a stop-the-world) in every request, periodic reads the "
+                  "sampler's last value. --keepalive keeps each connection's goroutine waiting for a next request "
+                  "until --idle-timeout (0: for ever). "
                   "`metrics` prints what the sampler saw every --sample.",
                   "--size 为请求数（默认 4000），以每秒 --rate 个的泊松过程到达。每个处理函数分配 --alloc 字节，"
                   "计算 --work，如给出则做一次 --syscall，再等待后端（平均 --call，指数分布）至多 --deadline。"
                   "--leak 让每个超时的后端 goroutine 永远阻塞在无缓冲通道的发送上。"
                   "--timers wheel 把截止时间放进一个一格为 --tick 的哈希时间轮（不是 Go 的做法）。"
+                  "--sampler memstats 在每个请求里调用 ReadMemStats（一次 STW），periodic 读取采样器最近的值。"
+                  "--keepalive 让每个连接的 goroutine 等待下一个请求，直到 --idle-timeout（0 表示永远）。"
                   "`metrics` 打印采样器每隔 --sample 看到的数据。"},
       .defaultSize = 4000,
       .sizeMeaning = "requests",

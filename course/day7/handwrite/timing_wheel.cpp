@@ -18,7 +18,8 @@
 // rounded up to the end of a tick.
 //
 // What to write:
-//   add(t, deadline): the tick the deadline falls in, counted from start_
+//   add(t, deadline): record the deadline in t->deadline. The tick it
+//     falls in, counted from start_
 //     (ticks of tick_ ns; a deadline before start_ is in tick 0); the
 //     bucket is that tick modulo the wheel's size (mask_ + 1, a power of
 //     two), and remainingRounds the whole turns of the wheel to wait, from

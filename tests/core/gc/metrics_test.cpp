@@ -170,7 +170,13 @@ TEST(ReadMetrics, ReadingBesideRunningGoroutinesSeesCountersOnlyGrow) {
       go(reader(c, &wg, &reads, &backwards), "reader");
       co_await wg.Wait();
       RuntimeMetrics end = readMetrics(c->rt, c);
-      EXPECT_EQ(end.goroutines, 1);  // main alone: the runtime's own do not count
+      // main alone: the runtime's own do not count. (On real threads the
+      // two that just said Done may still be on their way out.)
+      if (sim) {
+        EXPECT_EQ(end.goroutines, 1);
+      } else {
+        EXPECT_LE(end.goroutines, 3);
+      }
       EXPECT_EQ(end.gcCycles, c->numGC.load());
       EXPECT_GT(end.gcCycles, 0u);
       EXPECT_GT(end.heapGoal, 0u);

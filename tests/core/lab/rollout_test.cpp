@@ -103,6 +103,7 @@ TEST(Rollout, TheLeakAndTheNeverClosedConnectionsAreRolledBackAGoodCanaryPromote
   Lab lab(testhost::fixed(2));
   Value leak = rollout(lab, "--canary \"--leak\"");
   EXPECT_EQ(leak["decision"].str, "rolled back");
+  EXPECT_EQ(int64_t(leak["stagePercent"].number), 1);
   EXPECT_NE(leak["reason"].str.find("goroutines +"), std::string::npos);
   // The canary is the lab's last run: its goroutine profile shows why.
   Reply profile = lab.exec("gs --group");

@@ -282,6 +282,47 @@ TEST_P(TimerChan, TimersMoveWhenGomaxprocsShrinks) {
   EXPECT_FALSE(anyStopped);
 }
 
+// The same, stopping half of them after the move while they are still
+// pending: Stop finds each one where heapifyTimers put it on the P that
+// received it, and only the others fire.
+// Computes first, so that idle Ps steal the goroutines and the timers are
+// made on every P.
+Goroutine makeTimerAfterWork(Chan<int>* done, int64_t d, std::vector<time::Timer>* keep, int i) {
+  co_await cpu(2 * Millisecond);
+  (*keep)[i] = NewTimer(d);
+  co_await done->send(i);
+}
+
+Goroutine stopTimersAfterGomaxprocs(int* fired, int* stopped, int* strayFired) {
+  const int n = 24;
+  std::vector<time::Timer> timers(n);
+  Chan<int> done;
+  for (int i = 0; i < n; i++) go(makeTimerAfterWork(&done, 200 * Millisecond + (i % 5) * Millisecond, &timers, i));
+  for (int i = 0; i < n; i++) co_await done.recv();
+  co_await GOMAXPROCS(1);
+  for (int i = 0; i < n; i += 2)
+    if (timers[size_t(i)].Stop()) ++*stopped;
+  for (int i = 1; i < n; i += 2) {
+    co_await timers[size_t(i)].C.recv();
+    ++*fired;
+  }
+  co_await Sleep(20 * Millisecond);
+  for (int i = 0; i < n; i += 2) {
+    Time at = 0;
+    if (co_await select(recvCase(timers[size_t(i)].C, &at), defaultCase()) == 0) ++*strayFired;
+  }
+  co_await GOMAXPROCS(4);
+}
+
+TEST_P(TimerChan, TimersMovedByGomaxprocsCanStillBeStopped) {
+  int fired = 0, stopped = 0, strayFired = 0;
+  auto r = runOn(GetParam(), stopTimersAfterGomaxprocs(&fired, &stopped, &strayFired), 4);
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_EQ(stopped, 12);
+  EXPECT_EQ(fired, 12);
+  EXPECT_EQ(strayFired, 0);
+}
+
 // Many goroutines stopping and resetting timers while the Ms run them (for
 // ThreadSanitizer): every timer ends either stopped or fired, never both.
 Goroutine churnTimers(int rounds, Chan<int>* done, std::atomic<int>* inconsistent) {

@@ -41,7 +41,7 @@ export interface ParsedLine {
   flags: Map<string, string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['step', 'json', 'background', 'verify', 'all', 'stw', 'concurrent', 'graph', 'leak', 'csv', 'group']);
+const BOOLEAN_FLAGS = new Set(['step', 'json', 'background', 'verify', 'all', 'stw', 'concurrent', 'graph', 'leak', 'csv', 'group', 'keepalive']);
 
 /** Splits a command line: words separated by blanks, '…' and "…" quoting, --flag value or --flag=value. */
 export function parseLine(line: string): ParsedLine {
