@@ -306,7 +306,7 @@ Goroutine stopTimersAfterGomaxprocs(int* fired, int* stopped, int* strayFired) {
     co_await timers[size_t(i)].C.recv();
     ++*fired;
   }
-  co_await Sleep(20 * Millisecond);
+  co_await Sleep{20 * Millisecond};
   for (int i = 0; i < n; i += 2) {
     Time at = 0;
     if (co_await select(recvCase(timers[size_t(i)].C, &at), defaultCase()) == 0) ++*strayFired;
@@ -400,7 +400,7 @@ Goroutine stopHalfOfManyTimers(int* live, int* firedInOrder, int* stoppedFired, 
     if (at >= last) (*firedInOrder)++;
     last = at;
   }
-  co_await Sleep(10 * Millisecond);
+  co_await Sleep{10 * Millisecond};
   for (int i = 0; i < kTimers; i++) {
     if (!stopped[size_t(i)]) continue;
     Time at = 0;
