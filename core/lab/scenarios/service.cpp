@@ -174,7 +174,7 @@ rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
         rt::mem::MemStats ms;
         co_await ReadMemStats{&ms};
         heapInuse = ms.HeapInuse;
-      } else {
+      } else if (cfg.sampler == kSamplerPeriodic) {
         heapInuse = s->heapInuseSeen.load(std::memory_order_relaxed);
       }
       if (heapInuse < kLogBelowHeapInuse) s->logged.fetch_add(1, std::memory_order_relaxed);
