@@ -19,6 +19,14 @@ export default defineConfig({
     target: 'es2022',
     // xterm.js alone is ~400 kB minified; that is expected for this app.
     chunkSizeWarningLimit: 1000,
+    rollupOptions: {
+      output: {
+        // The course (seven days of lessons in two languages, and their
+        // exercises) is a chunk of its own: the browser caches it apart from
+        // the code, and neither grows past the limit above.
+        manualChunks: (id) => (id.includes('/course/') && !id.includes('/web/src/') ? 'course' : undefined),
+      },
+    },
   },
   // Module workers so the lab worker can import() the ES module glue.
   worker: { format: 'es' },

@@ -13,7 +13,7 @@ import type { BuildInfo } from './lab/protocol';
 import { LabShell } from './terminal/shell';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
-import { MetricsView, parseMetrics } from './views/metrics';
+import type { MetricsText, MetricsView } from './views/metrics';
 import { markingText } from './views/markingText';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
@@ -185,15 +185,29 @@ async function refreshMarking(command: string): Promise<void> {
 // The metrics view reads `metrics --json` after every command that can have
 // moved a run which samples metrics (the service; rollout leaves its canary
 // as the last run): the charts end where the run stands.
+// The view and its chart library load with the first run that has metrics
+// (a chunk of their own: most sessions never need them).
 let metrics: MetricsView | undefined;
 let metricsLive = false;
+let metricsModule: Promise<typeof import('./views/metrics')> | undefined;
 const RUN_MOVES = new Set(['run', 'step', 'until', 'continue', 'back', 'metrics', 'rollout']);
 async function refreshMetrics(command: string): Promise<void> {
-  if (!metrics || !RUN_MOVES.has(command)) return;
+  if (!RUN_MOVES.has(command)) return;
   const reply = await lab.exec('metrics --json');
-  const series = reply.ok ? parseMetrics(reply.json) : null;
+  const card = document.getElementById('metrics')!.closest('.card')!;
+  if (!reply.ok) {
+    metricsLive = false; // the last run samples nothing
+    card.classList.toggle('live', false);
+    return;
+  }
+  const mod = await (metricsModule ??= import('./views/metrics'));
+  const series = mod.parseMetrics(reply.json);
   metricsLive = series !== null && series.samples > 0;
-  document.getElementById('metrics')!.closest('.card')!.classList.toggle('live', metricsLive);
+  card.classList.toggle('live', metricsLive);
+  if (!metrics) {
+    metrics = new mod.MetricsView(document.getElementById('metrics')!, metricsText);
+    if (window.__rtlab) window.__rtlab.metrics = metrics;
+  }
   metrics.series = series;
   if (metricsLive) metrics.render();
 }
@@ -316,7 +330,7 @@ marking = new MarkingView(document.getElementById('marking')!, () => ({
     }),
   ...markingWords(),
 }));
-metrics = new MetricsView(document.getElementById('metrics')!, () => ({
+const metricsText = (): MetricsText => ({
   goroutines: st('metricsGoroutines'),
   heap: st('metricsHeap'),
   heapLive: st('metricsHeapLive'),
@@ -333,7 +347,7 @@ metrics = new MetricsView(document.getElementById('metrics')!, () => ({
       run: m.run, samples: m.samples, seconds: +m.seconds.toFixed(3), first: m.goroutinesFirst,
       last: m.goroutinesLast, max: m.goroutinesMax, gc: m.gcCycles,
     }),
-}));
+});
 views = new SchedViews({
   timelineHost: document.getElementById('timeline')!,
   gmpHost: document.getElementById('gmp')!,
