@@ -93,7 +93,7 @@ struct P {
   // thieves may CAS it to nil.
   std::atomic<G*> runnext{nullptr};
 
-  // Go: p.timers — this P's timers, a min-heap by `when` (see timers.hpp).
+  // Go: p.timers — this P's timers, a 4-ary min-heap by (when, seq) (see timers.cpp).
   // Other Ps' Ms may run them (stealWork), hence the lock.
   std::mutex timersLock;
   std::vector<Timer> timers;
