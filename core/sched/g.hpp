@@ -15,6 +15,7 @@
 
 #include "compat/coroutine.hpp"
 #include "sched/gstatus.hpp"
+#include "sched/priority.hpp"
 #include "trace/event.hpp"
 #include "util/relaxed.hpp"
 
@@ -101,6 +102,10 @@ struct G {
   // lab goroutine's nested calls have no names, so its entry function
   // stands for it.)
   util::Relaxed<const char*> createdBy = "";
+  // NOT GO: the lab-only priority of day 7's experiment (priority.hpp),
+  // set at creation. Go's scheduler has no such thing; unless the run chose
+  // another SchedPolicy, nothing reads it.
+  Priority priority = Priority::Normal;
 
   // --- The garbage collector's per-G state (core/gc). ---
   // The innermost frame of GC roots (Go scans a G's stack for pointers;

@@ -71,6 +71,10 @@ struct P {
   // preemption by one sysmon round, as it can in Go.
   std::atomic<uint32_t> schedtick{0};
   std::atomic<uint32_t> syscalltick{0};
+  // NOT GO: the time slice the running G started (priority.hpp's
+  // SchedPolicy::Slice); 0 means Go's forcePreemptNS. Relaxed: sysmon's
+  // read may be a round late, as with schedtick.
+  std::atomic<int64_t> timeSlice{0};
   // Go: p.sysmontick — sysmon's last observation; only sysmon touches it.
   struct {
     uint32_t schedtick = 0;

@@ -207,12 +207,15 @@ int gcount(Runtime* rt) {
 
 // Go: runtime/proc.go newproc. The new G goes into runnext: `go f()` followed
 // by blocking (the common pattern) runs f next on this P, warm in cache.
-void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy) {
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy,
+             std::optional<Priority> priority) {
   M* mp = getm();
   G* curg = mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
   if (!curg || !mp->p) throwFatal("go: called outside a goroutine");
   G* newg = newproc1(rt, fn, mp->p, curg->goid, name);
   newg->createdBy = createdBy ? createdBy : curg->name.load();  // Go: newg.gopc = callerpc
+  // NOT GO (priority.hpp): inherited like Go's pprof labels (newg.labels = curg.labels).
+  newg->priority = priority.value_or(curg->priority);
   runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
   chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)
@@ -556,6 +559,13 @@ top:
     }
   }
 
+  // NOT GO (priority.hpp): under SchedPolicy::Queue a high-priority G that
+  // is runnable anywhere runs before anything on this P.
+  if (rt->sched.runqhighsize.load(std::memory_order_relaxed) != 0) {
+    std::lock_guard lock(rt->sched.lock);
+    if (G* gp = globrunqget(rt, pp, 1)) return gp;
+  }
+
   // Check the global runnable queue once in a while to ensure fairness.
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
@@ -665,6 +675,9 @@ static void execute(M* mp, G* gp, bool inheritTime) {
   if (!inheritTime) {
     P* pp = mp->p;  // only the owner writes schedtick: no read-modify-write needed
     pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    // NOT GO (priority.hpp): the lab-only SchedPolicy::Slice's longer slice.
+    if (mp->rt->schedPolicy.load(std::memory_order_relaxed) == SchedPolicy::Slice)
+      pp->timeSlice.store(timeSliceFor(mp->rt, gp), std::memory_order_relaxed);
   }
   if (mp->rt->tracer) {
     // The G waiting in runnext, if any (a racy peek on real threads: Gs are

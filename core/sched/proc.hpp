@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "platform/platform.hpp"
 #include "sched/g.hpp"
@@ -18,7 +19,9 @@ MTask mstart(M* mp);
 
 // Creating and finishing goroutines.
 G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid, const char* name);
-void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy = nullptr);
+// The new G's priority is the creator's unless one is given (priority.hpp; not Go).
+void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const char* createdBy = nullptr,
+             std::optional<Priority> priority = std::nullopt);
 // Go: runtime/proc.go gcount — user goroutines that exist and have not
 // exited: the runtime's own (isSystemGoroutine: the GC's workers, sweeper
 // and forcegc helper) do not count. Go subtracts free-list lengths from

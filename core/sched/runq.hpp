@@ -65,6 +65,7 @@ void globrunqputbatch(Runtime* rt, GQueue* batch);
 
 // Go: runtime/proc.go globrunqget (Go 1.19). Takes one G to run and moves up
 // to size/gomaxprocs+1 more (at most max and half a ring) to pp's ring.
+// Under the lab-only SchedPolicy::Queue a high-priority G comes first, alone.
 G* globrunqget(Runtime* rt, P* pp, int32_t max);
 
 }  // namespace rt

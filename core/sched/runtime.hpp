@@ -88,7 +88,12 @@ struct Sched {
   std::atomic<uint32_t> needspinning{0};
 
   GQueue runq;                        // the global run queue
-  std::atomic<int32_t> runqsize{0};   // runq.size, readable without the lock
+  // NOT GO: SchedPolicy::Queue's queue of high-priority Gs (priority.hpp),
+  // taken before runq. Always empty under Go's policy.
+  GQueue runqHigh;
+  std::atomic<int32_t> runqhighsize{0};  // runqHigh.size, readable without the lock
+  // runq.size + runqHigh.size, readable without the lock: "is there global work?"
+  std::atomic<int32_t> runqsize{0};
 
   // Go: sched.gFree — dead Gs shared between Ps (its own lock in Go).
   std::mutex gFreeLock;
@@ -164,6 +169,9 @@ class Runtime {
   G* mainG = nullptr;                       // goroutine 1: its exit ends the run
   std::atomic<int32_t> gomaxprocs{0};       // Go: gomaxprocs
   std::atomic<bool> mainStarted{false};     // Go: mainStarted
+  // NOT GO: the lab-only scheduling policy (priority.hpp); Go's unless the
+  // program chose another. Relaxed: set before the Gs it concerns exist.
+  std::atomic<SchedPolicy> schedPolicy{SchedPolicy::Go};
   Config cfg;
   Platform* platform = nullptr;
   SchedStats stats;

@@ -23,7 +23,8 @@ uint32_t retake(Runtime* rt, int64_t now) {
       if (pd.schedtick != t) {
         pd.schedtick = t;
         pd.schedwhen = now;
-      } else if (pd.schedwhen + kForcePreemptNS <= now) {
+      } else if (const int64_t slice = pp->timeSlice.load(std::memory_order_relaxed);
+                 pd.schedwhen + (slice > 0 ? slice : kForcePreemptNS) <= now) {
         preemptone(rt, pp);
         // In case of syscall, preemptone() doesn't work, because there is
         // no M wired to P.

@@ -23,7 +23,7 @@ std::string schedtrace(Runtime* rt, bool detailed) {
          std::to_string(rt->gomaxprocs.load()) + " idleprocs=" + std::to_string(s.npidle.load()) +
          " threads=" + std::to_string(s.mnext - s.nmfreed) + " spinningthreads=" + std::to_string(s.nmspinning.load()) +
          " needspinning=" + std::to_string(s.needspinning.load()) + " idlethreads=" + std::to_string(s.nmidle) +
-         " runqueue=" + std::to_string(s.runq.size);
+         " runqueue=" + std::to_string(s.runqsize.load(std::memory_order_relaxed));
   if (detailed) {
     out += std::string(" gcwaiting=") + boolStr(s.gcwaiting.load()) + " nmidlelocked=" +
            std::to_string(s.nmidlelocked) + " stopwait=" + std::to_string(s.stopwait) + " sysmonwait=" +

@@ -244,7 +244,20 @@ Reply runq(Lab& lab, const Invocation& inv) {
     if (shown < 64) text += (shown ? " G" : "G") + std::to_string(gp->goid);
   }
   text += shown > 64 ? " ...]" : "]";
-  j.endArray().endObject();
+  j.endArray();
+  // NOT GO: the lab-only priority queue (service --priority queue), when in use.
+  if (r->sched.runqHigh.size > 0) {
+    text += "\nhigh-priority runq, not Go (" + std::to_string(r->sched.runqHigh.size) + "): [";
+    j.key("high").beginArray();
+    shown = 0;
+    for (rt::G* gp = r->sched.runqHigh.head; gp; gp = gp->schedlink, shown++) {
+      j.value(static_cast<uint64_t>(gp->goid));
+      if (shown < 64) text += (shown ? " G" : "G") + std::to_string(gp->goid);
+    }
+    text += shown > 64 ? " ...]" : "]";
+    j.endArray();
+  }
+  j.endObject();
   return Reply{true, text, j.str()};
 }
 

@@ -111,7 +111,7 @@ std::string table(const std::vector<MetricsRow>& rows, const std::vector<Metric>
   }
   if (step > 1)
     out += lang == Language::Zh ? "（每 " + std::to_string(step) + " 个样本显示一行；--all 显示全部，--csv 或 --json 给出每一列）\n"
-                                : "(every " + std::to_string(step) + "th sample shown; --all shows all, --csv or --json "
+                                : "(one sample in " + std::to_string(step) + " shown; --all shows all, --csv or --json "
                                   "every column)\n";
   return out;
 }

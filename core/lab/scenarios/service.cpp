@@ -25,6 +25,12 @@
 //       // connection until --idle-timeout (0: for ever), as net/http does
 //   }
 //
+// --high P marks P % of the requests high-priority ("payments"), and
+// --priority slice|queue gives them a lab-only scheduling policy that Go
+// does not have (sched/priority.hpp): the course's story of a patched
+// findrunnable, as an experiment. The report then splits latency and
+// timeouts by class.
+//
 // With --leak the result channel is unbuffered: once a handler has timed
 // out, nobody will ever receive, and the backend goroutine blocks in its
 // send for ever, holding its response. Goroutines and the live heap grow
@@ -69,9 +75,14 @@ constexpr int64_t kChunkBytes = 128 * 8;
 constexpr int64_t kSamplerOff = 0, kSamplerMemStats = 1, kSamplerPeriodic = 2;
 constexpr uint64_t kLogBelowHeapInuse = 64 << 20;
 
+// --priority: the lab-only scheduling policies (sched/priority.hpp), in the
+// order of rt::SchedPolicy.
+constexpr const char* kPolicyNames[] = {"go", "slice", "queue"};
+
 struct Config {
-  int64_t rate, deadline, call, work, syscall, alloc, sample, tick, sampler, idleTimeout;
+  int64_t rate, deadline, call, work, syscall, alloc, sample, tick, sampler, idleTimeout, highPercent;
   bool leak, wheel, keepalive;
+  rt::SchedPolicy policy;
 };
 
 Config configFrom(const ScenarioParams& p) {
@@ -85,9 +96,11 @@ Config configFrom(const ScenarioParams& p) {
                 .tick = p.option("tick"),
                 .sampler = p.option("sampler"),
                 .idleTimeout = p.option("idle-timeout"),
+                .highPercent = p.option("high"),
                 .leak = p.option("leak") != 0,
                 .wheel = p.option("timers") == kTimersWheel,
-                .keepalive = p.option("keepalive") != 0};
+                .keepalive = p.option("keepalive") != 0,
+                .policy = rt::SchedPolicy(p.option("priority"))};
 }
 
 // What the handlers measure, shared with the sampler.
@@ -96,6 +109,9 @@ struct Service {
   rt::TimeHistogram requestLatency;  // arrival to answer (or timeout)
   rt::TimeHistogram timerLateness;   // how late each timer that fired was
   std::atomic<int64_t> completed{0}, timeouts{0}, logged{0};
+  // --high: the same, by class (index 1: high priority).
+  rt::TimeHistogram latencyByClass[2];
+  std::atomic<int64_t> requestsByClass[2] = {0, 0}, timeoutsByClass[2] = {0, 0};
   // --sampler periodic: HeapInuse as the metrics sampler last read it.
   std::atomic<uint64_t> heapInuseSeen{0};
   rt::WaitGroup handlers;
@@ -156,7 +172,7 @@ rt::Goroutine backend(int64_t wait, int64_t bytes, std::shared_ptr<rt::Chan<int6
   co_await result->send(bytes);  // --leak: blocks for ever once the handler is gone
 }
 
-rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
+rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed, bool high) {
   const Config& cfg = s->cfg;
   const bool keepalive = cfg.keepalive;
   const int64_t idleTimeout = cfg.idleTimeout;
@@ -194,11 +210,15 @@ rt::Goroutine handler(Service* s, int64_t id, int64_t arrival, uint64_t seed) {
       chosen = co_await rt::select(rt::recvCase(*result, &size), rt::recvCase(timeout.C, &firedAt));
       if (chosen == 0) timeout.Stop();
     }
+    const int64_t latency = rt::nanotime() - arrival;
     if (chosen == 1) {
       s->timeouts.fetch_add(1, std::memory_order_relaxed);
+      s->timeoutsByClass[high].fetch_add(1, std::memory_order_relaxed);
       s->timerLateness.record(firedAt - deadline);
     }
-    s->requestLatency.record(rt::nanotime() - arrival);
+    s->requestLatency.record(latency);
+    s->latencyByClass[high].record(latency);
+    s->requestsByClass[high].fetch_add(1, std::memory_order_relaxed);
     s->completed.fetch_add(1, std::memory_order_relaxed);
   }
   // Last: main may return (and free *s) as soon as the count reaches zero.
@@ -289,6 +309,7 @@ rt::Goroutine driveWheel(WheelTimers* wheel, rt::Chan<int64_t>* stop, rt::WaitGr
 rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
   Service s;
   s.cfg = configFrom(params);
+  rt::SetSchedPolicy(s.cfg.policy);  // NOT GO unless "go": see sched/priority.hpp
   const int64_t n = params.size, start = rt::nanotime();
   out->series.setPeriod(s.cfg.sample);
   Sampler sampler{.s = &s, .out = out, .start = start};
@@ -317,7 +338,11 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
       co_await rt::Sleep{wait};
       s.timerLateness.record(rt::nanotime() - next);
     }
-    rt::go(handler(&s, i, next, params.seed), "main.handler");
+    // Which requests are "payments": drawn from the seed and the request's
+    // number, like its backend latency.
+    const bool high = int64_t(mix(params.seed ^ uint64_t(i) ^ 0x5eed'0000'0000ull) % 100) < s.cfg.highPercent;
+    if (high) rt::goWithPriority(handler(&s, i, next, params.seed, true), rt::Priority::High, "main.handler");
+    else rt::go(handler(&s, i, next, params.seed, false), "main.handler");
   }
   co_await s.handlers.Wait();
   co_await stop.close();
@@ -345,6 +370,26 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
       {"otherPauseP99Ns", other.quantile(0.99)},
   };
   for (const auto& [name, value] : metrics) out->metrics.emplace_back(name, value);
+  std::string byClass, byClassZh;
+  if (s.cfg.highPercent > 0) {
+    const rt::TimeHistogramCounts normal = s.latencyByClass[0].snapshot(), high = s.latencyByClass[1].snapshot();
+    const int64_t nHigh = s.requestsByClass[1].load(), nNormal = s.requestsByClass[0].load(),
+                  outHigh = s.timeoutsByClass[1].load(), outNormal = s.timeoutsByClass[0].load();
+    const std::pair<const char*, int64_t> classes[] = {
+        {"highRequests", nHigh},           {"highTimeouts", outHigh},
+        {"highLatencyP99Ns", high.quantile(0.99)},     {"normalRequests", nNormal},
+        {"normalTimeouts", outNormal},     {"normalLatencyP99Ns", normal.quantile(0.99)},
+    };
+    for (const auto& [name, value] : classes) out->metrics.emplace_back(name, value);
+    const std::string policy = kPolicyNames[size_t(s.cfg.policy)], highP99 = util::formatDuration(high.quantile(0.99)),
+                      normalP99 = util::formatDuration(normal.quantile(0.99));
+    byClass = "\n  --priority " + policy + ": high priority " + std::to_string(nHigh) + " requests, p99 " + highP99 +
+              ", " + std::to_string(outHigh) + " timed out; normal " + std::to_string(nNormal) + ", p99 " +
+              normalP99 + ", " + std::to_string(outNormal) + " timed out";
+    byClassZh = "\n  --priority " + policy + "：高优先级 " + std::to_string(nHigh) + " 个请求，p99 " + highP99 + "，超时 " +
+                std::to_string(outHigh) + " 个；普通 " + std::to_string(nNormal) + " 个，p99 " + normalP99 + "，超时 " +
+                std::to_string(outNormal) + " 个";
+  }
   const std::string took = util::formatDuration(elapsed), p50 = util::formatDuration(latency.quantile(0.50)),
                     p99 = util::formatDuration(latency.quantile(0.99)),
                     p999 = util::formatDuration(latency.quantile(0.999));
@@ -355,11 +400,11 @@ rt::Goroutine serviceMain(ScenarioParams params, ScenarioResult* out) {
   out->text = std::to_string(n) + " requests in " + took + ": " + std::to_string(n - timeouts) + " answered, " +
               std::to_string(timeouts) + " timed out; latency p50 " + p50 + ", p99 " + p99 + ", p999 " + p999 + "; " +
               std::to_string(goroutines - 1) + " goroutines still alive at the end, " + std::to_string(cycles) +
-              " GC cycles (`metrics` shows them over time)";
+              " GC cycles (`metrics` shows them over time)" + byClass;
   out->textZh = std::to_string(n) + " 个请求，用时 " + took + "：应答 " + std::to_string(n - timeouts) + " 个，超时 " +
                 std::to_string(timeouts) + " 个；延迟 p50 " + p50 + "，p99 " + p99 + "，p999 " + p999 + "；结束时仍有 " +
                 std::to_string(goroutines - 1) + " 个 goroutine 存活，GC " + std::to_string(cycles) +
-                " 轮（`metrics` 显示其随时间的变化）";
+                " 轮（`metrics` 显示其随时间的变化）" + byClassZh;
   co_return;
 }
 
@@ -367,6 +412,27 @@ FlagSpec durationOption(std::string name, std::string def, Text help, int64_t mi
   return FlagSpec{.name = std::move(name),
                   .type = FlagType::Duration,
                   .valueName = "D",
+                  .defaultValue = std::move(def),
+                  .help = help,
+                  .choices = {},
+                  .min = min,
+                  .max = max};
+}
+
+FlagSpec choiceOption(std::string name, std::string valueName, Text help, std::vector<std::string> choices) {
+  std::string def = choices.front();
+  return FlagSpec{.name = std::move(name),
+                  .type = FlagType::Choice,
+                  .valueName = std::move(valueName),
+                  .defaultValue = std::move(def),
+                  .help = help,
+                  .choices = std::move(choices)};
+}
+
+FlagSpec intOption(std::string name, std::string valueName, std::string def, Text help, int64_t min, int64_t max) {
+  return FlagSpec{.name = std::move(name),
+                  .type = FlagType::Int,
+                  .valueName = std::move(valueName),
                   .defaultValue = std::move(def),
                   .help = help,
                   .choices = {},
@@ -391,6 +457,8 @@ Scenario serviceScenario() {
                   "--sampler memstats calls ReadMemStats (a stop-the-world) in every request, periodic reads the "
                   "sampler's last value. --keepalive keeps each connection's goroutine waiting for a next request "
                   "until --idle-timeout (0: for ever). "
+                  "--high marks a share of the requests high priority, and --priority slice|queue tries a "
+                  "scheduling policy for them that Go does not have. "
                   "`metrics` prints what the sampler saw every --sample.",
                   "--size 为请求数（默认 4000），以每秒 --rate 个的泊松过程到达。每个处理函数分配 --alloc 字节，"
                   "计算 --work，如给出则做一次 --syscall，再等待后端（平均 --call，指数分布）至多 --deadline。"
@@ -398,6 +466,7 @@ Scenario serviceScenario() {
                   "--timers wheel 把截止时间放进一个一格为 --tick 的哈希时间轮（不是 Go 的做法）。"
                   "--sampler memstats 在每个请求里调用 ReadMemStats（一次 STW），periodic 读取采样器最近的值。"
                   "--keepalive 让每个连接的 goroutine 等待下一个请求，直到 --idle-timeout（0 表示永远）。"
+                  "--high 把一部分请求标为高优先级，--priority slice|queue 为它们试用 Go 并没有的调度策略。"
                   "`metrics` 打印采样器每隔 --sample 看到的数据。"},
       .defaultSize = 4000,
       .sizeMeaning = "requests",
@@ -406,14 +475,8 @@ Scenario serviceScenario() {
       .usesGC = true,
       .samplesMetrics = true,
       .options =
-          {FlagSpec{.name = "rate",
-                    .type = FlagType::Int,
-                    .valueName = "N",
-                    .defaultValue = "2000",
-                    .help = {"service: requests per second (Poisson arrivals)", "service：每秒请求数（泊松到达）"},
-                    .choices = {},
-                    .min = 1,
-                    .max = 1000000},
+          {intOption("rate", "N", "2000",
+                     {"service: requests per second (Poisson arrivals)", "service：每秒请求数（泊松到达）"}, 1, 1000000),
            durationOption("deadline", "50ms",
                           {"service: how long a handler waits for the backend", "service：处理函数等待后端的最长时间"},
                           rt::time::Microsecond, kHour),
@@ -426,15 +489,9 @@ Scenario serviceScenario() {
                           {"service: a blocking system call per request (0: none)",
                            "service：每个请求一次阻塞系统调用（0 为无）"},
                           0, 10 * rt::time::Second),
-           FlagSpec{.name = "alloc",
-                    .type = FlagType::Int,
-                    .valueName = "BYTES",
-                    .defaultValue = "4096",
-                    .help = {"service: heap bytes for each request and each response",
-                             "service：每个请求、每个响应分配的堆字节数"},
-                    .choices = {},
-                    .min = 0,
-                    .max = 1 << 20},
+           intOption("alloc", "BYTES", "4096",
+                     {"service: heap bytes for each request and each response", "service：每个请求、每个响应分配的堆字节数"},
+                     0, 1 << 20),
            FlagSpec{.name = "leak",
                     .type = FlagType::Bool,
                     .valueName = "",
@@ -446,15 +503,12 @@ Scenario serviceScenario() {
                            "service：采样器读取运行时指标的间隔"},
                           100 * rt::time::Microsecond, 60 * rt::time::Second),
            timerOptions()[0], timerOptions()[1],
-           FlagSpec{.name = "sampler",
-                    .type = FlagType::Choice,
-                    .valueName = "S",
-                    .defaultValue = "off",
-                    .help = {"service: log only while HeapInuse < 64 MiB, read per request with ReadMemStats (a "
-                             "stop-the-world each) or from the metrics sampler's last read (periodic)",
-                             "service：仅当 HeapInuse < 64 MiB 时记日志；每个请求用 ReadMemStats 读取（每次一次 STW），"
-                             "或取指标采样器最近一次读到的值（periodic）"},
-                    .choices = {"off", "memstats", "periodic"}},
+           choiceOption("sampler", "S",
+                        {"service: log only while HeapInuse < 64 MiB, read per request with ReadMemStats (a "
+                         "stop-the-world each) or from the metrics sampler's last read (periodic)",
+                         "service：仅当 HeapInuse < 64 MiB 时记日志；每个请求用 ReadMemStats 读取（每次一次 STW），"
+                         "或取指标采样器最近一次读到的值（periodic）"},
+                        {"off", "memstats", "periodic"}),
            FlagSpec{.name = "keepalive",
                     .type = FlagType::Bool,
                     .valueName = "",
@@ -465,7 +519,17 @@ Scenario serviceScenario() {
            durationOption("idle-timeout", "50ms",
                           {"service: http.Server's IdleTimeout with --keepalive; 0: wait for ever (the bad release)",
                            "service：配合 --keepalive 的 http.Server IdleTimeout；0 表示永远等待（那次坏发布）"},
-                          0, kHour)},
+                          0, kHour),
+           intOption("high", "PCT", "0",
+                     {"service: the percentage of requests marked high priority (payments)",
+                      "service：标为高优先级（支付）的请求所占百分比"},
+                     0, 100),
+           choiceOption("priority", "P",
+                        {"service: NOT GO, a lab-only policy for the --high requests: slice gives them 3x the "
+                         "10ms time slice, queue a run queue of their own taken first; go: Go's scheduler",
+                         "service：不是 Go 的做法，给 --high 请求的实验性调度策略：slice 给它们 3 倍的 10ms 时间片，"
+                         "queue 给它们一个优先取用的独立运行队列；go：Go 的调度器"},
+                        {kPolicyNames[0], kPolicyNames[1], kPolicyNames[2]})},
       .main = [](const ScenarioParams& p, ScenarioResult* out) { return serviceMain(p, out); },
   };
 }
