@@ -1,7 +1,8 @@
 // Day 7's exercises: the service scenario seen from production's tools — finding a goroutine
 // leak in a goroutine profile, seeing that the leak needs its slow path, watching the
 // collector's goal follow a leaking live heap in the metrics, choosing a timing wheel's tick
-// for a lateness target, and a rollout gate's threshold from the noise it must live with. CI
+// for a lateness target, the lab-only priority queue that serves payments first (and what
+// it costs the others), and a rollout gate's threshold from the noise it must live with. CI
 // replays each solution and near-miss (tests/course/).
 
 import { parseAnswer, parseLine, type RunFact } from '../../web/src/course/facts';
@@ -238,6 +239,77 @@ const wheelTick: Exercise = {
   },
 };
 
+const PAYMENTS_P99_NS = 100_000_000;
+const SECOND_NS = 1_000_000_000;
+/** --priority's choices, in the order the run report numbers them (core/lab/scenarios/service.cpp). */
+const POLICIES = ['go', 'slice', 'queue'];
+
+const priorityQueue: Exercise = {
+  id: 'd7-priority-queue',
+  title: { zh: '支付请求优先', en: 'Payments first' },
+  goal: {
+    zh: `一个过载的服务：一个 P（\`--procs 1\`），每秒 11 000 个请求（\`--rate 11000\`），每个 100 µs，其中 10% 是支付请求（\`--high 10\`）。不降低负载（每秒请求数 × 每个请求的 CPU 时间仍不少于 P 的数量），在模拟器上让支付请求的 p99 延迟低于 ${PAYMENTS_P99_NS / 1e6} ms。然后读报告：你这次运行里，有多少个**普通**请求超时？`,
+    en: `An overloaded service: one P (\`--procs 1\`), 11 000 requests a second (\`--rate 11000\`) of 100 µs each, 10 % of them payments (\`--high 10\`). Without lowering the load (requests a second × CPU time per request still at least the number of Ps), get the payments' p99 latency under ${PAYMENTS_P99_NS / 1e6} ms on the simulator. Then read the report: in **your run**, how many **normal** requests timed out?`,
+  },
+  question: { zh: '超时的普通请求数', en: 'Normal requests that timed out' },
+  hints: [
+    {
+      zh: '先跑一次不加策略的：`run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10`。报告最后一行按类别给出 p99 和超时数。',
+      en: 'Run it once without a policy: `run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10`. The report\'s last line gives p99 and timeouts by class.',
+    },
+    {
+      zh: '请求在等什么：等它的时间片用完，还是等轮到它拿到 P？100 µs 的请求用得完 10 ms 的时间片吗？',
+      en: 'What does a request wait for: for its time slice to run out, or for its turn on a P? Does a 100 µs request ever use up a 10 ms slice?',
+    },
+    { zh: '`--priority queue`：高优先级 goroutine 有自己的运行队列，先于其它一切被取走。', en: '`--priority queue`: high-priority goroutines get a run queue of their own, taken before anything else.' },
+  ],
+  solution: {
+    commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority queue --seed 1'],
+    answer: '1488',
+  },
+  nearMiss: {
+    commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority slice --seed 1'],
+    answer: '1309',
+    why: {
+      zh: '原文的补丁（3 倍时间片）什么也没改变：100 µs 的请求从来用不完 10 ms 的时间片，支付请求的 p99 仍是 192.9 ms。它们等的是轮到自己。',
+      en: "The source text's patch (3× the slice) changes nothing: a 100 µs request never uses up a 10 ms slice, and the payments' p99 stays at 192.9 ms. What they wait for is their turn.",
+    },
+  },
+  check(record, answer) {
+    const run = lastServiceRun(record);
+    if (!run) return noServiceRun;
+    const o = run.report.options ?? {};
+    if (!(o.high ?? 0)) return notYet('这次没有支付请求：加上 `--high 10`。', 'that run had no payments: add `--high 10`.');
+    const load = ((o.rate ?? 0) * (o.work ?? 0)) / SECOND_NS / run.report.procs;
+    if (load < 1)
+      return notYet(
+        `这次的负载只有 P 的 ${Math.round(load * 100)}%：要保持过载（--rate × --work 至少等于 --procs 秒）。`,
+        `that run loaded the Ps to only ${Math.round(load * 100)}%: keep it overloaded (--rate × --work at least --procs seconds).`,
+      );
+    const m = run.report.metrics ?? {};
+    const p99 = m.highLatencyP99Ns ?? Infinity;
+    const ms = (p99 / 1e6).toFixed(1);
+    const policy = POLICIES[o.priority ?? 0] ?? '?';
+    if (p99 >= PAYMENTS_P99_NS)
+      return notYet(
+        `--priority ${policy}：支付请求的 p99 是 ${ms} ms（要低于 ${PAYMENTS_P99_NS / 1e6} ms）。`,
+        `--priority ${policy}: the payments' p99 is ${ms} ms (under ${PAYMENTS_P99_NS / 1e6} ms needed).`,
+      );
+    const value = parseAnswer(answer);
+    if (value === undefined)
+      return notYet(`支付请求的 p99 是 ${ms} ms。现在读报告，填超时的普通请求数。`, `the payments' p99 is ${ms} ms. Now read the report and type the number of normal requests that timed out.`);
+    const normal = m.normalTimeouts ?? -1;
+    if (value === normal)
+      return solved(
+        `对：支付请求 p99 ${ms} ms，而 ${normal} 个普通请求超时（共 ${m.normalRequests ?? '?'} 个）：严格优先级把等待转嫁给了它们。`,
+        `right: the payments' p99 is ${ms} ms, and ${normal} normal requests (of ${m.normalRequests ?? '?'}) timed out: strict priority moved the wait onto them.`,
+      );
+    if (value === m.timeouts)
+      return notYet('这是所有超时的请求：只数普通请求（报告最后一行的 normal）。', 'that is every request that timed out: count the normal ones only (normal, on the report\'s last line).');
+    return notYet(`你这次运行里超时的普通请求不是 ${value} 个。`, `the normal requests that timed out in your run are not ${value}.`);
+  },
+};
+
 /** A `rollout --json` reply (core/lab/commands/rollout.cpp). */
 interface RolloutReply {
   baseline: string;
@@ -316,4 +388,4 @@ const gateThreshold: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak, wheelTick, gateThreshold];
+export const exercises: Exercise[] = [leakSite, leakNeedsTimeouts, goalFollowsLeak, wheelTick, priorityQueue, gateThreshold];

@@ -41,6 +41,26 @@ describe('the metrics view in Chromium', { timeout: 600_000 }, () => {
           await page.locator('article[data-view="metrics"]').screenshot({ path: path.join(SCREENSHOTS, 'metrics.png') });
         }
 
+        // 10^5 samples (a day of 1 s samples; the lab's own log keeps at most 20 000): the
+        // run's columns repeated, drawn once, and the time to the frame after it. Reported,
+        // not asserted: timings belong to the benchmarks, not to pass/fail.
+        const big = await page.evaluate(async () => {
+          const view = window.__rtlab.metrics;
+          const s = view.series;
+          const n = 100_000;
+          const columns = new Map();
+          for (const [name, values] of s.columns) {
+            columns.set(name, Array.from({ length: n }, (_, i) => (name === 't' ? i * s.periodNs : values[i % values.length])));
+          }
+          view.series = { ...s, columns, samples: n };
+          const started = performance.now();
+          view.render();
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          return { renderMs: view.lastRenderMs, frameMs: performance.now() - started, samples: document.getElementById('metrics').dataset.samples };
+        });
+        assert.equal(big.samples, '100000');
+        console.log(`${mode.name}: 100000 samples: render ${big.renderMs.toFixed(1)} ms, to the next frame ${big.frameMs.toFixed(1)} ms`);
+
         // The numbers behind the charts, and the leak's creation site.
         const table = (await run(page, 'metrics goroutines heapInuse reqP99', { timeoutMs: 60_000 })).join('\n');
         assert.match(table, /runtime metrics of `run service`: \d+ samples, one every 10ms/, table);

@@ -2,6 +2,7 @@ import type { Terminal } from '@xterm/xterm';
 import type { CoursePanel } from './course/panel';
 import type { LabClient } from './lab/client';
 import type { Layout } from './layout';
+import type { RanCommand } from './share';
 import type { BuildInfo } from './lab/protocol';
 import type { LineEditor } from './terminal/lineEditor';
 import type { LabShell } from './terminal/shell';
@@ -23,6 +24,8 @@ declare global {
       metrics: MetricsView | undefined;
       course: CoursePanel;
       layout: Layout;
+      /** The commands typed or clicked, in order, with whether the lab accepted them (share links). */
+      ranCommands: RanCommand[];
     };
   }
 }

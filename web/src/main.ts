@@ -10,7 +10,10 @@ import { LANG_KEY, LANGS, detectLanguage, t, type Lang, type MessageKey } from '
 import { selectBuild } from './lab/buildSelect';
 import { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
-import { LabShell } from './terminal/shell';
+import { LabShell, escapeControls } from './terminal/shell';
+import {
+  SHARE_VERSION, commandsToShare, decodeHash, encodeState, mayDiffer, scriptsUsed, type RanCommand, type ReadLink,
+} from './share';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
 import type { MetricsText, MetricsView } from './views/metrics';
@@ -43,11 +46,16 @@ function writeStored(key: string, value: string): void {
   }
 }
 
-let lang: Lang = detectLanguage({
-  search: location.search,
-  stored: readStored(LANG_KEY),
-  navigatorLanguage: navigator.language,
-});
+// A share link (#s=…, share.ts) is read before anything else: its language wins.
+const sharedLink: ReadLink = decodeHash(location.hash);
+
+let lang: Lang =
+  (sharedLink.kind === 'ok' ? sharedLink.state.lang : undefined) ??
+  detectLanguage({
+    search: location.search,
+    stored: readStored(LANG_KEY),
+    navigatorLanguage: navigator.language,
+  });
 
 const st = (key: MessageKey) => t(lang, key);
 
@@ -259,9 +267,15 @@ const course = new CoursePanel({
   keepDamaged: (text) => writeStored(`${PROGRESS_KEY}.damaged`, text),
 });
 
+// What a share link replays: the commands run in this page, and the scripts it wrote.
+const ranCommands: RanCommand[] = [];
+const writtenScripts = new Map<string, string>();
+
 const shellLab = {
   exec: async (line: string) => {
     const result = await lab.exec(line);
+    ranCommands.push({ line, ok: result.ok });
+    if (ranCommands.length > 1000) ranCommands.splice(0, ranCommands.length - 1000);
     await views?.refresh();
     const command = line.trim().split(/\s+/)[0] ?? '';
     if (command === 'run' && result.ok) views?.followRun(line);
@@ -386,11 +400,64 @@ views = new SchedViews({
 });
 shell.status(t(lang, 'loading'));
 
+// ---- share links ----
+
+/** The lines a share link adds under the banner: what it replays, or why it cannot. */
+function sharedLinkLines(link: ReadLink): string[] {
+  if (link.kind === 'none') return [];
+  if (link.kind === 'bad') {
+    const key = ({ tooLong: 'shareBadTooLong', malformed: 'shareBadMalformed', newer: 'shareBadNewer', invalid: 'shareBadInvalid' } as const)[link.problem];
+    return [t(lang, key, { detail: link.detail })];
+  }
+  const lines = [t(lang, 'shareReplaying', { n: link.state.commands.length })];
+  if (mayDiffer(link.state.commands)) lines.push(st('shareMayDiffer'));
+  if (link.ignored.length > 0) lines.push(t(lang, 'shareIgnored', { fields: link.ignored.join(', ') }));
+  return lines.map(escapeControls); // text from a link is shown, never interpreted
+}
+
+/** Replays a share link's state: its day and scripts, its commands as if typed, then its view. */
+async function replaySharedLink(link: ReadLink): Promise<void> {
+  if (link.kind !== 'ok') return;
+  const state = link.state;
+  if (state.day !== undefined) course.open(state.day);
+  for (const [path, text] of Object.entries(state.files ?? {})) {
+    await lab.writeFile(path, text);
+    writtenScripts.set(path, text);
+  }
+  for (const line of state.commands) await typeCommand(line);
+  if (state.view) layout.showTab(state.view);
+  document.body.dataset.sharedReplay = 'done';
+}
+
+const shareButton = document.getElementById('share-link') as HTMLButtonElement;
+const shareStatus = document.getElementById('share-status')!;
+shareButton.addEventListener('click', () => {
+  const commands = commandsToShare(ranCommands);
+  const files = scriptsUsed(commands, writtenScripts);
+  const hash = encodeState({
+    v: SHARE_VERSION, lang, day: course.currentDay, view: layout.tab, commands,
+    ...(Object.keys(files).length > 0 ? { files } : {}),
+  });
+  const url = new URL(location.href);
+  url.hash = hash;
+  history.replaceState(null, '', url); // the address bar holds the link too
+  shareButton.dataset.link = url.href;
+  // A browser may refuse the clipboard, or leave the request pending (a permission prompt):
+  // after a second the status says where the link is anyway.
+  const refused = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 1000));
+  const copied = navigator.clipboard?.writeText(url.href) ?? Promise.reject(new Error('no clipboard'));
+  Promise.race([copied, refused]).then(
+    () => (shareStatus.textContent = t(lang, 'shareCopied', { n: commands.length })),
+    () => (shareStatus.textContent = st('shareInAddressBar')),
+  );
+});
+
 const ready: Promise<BuildInfo> = lab.ready.then(
   (info) => {
     mode = { state: info.threads ? 'threads' : 'single', info };
     renderMode();
-    shell.start(bannerLines(info, lang));
+    shell.start([...bannerLines(info, lang), ...sharedLinkLines(sharedLink)]);
+    replaySharedLink(sharedLink).catch(() => {}); // a lab that died says so in the terminal
     return info;
   },
   (error: unknown) => {
@@ -434,11 +501,12 @@ document.getElementById('script-run')!.addEventListener('click', () => {
   const path = '/scripts/mine.scn';
   lab
     .writeFile(path, text)
+    .then(() => writtenScripts.set(path, text))
     .then(() => course.onFile(path, text))
     .then(() => typeCommand(`run --file ${path} --engine sim --seed ${Number(value('seed')) || 1} --step`))
     .catch(() => {}); // the lab is gone: the terminal says so on the next command
 });
 
 // For tests and for poking around from the console; harmless in production.
-window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, metrics, course, layout };
+window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, metrics, course, layout, ranCommands };
 view.term.focus();
