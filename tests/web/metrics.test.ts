@@ -4,7 +4,7 @@
 // parsed and validated, cut into the four charts' series, and summarised.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chartData, chartSpecs, parseMetrics, summarize, type MetricsText } from '../../web/src/views/metrics';
+import { chartData, chartSpecs, parseMetrics, summarize, type MetricsSeries, type MetricsText } from '../../web/src/views/metrics';
 
 const reply = readFileSync(new URL('./fixtures/metrics-service.json', import.meta.url), 'utf8');
 
@@ -51,6 +51,34 @@ describe('metrics view data', () => {
     const [, , requests] = chartSpecs(text);
     const p99 = chartData(m, requests!)[2]!;
     expect(p99.some((v) => v != null && v > 1 && v < 100)).toBe(true); // milliseconds
+  });
+
+  it('reduces a long series to each bucket\'s minimum and maximum, in order, keeping one-sample spikes', () => {
+    const n = 100_000;
+    const t = Array.from({ length: n }, (_, i) => i * 1e6);
+    const p99 = Array.from({ length: n }, (_, i) => (i === 54_321 ? 9e8 : i % 7 === 0 ? null : 1e6 + (i % 100)));
+    const series: MetricsSeries = {
+      run: 'run service', periodNs: 1e6, samples: n,
+      columns: new Map<string, (number | null)[]>([['t', t], ['reqP99', p99], ['reqP50', Array(n).fill(null)], ['reqP999', p99]]),
+      units: new Map(),
+    };
+    const [, , requests] = chartSpecs(text);
+    const data = chartData(series, requests!, 1000);
+    expect(data[0]!.length).toBe(1000);
+    for (const ys of data) expect(ys.length).toBe(1000);
+    const xs = data[0] as number[];
+    expect(xs[0]).toBe(0);
+    expect(xs.at(-1)).toBeCloseTo((n - 1) / 1000, 9);
+    for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThanOrEqual(xs[i - 1]!);
+    const ms = data[2] as (number | null)[];
+    expect(Math.max(...ms.map((v) => v ?? 0))).toBe(900); // the spike survives, in ms
+    expect(Math.min(...ms.map((v) => v ?? Infinity))).toBe(1); // and the floor
+    expect((data[1] as (number | null)[]).every((v) => v === null)).toBe(true); // nothing measured: nothing drawn
+    // The spike's bucket: its minimum came before its maximum.
+    const at = ms.indexOf(900);
+    expect(at % 2).toBe(1);
+    // Short series are drawn as they are.
+    expect(chartData(series, requests!, n)[0]!.length).toBe(n);
   });
 
   it('summarises goroutines from the first sample to the last', () => {

@@ -103,11 +103,49 @@ export function chartSpecs(text: MetricsText): ChartSpec[] {
   ];
 }
 
-/** A chart's data for uPlot: seconds on x, the unit scaled for reading (ms, MiB). */
-export function chartData(series: MetricsSeries, spec: ChartSpec): uPlot.AlignedData {
+/**
+ * A chart's data for uPlot: seconds on x, the unit scaled for reading (ms, MiB). With more
+ * samples than maxPoints (about two per pixel of the chart's width), they are reduced bucket by
+ * bucket to each series' minimum and maximum, in the order they occurred: a spike of one sample
+ * (a p99 that jumped) still shows, and a frame draws thousands of points, not 10^5.
+ */
+export function chartData(series: MetricsSeries, spec: ChartSpec, maxPoints = Infinity): uPlot.AlignedData {
   const scale = spec.unit === 'ns' ? 1e-6 : spec.unit === 'bytes' ? 1 / (1 << 20) : 1;
-  const xs = (series.columns.get('t') ?? []).map((t) => (t ?? 0) / 1e9);
-  const ys = spec.series.map((s) => (series.columns.get(s.column) ?? []).map((v) => (v === null ? null : v * scale)));
+  const t = series.columns.get('t') ?? [];
+  const columns = spec.series.map((s) => series.columns.get(s.column) ?? []);
+  const n = t.length;
+  const buckets = Math.max(1, Math.floor(maxPoints / 2));
+  if (n <= maxPoints) {
+    const xs = t.map((v) => (v ?? 0) / 1e9);
+    const ys = columns.map((col) => col.map((v) => (v === null || v === undefined ? null : v * scale)));
+    return [xs, ...ys] as uPlot.AlignedData;
+  }
+  const xs: number[] = [];
+  const ys: (number | null)[][] = columns.map(() => []);
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * n) / buckets);
+    const to = Math.floor(((b + 1) * n) / buckets); // exclusive
+    if (to <= from) continue;
+    xs.push((t[from] ?? 0) / 1e9, (t[to - 1] ?? 0) / 1e9);
+    columns.forEach((col, k) => {
+      let lo = Infinity, hi = -Infinity, loAt = -1, hiAt = -1;
+      for (let i = from; i < to; i++) {
+        const v = col[i];
+        if (v === null || v === undefined) continue;
+        if (v < lo) {
+          lo = v;
+          loAt = i;
+        }
+        if (v > hi) {
+          hi = v;
+          hiAt = i;
+        }
+      }
+      if (loAt < 0) ys[k]!.push(null, null);
+      else if (loAt <= hiAt) ys[k]!.push(lo * scale, hi * scale);
+      else ys[k]!.push(hi * scale, lo * scale);
+    });
+  }
   return [xs, ...ys] as uPlot.AlignedData;
 }
 
@@ -137,18 +175,28 @@ export interface MetricsSummary {
   gcCycles: number;
 }
 
+/** The first, last and largest measured value of a column (one pass, no copies: 10^5 samples). */
+function extremes(values: readonly (number | null)[] | undefined): { first: number; last: number; max: number } {
+  let first: number | undefined, last = 0, max = 0;
+  for (const v of values ?? []) {
+    if (v === null) continue;
+    first ??= v;
+    last = v;
+    if (v > max) max = v;
+  }
+  return { first: first ?? 0, last, max };
+}
+
 export function summarize(series: MetricsSeries): MetricsSummary {
-  const col = (name: string) => (series.columns.get(name) ?? []).filter((v): v is number => v !== null);
-  const g = col('goroutines');
-  const t = col('t');
+  const g = extremes(series.columns.get('goroutines'));
   return {
     run: series.run,
     samples: series.samples,
-    seconds: (t.at(-1) ?? 0) / 1e9,
-    goroutinesFirst: g[0] ?? 0,
-    goroutinesLast: g.at(-1) ?? 0,
-    goroutinesMax: g.reduce((a, b) => Math.max(a, b), 0),
-    gcCycles: col('gcCycles').at(-1) ?? 0,
+    seconds: extremes(series.columns.get('t')).last / 1e9,
+    goroutinesFirst: g.first,
+    goroutinesLast: g.last,
+    goroutinesMax: g.max,
+    gcCycles: extremes(series.columns.get('gcCycles')).last,
   };
 }
 
@@ -183,7 +231,9 @@ export class MetricsView {
     this.host.dataset.samples = String(s.samples);
     const specs = chartSpecs(this.text());
     if (this.charts.length !== specs.length) this.build(specs);
-    specs.forEach((spec, i) => this.charts[i]!.setData(chartData(series, spec)));
+    // Two points per pixel column are all a line can show.
+    const maxPoints = 2 * this.chartWidth();
+    specs.forEach((spec, i) => this.charts[i]!.setData(chartData(series, spec, maxPoints)));
     this.lastRenderMs = performance.now() - started;
   }
 
