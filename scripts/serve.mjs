@@ -2,8 +2,11 @@
 // Static server for the built page (dist/), with no dependencies. It listens on two ports:
 //  - the isolated one sends COOP/COEP/CORP on every response, so the page is cross-origin
 //    isolated and loads the threads build (SharedArrayBuffer);
-//  - the plain one sends none of them, like an ordinary host or a tutorial iframe, so the
-//    page loads the single-threaded build.
+//  - the plain one sends none of them, like a tutorial's iframe, so the page loads the
+//    single-threaded build. It also refuses the isolation service worker
+//    (coi-serviceworker.js), with which a page on a host that sends no headers makes itself
+//    isolated on a second load: a tutorial's iframe cannot (its parent is not isolated), and
+//    this port stands for that case. Any other static server serves it like any file.
 //
 //   node scripts/serve.mjs [--port 8080] [--plain-port 8081] [--host 127.0.0.1] [--dir dist]
 //
@@ -130,6 +133,7 @@ function makeHandler(root, isolated) {
       return send(405, 'method not allowed');
     }
     const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0];
+    if (!isolated && urlPath === '/coi-serviceworker.js') return send(404, 'not served on the plain port');
     let file = resolveFile(root, urlPath);
     if (file === null) return send(404, 'not found');
     let stat;

@@ -14,6 +14,8 @@ import { LabShell, escapeControls } from './terminal/shell';
 import {
   SHARE_VERSION, commandsToShare, decodeHash, encodeState, mayDiffer, scriptsUsed, type RanCommand, type ReadLink,
 } from './share';
+import { EmbedApi, embeddingOrigin, fullLabUrl, parseEmbedParams } from './embed';
+import type { ExecResult } from './lab/protocol';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
 import type { MetricsText, MetricsView } from './views/metrics';
@@ -46,8 +48,14 @@ function writeStored(key: string, value: string): void {
   }
 }
 
-// A share link (#s=…, share.ts) is read before anything else: its language wins.
+// A share link (#s=…, share.ts) is read before anything else: its language wins. An embed's
+// parameters (embed.ts) choose the compact layout.
 const sharedLink: ReadLink = decodeHash(location.hash);
+const embed = parseEmbedParams(location.search);
+if (embed.embed) {
+  document.body.classList.add('embed');
+  if (embed.height) document.documentElement.style.setProperty('--embed-height', `${embed.height}px`);
+}
 
 let lang: Lang =
   (sharedLink.kind === 'ok' ? sharedLink.state.lang : undefined) ??
@@ -223,6 +231,7 @@ async function refreshMetrics(command: string): Promise<void> {
  *  (and after `metrics`), the heap after heap commands and in a stepped mark, the scheduler
  *  after other runs. A learner's own choice holds otherwise. */
 function showViewFor(command: string): void {
+  if (embed.embed) return; // an embed shows the one view its author chose
   if (metricsLive && (command === 'run' || command === 'metrics' || command === 'rollout')) layout.showTab('metrics');
   else if (HEAP_COMMANDS.has(command) || (markingLive && heapCardShows === 'marking' && command === 'run')) layout.showTab('heap');
   else if (command === 'run' && !markingLive) layout.showTab('scheduler');
@@ -270,12 +279,16 @@ const course = new CoursePanel({
 // What a share link replays: the commands run in this page, and the scripts it wrote.
 const ranCommands: RanCommand[] = [];
 const writtenScripts = new Map<string, string>();
+// The answer to the latest command (the embed API returns it for the command it typed).
+let lastResult: ExecResult | undefined;
+let embedApi: EmbedApi | undefined;
 
 const shellLab = {
   exec: async (line: string) => {
     const result = await lab.exec(line);
     ranCommands.push({ line, ok: result.ok });
     if (ranCommands.length > 1000) ranCommands.splice(0, ranCommands.length - 1000);
+    lastResult = result;
     await views?.refresh();
     const command = line.trim().split(/\s+/)[0] ?? '';
     if (command === 'run' && result.ok) views?.followRun(line);
@@ -288,6 +301,8 @@ const shellLab = {
     } catch (error) {
       console.error('the course could not check this command', error); // the terminal still shows its answer
     }
+    embedApi?.state(line, result.ok);
+    if (embed.embed) updateFullLabLink();
     return result;
   },
   complete: (line: string) => lab.complete(line),
@@ -415,29 +430,60 @@ function sharedLinkLines(link: ReadLink): string[] {
   return lines.map(escapeControls); // text from a link is shown, never interpreted
 }
 
-/** Replays a share link's state: its day and scripts, its commands as if typed, then its view. */
+/** Replays a share link's state (its day and scripts, its commands as if typed, then its view),
+ *  then an embed's own commands and view. */
 async function replaySharedLink(link: ReadLink): Promise<void> {
-  if (link.kind !== 'ok') return;
-  const state = link.state;
-  if (state.day !== undefined) course.open(state.day);
-  for (const [path, text] of Object.entries(state.files ?? {})) {
+  const state = link.kind === 'ok' ? link.state : undefined;
+  if (state?.day !== undefined) course.open(state.day);
+  for (const [path, text] of Object.entries(state?.files ?? {})) {
     await lab.writeFile(path, text);
     writtenScripts.set(path, text);
   }
-  for (const line of state.commands) await typeCommand(line);
-  if (state.view) layout.showTab(state.view);
+  for (const line of [...(state?.commands ?? []), ...embed.commands]) await typeCommand(line);
+  const view = embed.view ?? state?.view ?? (embed.embed ? 'scheduler' : undefined);
+  if (view) layout.showTab(view);
   document.body.dataset.sharedReplay = 'done';
+}
+
+/** The state a link to this page carries now (share.ts). */
+function currentState() {
+  const commands = commandsToShare(ranCommands);
+  const files = scriptsUsed(commands, writtenScripts);
+  return {
+    v: SHARE_VERSION, lang, day: course.currentDay, view: layout.tab, commands,
+    ...(Object.keys(files).length > 0 ? { files } : {}),
+  };
+}
+
+/** An embed's "Open in the full lab" link: this run, in the full page. */
+const fullLabLink = document.getElementById('open-full') as HTMLAnchorElement;
+function updateFullLabLink(): void {
+  fullLabLink.href = fullLabUrl(location.href, encodeState(currentState()));
+}
+if (embed.embed) {
+  fullLabLink.hidden = false;
+  updateFullLabLink();
+  shell.readOnly = embed.readOnly;
+  const parentOrigin = embeddingOrigin(window);
+  if (parentOrigin) {
+    embedApi = new EmbedApi({
+      parent: window.parent,
+      parentOrigin,
+      exec: async (line) => {
+        await typeCommand(line);
+        return lastResult ?? { ok: false, text: '', json: '' };
+      },
+    });
+    embedApi.listen(window);
+  }
 }
 
 const shareButton = document.getElementById('share-link') as HTMLButtonElement;
 const shareStatus = document.getElementById('share-status')!;
 shareButton.addEventListener('click', () => {
-  const commands = commandsToShare(ranCommands);
-  const files = scriptsUsed(commands, writtenScripts);
-  const hash = encodeState({
-    v: SHARE_VERSION, lang, day: course.currentDay, view: layout.tab, commands,
-    ...(Object.keys(files).length > 0 ? { files } : {}),
-  });
+  const state = currentState();
+  const hash = encodeState(state);
+  const commands = state.commands;
   const url = new URL(location.href);
   url.hash = hash;
   history.replaceState(null, '', url); // the address bar holds the link too
@@ -456,8 +502,11 @@ const ready: Promise<BuildInfo> = lab.ready.then(
   (info) => {
     mode = { state: info.threads ? 'threads' : 'single', info };
     renderMode();
-    shell.start([...bannerLines(info, lang), ...sharedLinkLines(sharedLink)]);
-    replaySharedLink(sharedLink).catch(() => {}); // a lab that died says so in the terminal
+    const embedLines = embed.problems.map((p) => escapeControls(t(lang, 'embedProblem', { problem: p })));
+    shell.start([...bannerLines(info, lang), ...sharedLinkLines(sharedLink), ...embedLines]);
+    replaySharedLink(sharedLink)
+      .then(() => embedApi?.ready(info.version, info.threads))
+      .catch(() => {}); // a lab that died says so in the terminal
     return info;
   },
   (error: unknown) => {

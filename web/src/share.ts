@@ -21,7 +21,7 @@ export const SHARE_VIEWS = ['scheduler', 'heap', 'metrics'] as const;
 export type ShareView = (typeof SHARE_VIEWS)[number];
 
 /** A command line: one line, no control characters (a terminal escape cannot ride in a link). */
-const CommandLine = z.string().min(1).max(MAX_COMMAND_CHARS).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'a command is one line of text');
+export const commandLine = z.string().min(1).max(MAX_COMMAND_CHARS).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'a command is one line of text');
 const ScriptPath = z.string().regex(/^\/scripts\/[A-Za-z0-9._-]{1,64}\.scn$/, 'a script lives in /scripts/*.scn');
 
 const SharedStateSchema = z.object({
@@ -29,7 +29,7 @@ const SharedStateSchema = z.object({
   lang: z.enum(['zh', 'en']).optional(),
   day: z.number().int().min(1).max(7).optional(),
   view: z.enum(SHARE_VIEWS).optional(),
-  commands: z.array(CommandLine).max(MAX_COMMANDS),
+  commands: z.array(commandLine).max(MAX_COMMANDS),
   files: z.record(ScriptPath, z.string().max(MAX_SCRIPT_CHARS)).optional(),
 });
 

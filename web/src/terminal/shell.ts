@@ -61,9 +61,17 @@ export class LabShell {
           event.key.toLowerCase() === 'c' && term.hasSelection()),
     );
     // Keys typed before start() are queued by the editor and handled once the lab is ready.
-    term.onData((data) => this.editor.handle(data));
+    term.onData((data) => {
+      // Read-only (an embed's readonly=1): keys do nothing but Ctrl-C; commands still come
+      // from the page (typeCommand calls the editor directly).
+      if (this.readOnly && data !== '\x03') return;
+      this.editor.handle(data);
+    });
     term.onResize(({ cols }) => this.editor.setColumns(cols));
   }
+
+  /** True: the learner's keys are ignored (but Ctrl-C); the page's own commands still run. */
+  readOnly = false;
 
   /** Prints the banner and shows the prompt. */
   start(banner: readonly string[]): void {
