@@ -1,6 +1,6 @@
 // Share links in a real headless Chromium: a link copied in one page and opened in a fresh page
 // of the other build (threads → single-threaded and back) replays the same simulator run to the
-// same event (compared by a hash of the run's trace), with the same day and view; bad and
+// same event (compared by a hash of the run's trace), with the same day, view and zoom; bad and
 // hostile links are refused or shown as text, and the page stays usable.
 // Needs dist/ (scripts/lab.sh build).
 
@@ -44,6 +44,7 @@ describe('share links in Chromium', { timeout: 600_000 }, () => {
         await run(page, 'until steal');
         await page.click('.view-tabs [data-tab="heap"]');
         await page.evaluate(() => window.__rtlab.course.open(3));
+        await page.evaluate(() => (window.__rtlab.views.timeline.zoom = [5000, 20000])); // as a wheel zoom leaves it
         await page.click('#share-link');
         const link = await page.getAttribute('#share-link', 'data-link');
         assert.match(link, /#s=[A-Za-z0-9+$-]+$/, link);
@@ -64,6 +65,7 @@ describe('share links in Chromium', { timeout: 600_000 }, () => {
         assert.deepEqual(await traceFingerprint(other), original);
         assert.equal(await other.getAttribute('.view-tabs [data-tab="heap"]', 'aria-selected'), 'true');
         assert.equal(await other.evaluate(() => window.__rtlab.course.currentDay), 3);
+        assert.deepEqual(await other.evaluate(() => window.__rtlab.views.timeline.zoom), [5000, 20000]);
         // The replayed session goes on like any other.
         const gs = (await run(other, 'gs')).join('\n');
         assert.match(gs, /^state of `run skynet` at event \d+ at [\d.]+µs\n *goid +status/, gs);
@@ -92,12 +94,12 @@ describe('share links in Chromium', { timeout: 600_000 }, () => {
         assert.match((await run(page, 'version')).join('\n'), /Go Runtime Lab/);
       }
       // Hostile text runs only as lab commands, and shows as text.
-      const hostile = pack({ v: 1, commands: ['<img src=x onerror="window.__owned=1">', 'javascript:alert(1)'], zoom: 3 });
+      const hostile = pack({ v: 1, commands: ['<img src=x onerror="window.__owned=1">', 'javascript:alert(1)'], speed: 3 });
       await page.goto('about:blank');
       await openLab(page, base + hostile);
       await waitForReplay(page);
       const lines = (await readLines(page)).join('\n');
-      assert.match(lines, /Parts of the link this version does not know were ignored: zoom\./, lines);
+      assert.match(lines, /Parts of the link this version does not know were ignored: speed\./, lines);
       assert.match(lines, /rtlab> <img src=x onerror="window.__owned=1">\s+error: /, lines);
       assert.equal(await page.evaluate(() => window.__owned), undefined);
       assert.equal(await page.locator('img[src="x"]').count(), 0);

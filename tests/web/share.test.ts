@@ -17,6 +17,7 @@ describe('share links', () => {
     lang: 'zh',
     day: 3,
     view: 'heap',
+    zoom: [1500, 32000],
     commands: ['env GOGC=50', 'run skynet --engine sim --size 300 --seed 5 --step', 'step 40'],
     files: { '/scripts/mine.scn': 'go main:\n  cpu 1ms\n' },
   };
@@ -42,6 +43,8 @@ describe('share links', () => {
     expect(decodeHash(pack({ ...state, v: SHARE_VERSION + 1 }))).toMatchObject({ kind: 'bad', problem: 'newer' });
     expect(decodeHash(pack({ ...state, commands: 'run skynet' }))).toMatchObject({ kind: 'bad', problem: 'invalid' });
     expect(decodeHash(pack({ ...state, day: 9 }))).toMatchObject({ kind: 'bad', problem: 'invalid' });
+    expect(decodeHash(pack({ ...state, zoom: [5, 5] }))).toMatchObject({ kind: 'bad', problem: 'invalid' });
+    expect(decodeHash(pack({ ...state, zoom: [0, 'x'] }))).toMatchObject({ kind: 'bad', problem: 'invalid' });
     expect(decodeHash(pack({ ...state, view: 'javascript:alert(1)' }))).toMatchObject({ kind: 'bad', problem: 'invalid' });
     expect(decodeHash(pack({ ...state, commands: Array(MAX_COMMANDS + 1).fill('gs') }))).toMatchObject({ problem: 'invalid' });
   });
@@ -62,8 +65,8 @@ describe('share links', () => {
   });
 
   it('names the fields of a link it does not know, and uses the rest', () => {
-    const read = decodeHash(pack({ ...state, zoom: 4, theme: 'dark' }));
-    expect(read).toEqual({ kind: 'ok', state, ignored: ['zoom', 'theme'] });
+    const read = decodeHash(pack({ ...state, speed: 4, theme: 'dark' }));
+    expect(read).toEqual({ kind: 'ok', state, ignored: ['speed', 'theme'] });
   });
 
   it('shares the latest run, what came after it, and the settings before it', () => {

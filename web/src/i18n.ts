@@ -132,6 +132,7 @@ const en = {
   scriptRun: 'Run this script',
   viewMerged: '{n} short goroutine runs, merged (zoom in to see them)',
   viewIdle: 'idle',
+  viewTimelineSummary: 'Scheduler timeline, {from} to {to}: what each of {procs} Ps and {threads} Ms ran, {events} events; the events are listed in the terminal.',
   viewHeapSummary:
     'Heap row: heapLive went from {first} to {last} (peak {peak}); the goal is now {goal}; {cycles} GC cycles; {samples} samples.',
   heapFilter: 'size class',
@@ -281,6 +282,7 @@ const zh: Record<MessageKey, string> = {
   scriptRun: '运行这个脚本',
   viewMerged: '{n} 段较短的 goroutine 运行已合并（放大可查看）',
   viewIdle: '空闲',
+  viewTimelineSummary: '调度时间线，{from} 至 {to}：{procs} 个 P 与 {threads} 个 M 各自运行了什么，共 {events} 个事件；事件在终端中列出。',
   viewHeapSummary:
     '堆行：heapLive 从 {first} 变为 {last}（峰值 {peak}）；当前目标（goal）为 {goal}；共 {cycles} 轮 GC；{samples} 个采样点。',
   heapFilter: '尺寸等级',

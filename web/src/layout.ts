@@ -43,18 +43,28 @@ function clamp(value: number, min: number, max: number): number {
   return Math.max(min, Math.min(max, value));
 }
 
+// The lesson's width and the terminal's height, in pixels: at least these, and at most what
+// leaves the views room on this window.
+const COURSE_MIN = 220;
+const TERMINAL_MIN = 160;
+const courseMax = () => Math.max(260, window.innerWidth - 420);
+const terminalMax = () => Math.max(200, window.innerHeight - 220);
+
 export class Layout {
   private readonly sizes = loadSizes();
+  /** Each splitter's ARIA value (its part's size in pixels), refreshed after every change. */
+  private readonly splitterValues: (() => void)[] = [];
 
   constructor(private readonly opts: LayoutOptions) {
     this.apply();
     this.wireSplitter('split-course', 'x', (delta, start) => {
-      this.sizes.course = clamp(start + delta, 220, Math.max(260, window.innerWidth - 420));
+      this.sizes.course = clamp(start + delta, COURSE_MIN, courseMax());
     }, () => this.courseWidth());
     this.wireSplitter('split-terminal', 'y', (delta, start) => {
       // Dragging down makes the terminal smaller.
-      this.sizes.terminal = clamp(start - delta, 160, Math.max(200, window.innerHeight - 220));
+      this.sizes.terminal = clamp(start - delta, TERMINAL_MIN, terminalMax());
     }, () => this.terminalHeight());
+    this.describeSplitters();
     for (const tab of opts.root.querySelectorAll<HTMLButtonElement>('.view-tabs [data-tab]')) {
       tab.addEventListener('click', () => this.showTab(tab.dataset.tab as ViewTab));
     }
@@ -76,17 +86,29 @@ export class Layout {
     const style = this.opts.root.style;
     // Sizes chosen on a larger window still leave the other parts room on this one.
     if (this.sizes.course) {
-      style.setProperty('--course-width', `${clamp(this.sizes.course, 220, Math.max(260, window.innerWidth - 420))}px`);
+      style.setProperty('--course-width', `${clamp(this.sizes.course, COURSE_MIN, courseMax())}px`);
     }
     if (this.sizes.terminal) {
-      style.setProperty('--terminal-height', `${clamp(this.sizes.terminal, 160, Math.max(200, window.innerHeight - 220))}px`);
+      style.setProperty('--terminal-height', `${clamp(this.sizes.terminal, TERMINAL_MIN, terminalMax())}px`);
     }
     this.opts.onResize();
+    this.describeSplitters();
+  }
+
+  private describeSplitters(): void {
+    for (const describe of this.splitterValues) describe();
   }
 
   private wireSplitter(id: string, axis: 'x' | 'y', move: (delta: number, start: number) => void, current: () => number): void {
     const handle = document.getElementById(id);
     if (!handle) return;
+    // A focusable separator is a slider to assistive technology: it has a value.
+    const [min, max] = axis === 'x' ? [COURSE_MIN, courseMax] : [TERMINAL_MIN, terminalMax];
+    handle.setAttribute('aria-valuemin', String(min));
+    this.splitterValues.push(() => {
+      handle.setAttribute('aria-valuemax', String(max()));
+      handle.setAttribute('aria-valuenow', String(clamp(Math.round(current()), min, max())));
+    });
     let origin = 0;
     let start = 0;
     const onMove = (e: PointerEvent) => {

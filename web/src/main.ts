@@ -388,6 +388,7 @@ views = new SchedViews({
     timeline: () => ({
       merged: (n) => t(lang, 'viewMerged', { n }),
       idle: st('viewIdle'),
+      summary: (f) => t(lang, 'viewTimelineSummary', f),
       heapSummary: (f) => t(lang, 'viewHeapSummary', f),
     }),
     gmp: () => ({
@@ -442,6 +443,7 @@ async function replaySharedLink(link: ReadLink): Promise<void> {
   for (const line of [...(state?.commands ?? []), ...embed.commands]) await typeCommand(line);
   const view = embed.view ?? state?.view ?? (embed.embed ? 'scheduler' : undefined);
   if (view) layout.showTab(view);
+  if (state?.zoom && views) views.timeline.zoom = state.zoom;
   document.body.dataset.sharedReplay = 'done';
 }
 
@@ -449,8 +451,10 @@ async function replaySharedLink(link: ReadLink): Promise<void> {
 function currentState() {
   const commands = commandsToShare(ranCommands);
   const files = scriptsUsed(commands, writtenScripts);
+  const zoom = views?.timeline.zoom;
   return {
     v: SHARE_VERSION, lang, day: course.currentDay, view: layout.tab, commands,
+    ...(zoom ? { zoom } : {}),
     ...(Object.keys(files).length > 0 ? { files } : {}),
   };
 }

@@ -29,6 +29,8 @@ const SharedStateSchema = z.object({
   lang: z.enum(['zh', 'en']).optional(),
   day: z.number().int().min(1).max(7).optional(),
   view: z.enum(SHARE_VIEWS).optional(),
+  /** The timeline's window [t0, t1] in ns of run time, when zoomed. */
+  zoom: z.tuple([z.number().finite().min(-1e15), z.number().finite().max(1e15)]).refine(([a, b]) => b > a, 'the window ends after it starts').optional(),
   commands: z.array(commandLine).max(MAX_COMMANDS),
   files: z.record(ScriptPath, z.string().max(MAX_SCRIPT_CHARS)).optional(),
 });

@@ -42,7 +42,8 @@ const defaultFence = md.renderer.rules.fence!;
 md.renderer.rules.fence = (tokens, idx, options, renderEnv, self) => {
   const token = tokens[idx]!;
   const env = renderEnv as RenderEnv;
-  if (token.info.trim() !== 'rtlab') return defaultFence(tokens, idx, options, renderEnv, self);
+  // Code and tables may scroll sideways: focusable, so the keyboard can scroll them too.
+  if (token.info.trim() !== 'rtlab') return defaultFence(tokens, idx, options, renderEnv, self).replace(/^<pre/, '<pre tabindex="0"');
   const commands = experimentCommands(token.content);
   const id = `d${env.day}-e${env.experiments.length + 1}`;
   env.experiments.push({ id, commands });
@@ -50,8 +51,13 @@ md.renderer.rules.fence = (tokens, idx, options, renderEnv, self) => {
   return (
     `<div class="experiment" data-experiment="${id}">` +
     `<button type="button" class="run-experiment" data-experiment="${id}" data-i18n-title="runExperiment">▶</button>` +
-    `<pre><code>${lines}</code></pre></div>\n`
+    `<pre tabindex="0"><code>${lines}</code></pre></div>\n`
   );
+};
+
+md.renderer.rules.table_open = (tokens, idx, options, _env, self) => {
+  tokens[idx]!.attrSet('tabindex', '0');
+  return self.renderToken(tokens, idx, options);
 };
 
 // Links leave the page in a new tab (the lab keeps its state), never with access to it.

@@ -168,13 +168,13 @@ export class CoursePanel {
       const done = day.exercises.length > 0 && solved === day.exercises.length;
       button.dataset.complete = String(done);
       button.title = `${this.t.dayLabel(day.n)} · ${localize(day.title, this.lang)}`;
+      // The button's name is its text: what it shows (day, progress), then the title, which is
+      // only for screen readers (a name must begin with what is seen: WCAG 2.5.3).
       button.append(
         span('day-num', this.t.dayLabel(day.n)),
-        span('day-title', localize(day.title, this.lang)),
         span('day-state', day.status === 'coming' ? this.t.coming : `${done ? '✓ ' : ''}${solved}/${day.exercises.length}`),
+        span('day-title', `: ${localize(day.title, this.lang)}`),
       );
-      button.setAttribute('aria-label', `${this.t.dayLabel(day.n)}: ${localize(day.title, this.lang)} — ${
-        day.status === 'coming' ? this.t.coming : this.t.dayProgress(solved, day.exercises.length)}`);
       button.addEventListener('click', () => this.open(day.n));
       li.append(button);
       nav.append(li);

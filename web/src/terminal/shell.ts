@@ -14,7 +14,9 @@ export interface ShellLab {
 }
 
 const RED = '\x1b[31m';
-const DIM = '\x1b[2m';
+// Secondary text: bright black, which the theme sets to a grey that keeps 6:1 contrast (SGR 2,
+// faint, halves the colour's opacity and drops under WCAG's 4.5:1).
+const DIM = '\x1b[90m';
 const RESET = '\x1b[0m';
 
 /** Terminal text: "\n" becomes "\r\n" (xterm does not return the carriage by itself). */

@@ -30,7 +30,7 @@ export function createTerminal(container: HTMLElement): TerminalView {
       selectionBackground: '#33415580',
       black: '#1d2430', red: '#f07178', green: '#a6e3a1', yellow: '#f0c674',
       blue: '#7aa2f7', magenta: '#c792ea', cyan: '#89ddff', white: '#d8dee9',
-      brightBlack: '#6b7689', brightRed: '#ff8b92', brightGreen: '#c3f0be',
+      brightBlack: '#8b95a3', brightRed: '#ff8b92', brightGreen: '#c3f0be',
       brightYellow: '#ffd98e', brightBlue: '#9ab8ff', brightMagenta: '#dcb0ff',
       brightCyan: '#a8e8ff', brightWhite: '#ffffff',
     },

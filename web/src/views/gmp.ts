@@ -92,6 +92,8 @@ export class GmpView {
     this.svg.setAttribute('height', String(height));
     this.svg.innerHTML = parts.join('');
     this.summary.textContent = txt.summary(s);
+    // The diagram's text alternative is that summary (the live region says it on change).
+    this.svg.setAttribute('aria-label', this.summary.textContent);
     return s;
   }
 }

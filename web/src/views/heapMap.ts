@@ -282,6 +282,7 @@ export class HeapMapView {
     this.svg.setAttribute('height', String(y));
     this.svg.innerHTML = parts.join('');
     this.summary.textContent = txt.summary(s);
+    this.svg.setAttribute('aria-label', this.summary.textContent); // the map's text alternative
     if (this.selected >= this.shown.length) this.selected = -1;
     if (this.selected >= 0) this.say(this.shown[this.selected]);
   }

@@ -213,6 +213,12 @@ export class MetricsView {
   constructor(private readonly host: HTMLElement, private readonly text: () => MetricsText) {
     this.head = document.createElement('p');
     this.head.className = 'metrics-summary';
+    this.head.id = 'metrics-summary';
+    // The charts may scroll: the region is focusable so the keyboard can scroll it, and is
+    // named by the summary line (each chart's numbers are in `metrics`, for screen readers).
+    host.tabIndex = 0;
+    host.setAttribute('role', 'region');
+    host.setAttribute('aria-labelledby', this.head.id);
     this.grid = document.createElement('div');
     this.grid.className = 'metrics-grid';
     host.append(this.head, this.grid);

@@ -33,7 +33,7 @@ export interface SchedViewsOptions {
 
 export class SchedViews {
   readonly model = new TraceModel();
-  private readonly timeline: TimelineView;
+  readonly timeline: TimelineView;
   private readonly gmp: GmpView;
   private playing: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<void> = Promise.resolve();
@@ -44,6 +44,7 @@ export class SchedViews {
     this.timeline = new TimelineView(opts.timelineHost, this.model, opts.text.timeline);
     this.gmp = new GmpView(opts.gmpHost, this.model, opts.text.gmp);
     this.wireControls();
+    this.enableStepButtons();
     new ResizeObserver(() => this.render()).observe(opts.timelineHost);
   }
 
@@ -82,6 +83,15 @@ export class SchedViews {
     const form = this.opts.controls;
     form.classList.toggle('over', info.over);
     form.classList.toggle('sim', info.engine === 'sim');
+    this.enableStepButtons();
+  }
+
+  /** Step, Play and To the end need a paused simulator run that is not over: disabled
+   *  otherwise (truly disabled, so the keyboard and screen readers skip them too). */
+  private enableStepButtons(): void {
+    const form = this.opts.controls;
+    const canStep = form.classList.contains('sim') && !form.classList.contains('over');
+    for (const b of form.querySelectorAll<HTMLButtonElement>('.step-buttons button:not([data-action="back"])')) b.disabled = !canStep;
   }
 
   /** The controls follow the current run, however it was started (their Run button or a typed

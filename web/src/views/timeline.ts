@@ -38,6 +38,8 @@ export interface HeapRowFacts {
 export interface TimelineText {
   merged: (n: number) => string;
   idle: string;
+  /** The timeline's text alternative: what it shows, for screen readers. */
+  summary?: (f: { procs: number; threads: number; from: string; to: string; events: number }) => string;
   /** The heap row for screen readers (byte counts already formatted). */
   heapSummary?: (f: { samples: number; first: string; last: string; peak: string; goal: string; cycles: number }) => string;
 }
@@ -160,6 +162,18 @@ export class TimelineView {
   private t0 = 0;
   private t1 = 1;
   private follow = true; // keep the whole run in view until the user zooms
+
+  /** The window of time shown, when the learner zoomed or panned (undefined: the whole run). */
+  get zoom(): [number, number] | undefined {
+    return this.follow ? undefined : [this.t0, this.t1];
+  }
+
+  /** Shows [t0, t1] (a share link's zoom), or the whole run again. */
+  set zoom(window: [number, number] | undefined) {
+    this.follow = window === undefined;
+    if (window) [this.t0, this.t1] = window;
+    this.render();
+  }
   private drag: { x: number; t0: number; t1: number } | undefined;
   private heapTop = -1; // the heap row's y, -1 when there is none
   private heapScale = 1; // bytes at the row's top
@@ -279,6 +293,10 @@ export class TimelineView {
     const w = this.width;
     this.svg.setAttribute('viewBox', `0 0 ${w} ${height}`);
     this.svg.setAttribute('height', String(height));
+    const describe = this.text().summary;
+    this.svg.setAttribute('aria-label', describe
+      ? describe({ procs: nP, threads: nM, from: formatNs(this.t0), to: formatNs(this.t1), events: m.events.length })
+      : 'timeline');
     const minNs = (this.t1 - this.t0) / (w - LABEL_W); // one pixel
     const parts: string[] = [];
 
