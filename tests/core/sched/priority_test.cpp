@@ -67,25 +67,25 @@ TEST_P(Priority_, UnderGosPolicyPrioritiesChangeNothing) {
   EXPECT_EQ(order, expected);
 }
 
-Goroutine reportPriority(Priority* out) {
+Goroutine reportPriority(Priority* out, WaitGroup* wg) {
   *out = getg()->priority;
-  co_return;
-}
-
-Goroutine parentOf(Priority* child, WaitGroup* wg) {
-  go(reportPriority(child));
   wg->Done();
   co_return;
 }
 
+Goroutine parentOf(Priority* child, WaitGroup* wg) {
+  go(reportPriority(child, wg));  // rt::go: the child inherits
+  co_return;
+}
+
+// Two parents, one of each priority, each start a child: main waits for the children.
 Goroutine inheritance(Priority* fromHigh, Priority* fromNormal) {
   SetSchedPolicy(SchedPolicy::Queue);
-  WaitGroup wg;
-  wg.Add(2);
-  goWithPriority(parentOf(fromHigh, &wg), Priority::High);
-  goWithPriority(parentOf(fromNormal, &wg), Priority::Normal);
-  co_await wg.Wait();
-  co_await Sleep{1000000};  // the grandchildren run
+  WaitGroup children;
+  children.Add(2);
+  goWithPriority(parentOf(fromHigh, &children), Priority::High);
+  goWithPriority(parentOf(fromNormal, &children), Priority::Normal);
+  co_await children.Wait();
 }
 
 TEST_P(Priority_, AGoroutineInheritsItsCreatorsPriorityAsGoCopiesPprofLabels) {
