@@ -1,4 +1,5 @@
-// Page entry: layout strings, language switch, terminal, and the lab worker.
+// Page entry: layout strings, language switch, terminal, the lab worker, share links and the
+// embed mode (share.ts, embed.ts).
 
 import './styles.css';
 import { bannerLines } from './banner';
