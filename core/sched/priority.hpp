@@ -54,6 +54,11 @@ void goWithPriority(Goroutine fn, Priority priority, const char* name = "");
 // True if gp belongs on the high-priority queue (SchedPolicy::Queue).
 bool queuedHigh(const Runtime* rt, const G* gp);
 
+// Where newproc and goready would put gp on their P's run queue: under
+// SchedPolicy::Queue a high-priority G goes to the high-priority queue
+// instead (true), which every P looks at first. runqput itself stays Go's.
+bool putHighPriority(Runtime* rt, G* gp);
+
 // The time slice gp starts when it is scheduled (forcePreemptNS, or the
 // longer one SchedPolicy::Slice gives a high-priority G).
 int64_t timeSliceFor(const Runtime* rt, const G* gp);

@@ -216,7 +216,7 @@ void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const c
   newg->createdBy = createdBy ? createdBy : curg->name.load();  // Go: newg.gopc = callerpc
   // NOT GO (priority.hpp): inherited like Go's pprof labels (newg.labels = curg.labels).
   newg->priority = priority.value_or(curg->priority);
-  runqput(mp->p, newg, true);
+  if (!putHighPriority(rt, newg)) runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
   chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)
 }
@@ -728,7 +728,7 @@ static bool park_m(M* mp, G* gp) {
 void goready(G* gp) {
   M* mp = getm();
   casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
-  runqput(mp->p, gp, true);
+  if (!putHighPriority(mp->rt, gp)) runqput(mp->p, gp, true);  // (the lab-only policy: priority.hpp)
   wakep(mp->rt);
 }
 
@@ -739,7 +739,7 @@ static void goschedImpl(M* mp, G* gp, bool preempted, trace::GoReason why) {
   dropg(mp);
   if (preempted && rt->sched.gcwaiting.load()) {
     // The world is stopping: keep gp on this P, it will run first after.
-    runqput(mp->p, gp, true);
+    if (!putHighPriority(rt, gp)) runqput(mp->p, gp, true);
   } else {
     std::lock_guard lock(rt->sched.lock);
     globrunqput(rt, gp);

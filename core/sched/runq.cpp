@@ -13,13 +13,6 @@ constexpr uint32_t kMask = kRunqSize - 1;  // 256 is a power of two: i % 256 == 
 
 // Go: runtime/proc.go runqput
 void runqput(P* pp, G* gp, bool next) {
-  if (gp->priority != Priority::Normal && queuedHigh(pp->rt, gp)) {
-    // NOT GO (priority.hpp): SchedPolicy::Queue keeps high-priority Gs on
-    // a global queue of their own, which every P looks at first.
-    std::lock_guard lock(pp->rt->sched.lock);
-    globrunqput(pp->rt, gp);
-    return;
-  }
   if (next) {
     // Only the owner stores non-nil into runnext, but thieves may CAS it to
     // nil concurrently, hence the loop. acq_rel: a thief that takes the G

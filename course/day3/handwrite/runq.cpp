@@ -187,28 +187,41 @@ G* runqsteal(P* pp, P* p2, bool stealRunNextG) {
   return gp;
 }
 
+static void publishRunqsize(Sched& s) {
+  s.runqsize.store(s.runq.size + s.runqHigh.size, std::memory_order_relaxed);
+  s.runqhighsize.store(s.runqHigh.size, std::memory_order_relaxed);
+}
+
 // Go: runtime/proc.go globrunqput
 void globrunqput(Runtime* rt, G* gp) {
-  rt->sched.runq.pushBack(gp);
-  rt->sched.runqsize.store(rt->sched.runq.size, std::memory_order_relaxed);
+  // NOT GO: a high-priority G under SchedPolicy::Queue (priority.hpp).
+  (queuedHigh(rt, gp) ? rt->sched.runqHigh : rt->sched.runq).pushBack(gp);
+  publishRunqsize(rt->sched);
 }
 
 // Go: runtime/proc.go globrunqputhead
 void globrunqputhead(Runtime* rt, G* gp) {
   rt->sched.runq.push(gp);
-  rt->sched.runqsize.store(rt->sched.runq.size, std::memory_order_relaxed);
+  publishRunqsize(rt->sched);
 }
 
 // Go: runtime/proc.go globrunqputbatch
 void globrunqputbatch(Runtime* rt, GQueue* batch) {
   rt->sched.runq.pushBackAll(batch->head, batch->tail, batch->size);
-  rt->sched.runqsize.store(rt->sched.runq.size, std::memory_order_relaxed);
+  publishRunqsize(rt->sched);
   *batch = GQueue{};
 }
 
 // Go: runtime/proc.go globrunqget (Go 1.19)
 G* globrunqget(Runtime* rt, P* pp, int32_t max) {
   Sched& s = rt->sched;
+  if (s.runqHigh.size != 0) {
+    // NOT GO (priority.hpp): high-priority Gs first, one at a time, so
+    // none waits in a P's ring behind normal ones.
+    G* gp = s.runqHigh.pop();
+    publishRunqsize(s);
+    return gp;
+  }
   if (s.runq.size == 0) return nullptr;
   int32_t n = s.runq.size / rt->gomaxprocs.load(std::memory_order_relaxed) + 1;
   if (n > s.runq.size) n = s.runq.size;
@@ -226,7 +239,7 @@ G* globrunqget(Runtime* rt, P* pp, int32_t max) {
   if (static_cast<uint32_t>(n) > kRunqSize - (t - h)) throwFatal("globrunqget: no room in the local run queue");
   for (; n > 0; n--, t++) pp->runq[t & kMask].store(s.runq.pop(), std::memory_order_relaxed);
   pp->runqtail.store(t, std::memory_order_release);  // makes the slots available, as in runqput
-  s.runqsize.store(s.runq.size, std::memory_order_relaxed);
+  publishRunqsize(s);
   return gp;
 }
 

@@ -113,11 +113,11 @@ uint64_t preemptionsOfBurst(int64_t burst, SchedPolicy policy, Priority priority
   cfg.gomaxprocs = 1;
   cfg.seed = 3;
   Runtime runtime(cfg, std::make_unique<SimPlatform>(3));
-  auto main = [](int64_t burst, SchedPolicy policy, Priority priority) -> Goroutine {
-    SetSchedPolicy(policy);
+  auto main = [](int64_t ns, SchedPolicy chosen, Priority given) -> Goroutine {
+    SetSchedPolicy(chosen);
     WaitGroup wg;
     wg.Add(2);
-    goWithPriority(compute(burst, &wg), priority);
+    goWithPriority(compute(ns, &wg), given);
     go(compute(1'000, &wg));
     co_await wg.Wait();
   };
