@@ -265,7 +265,7 @@ const priorityQueue: Exercise = {
   ],
   solution: {
     commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority queue --seed 1'],
-    answer: '1488',
+    answer: '1477',
   },
   nearMiss: {
     commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority slice --seed 1'],
