@@ -216,6 +216,7 @@ void newproc(Runtime* rt, coro::coroutine_handle<> fn, const char* name, const c
   newg->createdBy = createdBy ? createdBy : curg->name.load();  // Go: newg.gopc = callerpc
   // NOT GO (priority.hpp): inherited like Go's pprof labels (newg.labels = curg.labels).
   newg->priority = priority.value_or(curg->priority);
+  // (Under the lab-only SchedPolicy::Queue a high-priority G goes to its own queue instead.)
   if (!putHighPriority(rt, newg)) runqput(mp->p, newg, true);
   if (rt->mainStarted.load(std::memory_order_relaxed)) wakep(rt);
   chargeOp(rt->platform, RuntimeOp::Newproc);  // the simulator's price of it (SimCosts)
