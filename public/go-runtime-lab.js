@@ -2,10 +2,11 @@
 //
 //   <script src="https://your-lab-host/go-runtime-lab.js"></script>
 //   <go-runtime-lab commands="run skynet --engine sim --size 1000 --seed 1 --step; step 40"
-//                   view="scheduler" height="420" lang="zh" readonly></go-runtime-lab>
+//                   view="scheduler" height="420" lang="zh" theme="dark" readonly></go-runtime-lab>
 //
 // Attributes: commands (lab commands, separated by ";" or new lines), view (scheduler | heap |
-// metrics), height (pixels, 200..2000), lang (zh | en), readonly (no typing). The element makes
+// metrics), height (pixels, 200..2000), lang (zh | en), theme (light | dark | auto: the
+// reader's system setting), readonly (no typing). The element makes
 // an iframe of the lab's embed page (embed.html, next to this script) and sizes it; the lab in it
 // runs single-threaded unless the page is cross-origin isolated.
 //
@@ -23,7 +24,7 @@
 
   class GoRuntimeLab extends HTMLElement {
     static get observedAttributes() {
-      return ['commands', 'view', 'height', 'lang', 'readonly'];
+      return ['commands', 'view', 'height', 'lang', 'theme', 'readonly'];
     }
 
     constructor() {
@@ -62,7 +63,7 @@
       const url = new URL('embed.html', labBase);
       const commands = (this.getAttribute('commands') || '').split(/[;\n]/).map((c) => c.trim()).filter(Boolean);
       for (const line of commands) url.searchParams.append('cmd', line);
-      for (const name of ['view', 'lang']) {
+      for (const name of ['view', 'lang', 'theme']) {
         const value = this.getAttribute(name);
         if (value) url.searchParams.set(name, value);
       }

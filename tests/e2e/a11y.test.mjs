@@ -1,6 +1,7 @@
 // Accessibility, checked with axe-core in a real headless Chromium: the full page (with a
 // stepped run in its scheduler views, then the heap map, then the marking view and the metrics
-// charts) and the embed page, in both languages, have no serious or critical violations.
+// charts) and the embed page, each in both languages and in both themes (light in one language,
+// dark in the other), have no serious or critical violations.
 // Needs dist/ (scripts/lab.sh build).
 
 import assert from 'node:assert/strict';
@@ -23,12 +24,13 @@ async function seriousViolations(page) {
 describe('accessibility (axe-core) in Chromium', { timeout: 600_000 }, () => {
   const lab = labInChromium();
 
-  for (const lang of ['en', 'zh']) {
-    it(`the full page, ${lang}: scheduler views, heap map, marking view and metrics charts`, async () => {
+  for (const [lang, fullTheme, embedTheme] of [['en', 'light', 'dark'], ['zh', 'dark', 'light']]) {
+    it(`the full page, ${lang}, ${fullTheme} theme: scheduler views, heap map, marking view and metrics charts`, async () => {
       const page = await lab.browser.context.newPage();
       await page.setViewportSize({ width: 1366, height: 900 });
       try {
-        await openLab(page, `http://127.0.0.1:${lab.server.isolated}/?lang=${lang}`);
+        await openLab(page, `http://127.0.0.1:${lab.server.isolated}/?lang=${lang}&theme=${fullTheme}`);
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), fullTheme);
         assert.deepEqual(await seriousViolations(page), [], 'before any command');
         await run(page, 'run skynet --engine sim --size 1000 --seed 2 --step', { timeoutMs: 60_000 });
         await run(page, 'step 50');
@@ -45,13 +47,14 @@ describe('accessibility (axe-core) in Chromium', { timeout: 600_000 }, () => {
       }
     });
 
-    it(`the embed page, ${lang}`, async () => {
+    it(`the embed page, ${lang}, ${embedTheme} theme`, async () => {
       const page = await lab.browser.context.newPage();
       try {
-        const url = `http://127.0.0.1:${lab.server.plain}/embed.html?view=scheduler&cmd=run%20fanout%20--engine%20sim%20--step&cmd=step%2030&lang=${lang}`;
+        const url = `http://127.0.0.1:${lab.server.plain}/embed.html?view=scheduler&cmd=run%20fanout%20--engine%20sim%20--step&cmd=step%2030&lang=${lang}&theme=${embedTheme}`;
         await page.goto(url);
         await openLab(page, page.url());
         await page.waitForFunction(() => document.body.dataset.sharedReplay === 'done', null, { timeout: 60_000 });
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), embedTheme);
         assert.deepEqual(await seriousViolations(page), []);
       } finally {
         await page.close();

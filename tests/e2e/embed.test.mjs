@@ -87,6 +87,12 @@ describe('embedding in Chromium', { timeout: 600_000 }, () => {
       const commands = await labFrame.evaluate(() => window.__rtlab.ranCommands.map((c) => c.line));
       assert.deepEqual(commands, ['run skynet --engine sim --size 1000 --seed 1 --step', 'until steal', 'runq']);
       assert.equal((await page.evaluate(() => window.labEvents)).some((e) => e.id === 'evil'), false);
+
+      // The element passes its theme attribute on: the third lab is dark, the others light.
+      const themes = await Promise.all(
+        page.frames().filter((f) => f.url().includes('embed=1')).map((f) => f.evaluate(() => document.documentElement.dataset.theme)),
+      );
+      assert.deepEqual(themes.sort(), ['dark', 'light', 'light']);
     } finally {
       await page.close();
       await withTimeout(demo.stop(), 10_000, 'the demo server to stop');

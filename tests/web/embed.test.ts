@@ -7,30 +7,35 @@ import { EmbedApi, MESSAGE_SOURCE, fullLabUrl, parseEmbedParams } from '../../we
 
 describe('embed parameters', () => {
   it('reads the layout, the view, the commands in order, read-only and the height', () => {
-    const p = parseEmbedParams('?embed=1&view=timeline&cmd=run+skynet+--engine+sim&cmd=step%2010&readonly=1&height=420&lang=zh');
-    expect(p).toEqual({ embed: true, view: 'scheduler', readOnly: true, height: 420, commands: ['run skynet --engine sim', 'step 10'], problems: [] });
+    const p = parseEmbedParams('?embed=1&view=timeline&cmd=run+skynet+--engine+sim&cmd=step%2010&readonly=1&height=420&lang=zh&theme=dark');
+    expect(p).toEqual({
+      embed: true, view: 'scheduler', readOnly: true, height: 420, theme: 'dark', commands: ['run skynet --engine sim', 'step 10'], problems: [],
+    });
+    expect(parseEmbedParams('?embed=1').theme).toBe('light');
     expect(parseEmbedParams('?view=marking').view).toBe('heap');
     expect(parseEmbedParams('').embed).toBe(false);
   });
 
   it('names every bad parameter and uses the rest', () => {
-    const p = parseEmbedParams('?embed=1&view=<script>&height=99999&cmd=gs%1B%5B2J&cmd=gs&theme=dark&onload=x');
+    const p = parseEmbedParams('?embed=1&view=<script>&height=99999&cmd=gs%1B%5B2J&cmd=gs&theme=%3Cb%3Enight&onload=x');
     expect(p.view).toBeUndefined();
     expect(p.height).toBeUndefined();
     expect(p.commands).toEqual(['gs']);
     expect(p.problems).toEqual([
+      'theme=<b>night: not one of light|dark|auto',
       'view=<script>: not one of scheduler|timeline|gmp|heap|marking|metrics',
       'height=99999: not a whole number of pixels in 200..2000',
       'cmd #1: a command is one line of text',
-      'unknown parameters ignored: theme, onload',
+      'unknown parameters ignored: onload',
     ]);
     const many = parseEmbedParams('?' + Array.from({ length: 205 }, () => 'cmd=gs').join('&'));
     expect(many.commands).toHaveLength(200);
     expect(many.problems).toEqual(['cmd: only the first 200 commands run']);
   });
 
-  it('links the full lab with the same language and the run, without the embed parameters', () => {
+  it('links the full lab with the same language, theme and run, without the embed parameters', () => {
     expect(fullLabUrl('https://lab.example/?embed=1&view=heap&lang=zh&cmd=gs#x', '#s=abc')).toBe('https://lab.example/?lang=zh#s=abc');
+    expect(fullLabUrl('https://lab.example/?theme=dark&embed=1&lang=en', '')).toBe('https://lab.example/?lang=en&theme=dark');
     expect(fullLabUrl('https://lab.example/sub/?embed=1', '#s=abc')).toBe('https://lab.example/sub/#s=abc');
   });
 });

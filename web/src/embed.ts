@@ -9,6 +9,8 @@
 //   readonly=1       the commands run and the view's buttons work, but nothing can be typed
 //   height=PX        the page's height, 200..2000 (the web component sets it with the iframe's)
 //   lang=zh|en       as on the full page
+//   theme=T          light (the default) | dark | auto (the reader's system setting); the full
+//                    page takes it too (theme.ts)
 //
 // A share link's state (#s=…) may come with them; its commands run first.
 //
@@ -22,19 +24,21 @@
 
 import { z } from 'zod';
 import { MAX_COMMANDS, commandLine, type ShareView } from './share';
+import { parseTheme, type ThemeChoice } from './theme';
 
 export const MESSAGE_SOURCE = 'go-runtime-lab';
 
 const VIEW_ALIASES: Record<string, ShareView> = {
   scheduler: 'scheduler', timeline: 'scheduler', gmp: 'scheduler', heap: 'heap', marking: 'heap', metrics: 'metrics',
 };
-const KNOWN = new Set(['embed', 'view', 'cmd', 'readonly', 'height', 'lang']);
+const KNOWN = new Set(['embed', 'view', 'cmd', 'readonly', 'height', 'lang', 'theme']);
 
 export interface EmbedParams {
   embed: boolean;
   view?: ShareView;
   readOnly: boolean;
   height?: number;
+  theme: ThemeChoice;
   commands: string[];
   /** Parameters left out, with why: shown under the banner. */
   problems: string[];
@@ -43,7 +47,11 @@ export interface EmbedParams {
 /** Reads the embedding parameters of a location's query string. */
 export function parseEmbedParams(search: string): EmbedParams {
   const q = new URLSearchParams(search);
-  const out: EmbedParams = { embed: q.get('embed') === '1', readOnly: q.get('readonly') === '1', commands: [], problems: [] };
+  const theme = parseTheme(search);
+  const out: EmbedParams = {
+    embed: q.get('embed') === '1', readOnly: q.get('readonly') === '1', theme: theme.choice, commands: [], problems: [],
+  };
+  if (theme.problem) out.problems.push(theme.problem);
   const view = q.get('view');
   if (view !== null) {
     if (Object.hasOwn(VIEW_ALIASES, view)) out.view = VIEW_ALIASES[view];
@@ -67,11 +75,16 @@ export function parseEmbedParams(search: string): EmbedParams {
   return out;
 }
 
-/** The full lab's URL for an embed's: the same page and language, without the embed parameters. */
+/** The full lab's URL for an embed's: the same page, language and theme, without the embed parameters. */
 export function fullLabUrl(href: string, hash: string): string {
   const url = new URL(href);
-  const lang = url.searchParams.get('lang');
-  url.search = lang ? `?lang=${encodeURIComponent(lang)}` : '';
+  const kept = new URLSearchParams();
+  for (const name of ['lang', 'theme']) {
+    const value = url.searchParams.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  const query = kept.toString();
+  url.search = query ? `?${query}` : '';
   url.hash = hash;
   return url.href;
 }

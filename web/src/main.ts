@@ -16,6 +16,7 @@ import {
   SHARE_VERSION, commandsToShare, decodeHash, encodeState, mayDiffer, scriptsUsed, type RanCommand, type ReadLink,
 } from './share';
 import { EmbedApi, embeddingOrigin, fullLabUrl, parseEmbedParams } from './embed';
+import { applyTheme } from './theme';
 import type { ExecResult } from './lab/protocol';
 import { HeapMapView, parseHeap } from './views/heapMap';
 import { MarkingView, parseGraph } from './views/marking';
@@ -53,6 +54,11 @@ function writeStored(key: string, value: string): void {
 // parameters (embed.ts) choose the compact layout.
 const sharedLink: ReadLink = decodeHash(location.hash);
 const embed = parseEmbedParams(location.search);
+// The theme (theme.ts) is set before the first frame; the metrics charts are drawn on a canvas
+// and redraw when an auto theme follows the system to the other one.
+applyTheme(document.documentElement, embed.theme, window.matchMedia?.('(prefers-color-scheme: dark)'), () =>
+  metrics?.relabel(),
+);
 if (embed.embed) {
   document.body.classList.add('embed');
   if (embed.height) document.documentElement.style.setProperty('--embed-height', `${embed.height}px`);

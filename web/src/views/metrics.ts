@@ -11,6 +11,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { z } from 'zod';
+import { themeColor } from '../theme';
 
 const Unit = z.enum(['ns', 'bytes', 'count']);
 const MetricsJson = z
@@ -60,6 +61,7 @@ export interface ChartSpec {
   /** i18n: the chart's title. */
   title: string;
   unit: MetricsUnit;
+  /** color: a theme colour's CSS custom property (styles.css), read when the chart is drawn. */
   series: { column: string; label: string; color: string; dash?: number[] }[];
 }
 
@@ -69,35 +71,35 @@ export function chartSpecs(text: MetricsText): ChartSpec[] {
     {
       title: text.goroutines,
       unit: 'count',
-      series: [{ column: 'goroutines', label: 'goroutines', color: '#00add8' }],
+      series: [{ column: 'goroutines', label: 'goroutines', color: '--chart-blue' }],
     },
     {
       title: text.heap,
       unit: 'bytes',
       series: [
-        { column: 'heapInuse', label: 'HeapInuse', color: '#7c8ea3' },
-        { column: 'heapLive', label: text.heapLive, color: '#00add8' },
-        { column: 'heapMarked', label: text.heapMarked, color: '#2e7d32' },
-        { column: 'heapGoal', label: text.heapGoal, color: '#d9822b', dash: [6, 4] },
+        { column: 'heapInuse', label: 'HeapInuse', color: '--chart-grey' },
+        { column: 'heapLive', label: text.heapLive, color: '--chart-blue' },
+        { column: 'heapMarked', label: text.heapMarked, color: '--chart-green' },
+        { column: 'heapGoal', label: text.heapGoal, color: '--chart-orange', dash: [6, 4] },
       ],
     },
     {
       title: text.requests,
       unit: 'ns',
       series: [
-        { column: 'reqP50', label: 'p50', color: '#2e7d32' },
-        { column: 'reqP99', label: 'p99', color: '#d9822b' },
-        { column: 'reqP999', label: 'p99.9', color: '#c62828' },
+        { column: 'reqP50', label: 'p50', color: '--chart-green' },
+        { column: 'reqP99', label: 'p99', color: '--chart-orange' },
+        { column: 'reqP999', label: 'p99.9', color: '--chart-red' },
       ],
     },
     {
       title: text.runtimeLatency,
       unit: 'ns',
       series: [
-        { column: 'schedLatP99', label: text.sched, color: '#00add8' },
-        { column: 'timerLateP99', label: text.timers, color: '#8e44ad' },
-        { column: 'gcPauseP99', label: text.pauses, color: '#c62828' },
-        { column: 'otherPauseP99', label: text.otherPauses, color: '#d9822b' },
+        { column: 'schedLatP99', label: text.sched, color: '--chart-blue' },
+        { column: 'timerLateP99', label: text.timers, color: '--chart-purple' },
+        { column: 'gcPauseP99', label: text.pauses, color: '--chart-red' },
+        { column: 'otherPauseP99', label: text.otherPauses, color: '--chart-orange' },
       ],
     },
   ];
@@ -243,7 +245,7 @@ export class MetricsView {
     this.lastRenderMs = performance.now() - started;
   }
 
-  /** The language changed: the titles and legends are rebuilt. */
+  /** The language or the theme changed: the charts are rebuilt with their titles and colours. */
   relabel(): void {
     this.destroy();
     this.render();
@@ -258,6 +260,10 @@ export class MetricsView {
   private build(specs: ChartSpec[]): void {
     this.destroy();
     const width = this.chartWidth();
+    // uPlot draws on a canvas, which CSS cannot colour: the theme's colours are read here, and a
+    // theme change rebuilds the charts (relabel).
+    const color = (name: string, fallback: string) => themeColor(this.host, name, fallback);
+    const axis = { stroke: color('--muted', '#5f6b7a'), grid: { stroke: color('--border', '#dde3ea') }, ticks: { stroke: color('--border', '#dde3ea') } };
     for (const spec of specs) {
       const box = document.createElement('div');
       box.className = 'metrics-chart';
@@ -270,14 +276,14 @@ export class MetricsView {
         cursor: { sync: { key: 'rtlab-metrics' } },
         scales: { x: { time: false } },
         axes: [
-          { values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(3)}s`) },
-          { size: 56, values: (_u, ticks) => ticks.map((v) => `${+v.toPrecision(3)}${UNIT_SUFFIX[spec.unit]}`) },
+          { ...axis, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(3)}s`) },
+          { ...axis, size: 56, values: (_u, ticks) => ticks.map((v) => `${+v.toPrecision(3)}${UNIT_SUFFIX[spec.unit]}`) },
         ],
         series: [
           { label: 't', value: (_u, v) => (v === null ? '-' : `${v.toFixed(3)}s`) },
           ...spec.series.map((s) => ({
             label: s.label,
-            stroke: s.color,
+            stroke: color(s.color, '#00add8'),
             width: 1.5,
             dash: s.dash,
             spanGaps: false,
