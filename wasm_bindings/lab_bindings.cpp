@@ -13,7 +13,7 @@
 //                                    the heap samples recorded at or after
 //                                    event `from` (8 ints per sample, see
 //                                    core/trace/tracer.hpp HeapSample), names,
-//                                    procs, ... }
+//                                    procs, ..., traceFull }
 //   lab.interruptAddress()      -> where the lab's interrupt flag lives in the module's
 //                                  memory: with threads the page raises it with
 //                                  Atomics.store on the shared memory (lab/interrupt.hpp)
@@ -126,6 +126,9 @@ class WasmLab {
     out.set("seed", static_cast<double>(s->setup().seed));
     out.set("nowNs", static_cast<double>(s->now()));
     out.set("over", s->over());
+    // A full trace records nothing more (RunSession::traceFull): the views
+    // stop drawing at its last event and say so.
+    out.set("traceFull", s->traceFull());
     return out;
   }
 

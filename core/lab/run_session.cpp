@@ -272,8 +272,11 @@ bool RunSession::stepEvents(size_t n) {
   if (over_) return false;
   const size_t target = events().size() + n;
   // One platform event at a time: an event records zero or more trace events.
+  // A full trace records none, so stepping stops where it filled up (else it
+  // would run to the end looking for events that are never recorded).
   if (!tracer_) return advance(UINT64_MAX, INT64_MAX);
-  while (!over_ && stopped_ == StopReason::None && tracer_->emitted() < target) advance(1, INT64_MAX);
+  while (!over_ && stopped_ == StopReason::None && !tracer_->truncated() && tracer_->emitted() < target)
+    advance(1, INT64_MAX);
   return true;
 }
 
@@ -342,11 +345,18 @@ std::vector<trace::HeapSample> RunSession::heapSamples() const {
 
 int64_t RunSession::now() const { return runtime_->platform->nanotime() - runtime_->starttime; }
 
+int64_t RunSession::lastEventNs() {
+  const std::vector<trace::Event>& evs = events();
+  return evs.empty() ? 0 : evs.back().ts;
+}
+
 std::string RunSession::position() {
   if (over_) return "the end";
   if (running())
     return runtime_->exiting.load(std::memory_order_relaxed) ? "its end (`continue` prints the report)"
                                                               : util::formatDuration(now()) + " into it, live";
+  if (pastTrace())
+    return util::formatDuration(now()) + ", past the trace's last event (" + std::to_string(events().size()) + ")";
   return "event " + std::to_string(events().size()) + " at " + util::formatDuration(now());
 }
 

@@ -126,6 +126,18 @@ class RunSession {
   // stops at exactly the right simulator event, found in traceAt_.
   std::unique_ptr<RunSession> replayTo(size_t traceEvents);
 
+  // The trace is full: the tracer recorded setup().traceLimit events and
+  // drops the rest (trace/tracer.hpp), as a run's memory must be bounded.
+  // Positions are counts of recorded events, so step, back and
+  // `until <event>` move only up to the last recorded one; `until <time>` and
+  // continue go on past it, unrecorded, and the views stop drawing there.
+  bool traceFull() const { return tracer_ && tracer_->truncated(); }
+  // The virtual time of the last recorded event (0 if none).
+  int64_t lastEventNs();
+  // The run stands past its last recorded event: the trace is full and
+  // virtual time went on after it.
+  bool pastTrace() { return traceFull() && now() > lastEventNs(); }
+
   // The trace events recorded so far, in order, and the goroutine names.
   const std::vector<trace::Event>& events();
   std::vector<std::string> names() const;

@@ -5,6 +5,10 @@
 // allocating objects of two size classes, the heap map's size-class filter narrows the spans
 // it draws, and the keyboard names a span's class, occupancy and sweep state. Needs dist/
 // (scripts/lab.sh build). With RTLAB_UPDATE_DOCS=1 the screenshots go to docs/views/.
+//
+// And a run longer than the page's trace (300 000 events), in the single-threaded page: the
+// views stop drawing at the trace's last event and say the trace is full, step refuses, and back
+// counts from the last recorded event.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -88,4 +92,37 @@ describe('the heap row and the heap map in Chromium', { timeout: 600_000 }, () =
       }
     });
   }
+
+  it('plain page: a run past the trace\'s limit is drawn up to its last event, and says so', async () => {
+    const page = await lab.browser.context.newPage();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    try {
+      await openLab(page, `http://127.0.0.1:${lab.server.plain}/?lang=en`);
+      await run(page, 'run pingpong --engine sim --procs 2 --size 100000 --seed 1 --step', { timeoutMs: 60_000 });
+      const cont = await run(page, 'continue', { timeoutMs: 120_000 });
+      assert.ok(cont.some((l) => /^pingpong: /.test(l)), `the run ended:\n${cont.join('\n')}`);
+      await page.waitForSelector('#timeline svg.timeline g.unrecorded', { timeout: 30_000 });
+      const drawn = await page.$eval('#timeline svg.timeline', (svg) => {
+        const from = Number(svg.querySelector('g.unrecorded rect').getAttribute('x'));
+        const ends = [...svg.querySelectorAll('rect.slice, rect.band, rect.merged')].map((r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width')));
+        return { from, latest: Math.max(...ends), label: svg.getAttribute('aria-label') };
+      });
+      assert.ok(drawn.latest <= drawn.from + 1, `nothing drawn as going on past the trace (${drawn.latest} > ${drawn.from})`);
+      assert.match(drawn.label, /The trace is full: nothing was recorded after [\d.]+m?s \(300000 events, its limit\)/);
+      assert.match(await page.textContent('#sched-status'), /300000 events · .* · over · trace full after /);
+      assert.equal(await page.isDisabled('#sim-controls [data-action="step"]'), true);
+
+      // Back from the end counts from the last recorded event; below the limit, step works again.
+      const back = await run(page, 'back 10', { timeoutMs: 60_000 });
+      assert.match(back.join('\n'), /counted back from the trace's last event, event 300000 \(/);
+      await page.waitForFunction(() => !document.querySelector('#timeline svg.timeline g.unrecorded'), null, { timeout: 30_000 });
+      assert.equal(await page.isDisabled('#sim-controls [data-action="step"]'), false);
+      const step = await run(page, 'step 50');
+      assert.match(step.join('\n'), /at event 300000, .*the trace is full: it stopped recording at event 300000/);
+      const refused = await run(page, 'step');
+      assert.match(refused.join('\n'), /error: step: the trace is full/);
+    } finally {
+      await page.close();
+    }
+  });
 });

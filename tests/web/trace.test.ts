@@ -68,6 +68,17 @@ describe('trace events', () => {
     expect(m.goName(2)).toBe('G2 main.worker');
   });
 
+  it('end the record at a full trace\'s last event, not at the run\'s current time', () => {
+    const m = new TraceModel();
+    m.reset(info(false, 50_000));
+    m.append(decodeEvents(encode(story)), info(false, 50_000));
+    expect(m.recordedEndTs).toBe(50_000); // recording: the record reaches the current time
+    const full = { ...info(false, 50_000), traceFull: true };
+    m.append([], full);
+    expect(m.endTs).toBe(50_000); // the run went on…
+    expect(m.recordedEndTs).toBe(9000); // …but nothing after the last event was recorded
+  });
+
   it('truncate to a prefix exactly as if only that prefix had been appended (back in place)', () => {
     const all = decodeEvents(encode(story));
     for (let n = 0; n <= all.length; n++) {

@@ -153,6 +153,9 @@ const en = {
   stWaiting: 'waiting',
   viewStatus: '{scenario} · seed {seed} · {engine} · {events} events · {time}{over}',
   viewOver: ' · over',
+  viewTraceFull: ' · trace full after {at}',
+  gmpTraceEnd: 'as of {at}, where the trace stopped recording',
+  viewUnrecorded: 'The trace is full: nothing was recorded after {at} ({events} events, its limit). The run went on; step and back count recorded events.',
   gmpSummary:
     'At {time}: GOMAXPROCS {procs}; {running} running, {idle} idle and {syscall} in a syscall. Global run queue {global}. Goroutines: {grunning} running, {grunnable} runnable, {gwaiting} waiting.',
 };
@@ -303,6 +306,9 @@ const zh: Record<MessageKey, string> = {
   stWaiting: '等待',
   viewStatus: '{scenario} · 种子 {seed} · {engine} · {events} 个事件 · {time}{over}',
   viewOver: ' · 已结束',
+  viewTraceFull: ' · trace 在 {at} 后已满',
+  gmpTraceEnd: '截至 {at}，trace 在此停止记录',
+  viewUnrecorded: 'trace 已满：{at} 之后不再记录（{events} 个事件，已达上限）。运行仍在继续；step 与 back 按已记录的事件计数。',
   gmpSummary:
     '{time} 时：GOMAXPROCS 为 {procs}；{running} 个 P 运行中，{idle} 个空闲，{syscall} 个在系统调用中。全局运行队列 {global}。goroutine：{grunning} 个运行中，{grunnable} 个可运行，{gwaiting} 个等待。',
 };

@@ -397,9 +397,11 @@ views = new SchedViews({
       idle: st('viewIdle'),
       summary: (f) => t(lang, 'viewTimelineSummary', f),
       heapSummary: (f) => t(lang, 'viewHeapSummary', f),
+      unrecorded: (f) => t(lang, 'viewUnrecorded', f),
     }),
     gmp: () => ({
       global: st('gmpGlobal'),
+      traceEnd: (at) => t(lang, 'gmpTraceEnd', { at }),
       idleMs: st('gmpLooseMs'),
       state: {
         running: st('stRunning'), idle: st('stIdle'), syscall: st('stSyscall'), spinning: st('stSpinning'),
@@ -414,11 +416,11 @@ views = new SchedViews({
         });
       },
     }),
-    status: (info, events) =>
+    status: (info, events, traceEndNs) =>
       t(lang, 'viewStatus', {
         scenario: info.scenario, seed: info.seed, engine: info.engine, events,
         time: formatNs(info.nowNs), over: info.over ? st('viewOver') : '',
-      }),
+      }) + (info.traceFull ? t(lang, 'viewTraceFull', { at: formatNs(traceEndNs) }) : ''),
   },
 });
 shell.status(t(lang, 'loading'));

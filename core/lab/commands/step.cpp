@@ -11,6 +11,12 @@
 //                  arrives at exactly the same state). A run with the GC'd
 //                  heap has no snapshots: it is replayed from its start.
 //
+// The trace is bounded (RunSetup::traceLimit: 300 000 events in the page, 4 M
+// natively): when it is full, recording stops and the lab says so. Positions
+// are counts of recorded events, so step, back and `until <event>` work up to
+// the last recorded event; `until <time>` and continue go on past it, and
+// back from there counts from the last recorded event.
+//
 // Between moves, gs, ps, ms and runq show the state at the current point.
 #include <algorithm>
 #include <chrono>
@@ -116,7 +122,8 @@ Reply showEvents(RunSession& s, Language lang, size_t from, const std::string& h
   std::string text = headline;
   JsonWriter j;
   j.beginObject().field("position", static_cast<uint64_t>(evs.size())).field("timeNs", s.now());
-  j.field("over", s.over());
+  j.field("over", s.over()).field("traceFull", s.traceFull());
+  if (s.traceFull()) j.field("traceEndNs", s.lastEventNs());
   if (hostNs >= 0) j.field("hostNs", hostNs);
   j.key("events").beginArray();
   if (shownFrom == SIZE_MAX) shownFrom = from;
@@ -169,10 +176,32 @@ Reply withStopOrReport(RunSession& s, Language lang, Reply moved) {
   return stop;
 }
 
+// Where the trace stopped recording: "event 300000 (98.2ms)".
+std::string traceEnd(RunSession& s, Language lang) {
+  const std::string n = std::to_string(s.events().size()), t = util::formatDuration(s.lastEventNs());
+  return lang == Language::Zh ? "第 " + n + " 个事件（" + t + "）" : "event " + n + " (" + t + ")";
+}
+
 std::string positionLine(RunSession& s, Language lang) {
   const std::string n = std::to_string(s.events().size()), t = util::formatDuration(s.now());
-  if (lang == Language::Zh) return "位于第 " + n + " 个事件，" + t + (s.over() ? "（运行已结束）" : "");
-  return "at event " + n + ", " + t + (s.over() ? " (the run is over)" : "");
+  const bool zh = lang == Language::Zh;
+  std::string line;
+  if (s.pastTrace()) line = zh ? "位于 " + t : "at " + t;
+  else line = zh ? "位于第 " + n + " 个事件，" + t : "at event " + n + ", " + t;
+  if (s.over()) line += zh ? "（运行已结束）" : " (the run is over)";
+  if (s.traceFull())
+    line += zh ? "；trace 已满，在" + traceEnd(s, lang) + "停止记录（上限 " + std::to_string(s.setup().traceLimit) + " 个事件）"
+               : "; the trace is full: it stopped recording at " + traceEnd(s, lang) + ", its limit of " +
+                     std::to_string(s.setup().traceLimit) + " events";
+  return line;
+}
+
+// The one error line for a move that counts recorded events when no more are
+// recorded (in English, as the shell's other error lines).
+Reply traceFullError(RunSession& s, const char* cmd) {
+  return Reply::error(std::string(cmd) + ": the trace is full: it stopped recording at " + traceEnd(s, Language::En) +
+                      ", its limit of " + std::to_string(s.setup().traceLimit) +
+                      " events; go on by time (`until 150ms`) or to the end (`continue`), or go `back [N]`");
 }
 
 Reply step(Lab& lab, const Invocation& inv) {
@@ -182,6 +211,7 @@ Reply step(Lab& lab, const Invocation& inv) {
   size_t n;
   if (!parseCount(inv, "step", &n, &err)) return Reply::error(err);
   if (s->over()) return Reply::error("step: the run is over; `back [N]` to go back, or start a new one");
+  if (s->traceFull()) return traceFullError(*s, "step");
   const size_t from = s->events().size();
   s->noteStandingPoint();
   {
@@ -222,7 +252,7 @@ Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
   const size_t from = s.events().size();
   size_t checked = from;
   std::optional<size_t> found;
-  while (!found && !s.over() && s.stopped() == StopReason::None) {
+  while (!found && !s.over() && s.stopped() == StopReason::None && !s.traceFull()) {
     s.stepEvents(1);
     const std::vector<trace::Event>& evs = s.events();
     for (; checked < evs.size() && !found; checked++)
@@ -230,7 +260,11 @@ Reply untilEvent(RunSession& s, Language lang, const EventKind& kind) {
   }
   const bool zh = lang == Language::Zh;
   std::string head = positionLine(s, lang);
-  if (!found && s.stopped() == StopReason::None) head += zh ? std::string("；到结束也没有 ") + kind.name + " 事件" : std::string("; no ") + kind.name + " event before the end";
+  if (!found && s.stopped() == StopReason::None)
+    head += s.traceFull() ? (zh ? std::string("；trace 填满之前没有 ") + kind.name + " 事件"
+                                : std::string("; no ") + kind.name + " event before the trace filled up")
+                          : (zh ? std::string("；到结束也没有 ") + kind.name + " 事件"
+                                : std::string("; no ") + kind.name + " event before the end");
   // Show up to kMaxShown lines ending just past the match.
   const size_t end = found ? std::min(s.events().size(), *found + 4) : s.events().size();
   const size_t shownFrom = end > from + kMaxShown ? end - kMaxShown : from;
@@ -249,6 +283,7 @@ Reply until(Lab& lab, const Invocation& inv) {
   const Language lang = lab.language();
   RunSession::Budget budget(*s, limitsFrom(inv, s->setup().limits));
   if (const EventKind* kind = eventKind(inv.args[0])) {
+    if (s->traceFull()) return traceFullError(*s, "until");
     s->noteStandingPoint();
     return untilEvent(*s, lang, *kind);
   }
@@ -307,6 +342,10 @@ Reply back(Lab& lab, const Invocation& inv) {
   if (!parseCount(inv, "back", &n, &err)) return Reply::error(err);
   const size_t here = s->events().size();
   const size_t target = here > n ? here - n : 0;
+  // Past the trace's last event there is no event to count back from but
+  // that one: back counts from there, and says so.
+  const bool fromTraceEnd = s->pastTrace();
+  const std::string traceEndWas = fromTraceEnd ? traceEnd(*s, lab.language()) : "";
   const bool rewound = s->rewindable();
   const auto t0 = std::chrono::steady_clock::now();
   if (rewound) s->rewindTo(target);
@@ -320,7 +359,11 @@ Reply back(Lab& lab, const Invocation& inv) {
                               ? (rewound ? "（从快照恢复" : "（从头重放") + std::string("，主机时间 ") + hostTime + "）"
                               : (rewound ? " (restored from a snapshot" : " (replayed from the start") +
                                     std::string(" in ") + hostTime + " of host time)";
-  return showEvents(now, lang, shownFrom, positionLine(now, lang) + how, took);
+  std::string head = positionLine(now, lang) + how;
+  if (fromTraceEnd)
+    head += lang == Language::Zh ? "\n从 trace 的最后一个事件——" + traceEndWas + "——往回数"
+                                 : "\ncounted back from the trace's last event, " + traceEndWas;
+  return showEvents(now, lang, shownFrom, head, took);
 }
 
 // [N]: a count of events, 1 by default.

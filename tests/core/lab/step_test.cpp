@@ -193,6 +193,79 @@ TEST(Stepping, UntilAnEventThatNeverComesEndsTheRun) {
   EXPECT_FALSE(lab.exec("until steal").ok) << "the run is over";
 }
 
+// A run longer than its trace (the page records 300 000 events, the CLI 4 M;
+// 3000 here): step stops where the trace fills up and then refuses with one
+// line, `until <time>` and continue go on past it, and back from there counts
+// from the last recorded event, arriving at exactly the state a direct step
+// there has. Both ways back: snapshots (fanout) and a replay (the GC'd heap).
+TEST(Stepping, AFullTraceIsStatedAndMovesStayCorrectPastIt) {
+  constexpr size_t kLimit = 3000;
+  for (const char* run : {"run skynet --engine sim --procs 2 --size 10000 --seed 4 --step",
+                          "run mutator-race --engine sim --barrier hybrid --seed 2 --size 2000 --step"}) {
+    SCOPED_TRACE(run);
+    HostInfo small = simHost();
+    small.traceRuns = kLimit;
+    Lab lab(small);
+    ASSERT_TRUE(lab.exec(run).ok);
+    // Steps move by whole simulator events, and one may record many: p1 is
+    // where this one landed, short of the limit.
+    const uint64_t p1 = position(lab.exec("step 2900 --json"));
+    ASSERT_GE(p1, 2900u);
+    ASSERT_LT(p1, kLimit);
+    const std::string gsAtP1 = lab.exec("gs --json").json;
+
+    // The step that fills the trace stops there and says so.
+    const Reply fills = lab.exec("step 100 --json");
+    ASSERT_TRUE(fills.ok) << fills.text;
+    auto j = testjson::parse(fills.json);
+    ASSERT_TRUE(j.has_value());
+    EXPECT_EQ(static_cast<size_t>((*j)["position"].number), kLimit);
+    EXPECT_TRUE((*j)["traceFull"].b);
+    const double traceEndNs = (*j)["traceEndNs"].number;
+    EXPECT_FALSE((*j)["over"].b) << "the run is not over: it only stopped being recorded";
+    EXPECT_TRUE(lab.exec("gs").ok) << "the inspectors still work here";
+
+    // Moves that count recorded events refuse, in one line, and change nothing.
+    const std::string where = lab.session()->position();
+    for (const char* line : {"step", "step 5", "until steal"}) {
+      const Reply r = lab.exec(line);
+      EXPECT_FALSE(r.ok) << line;
+      EXPECT_EQ(r.text.find('\n'), std::string::npos) << r.text;
+      EXPECT_NE(r.text.find("the trace is full: it stopped recording at event 3000"), std::string::npos) << r.text;
+      EXPECT_EQ(lab.session()->position(), where) << line;
+    }
+
+    // Time goes on past the trace, and the position says where the run is.
+    const int64_t later = static_cast<int64_t>(traceEndNs) + 200 * 1000;
+    const Reply until = lab.exec("until " + std::to_string(later) + "ns --json");
+    ASSERT_TRUE(until.ok) << until.text;
+    auto u = testjson::parse(until.json);
+    ASSERT_TRUE(u.has_value());
+    // (the clock moves event by event: until stands at the last one due by then)
+    EXPECT_GT((*u)["timeNs"].number, traceEndNs);
+    EXPECT_NEAR((*u)["timeNs"].number, static_cast<double>(later), 1e6);
+    EXPECT_EQ((*u)["events"].array.size(), 0u) << "nothing recorded past the trace";
+    EXPECT_NE(lab.session()->position().find("past the trace's last event (3000)"), std::string::npos)
+        << lab.session()->position();
+    EXPECT_NE(lab.exec("until " + std::to_string(later + 1000) + "ns").text.find("the trace is full"), std::string::npos);
+
+    // Back from past the trace counts from its last event, and says so.
+    const Reply back = lab.exec("back " + std::to_string(kLimit - p1));
+    ASSERT_TRUE(back.ok) << back.text;
+    EXPECT_EQ(position(back), p1);
+    EXPECT_EQ(back.text.rfind("at event " + std::to_string(p1) + ", ", 0), 0u) << back.text;
+    EXPECT_NE(back.text.find("counted back from the trace's last event, event 3000"), std::string::npos) << back.text;
+    EXPECT_EQ(lab.exec("gs --json").json, gsAtP1) << "the same state as stepping there";
+    ASSERT_TRUE(lab.exec("step 1").ok) << "below the limit, step works again";
+    // From the run's end, too.
+    ASSERT_TRUE(lab.exec("continue").ok);
+    const Reply fromEnd = lab.exec("back 1");
+    ASSERT_TRUE(fromEnd.ok) << fromEnd.text;
+    EXPECT_LT(position(fromEnd), uint64_t{kLimit}) << fromEnd.text;
+    EXPECT_NE(fromEnd.text.find("counted back from the trace's last event, event 3000"), std::string::npos) << fromEnd.text;
+  }
+}
+
 // The narration a lesson quotes follows the lab's language; Go's own names
 // (newproc, stopm, _Grunning...) stay as Go spells them.
 TEST(Stepping, NarrationFollowsTheLabsLanguage) {

@@ -40,6 +40,9 @@ export interface TraceBatch {
   seed: number;
   nowNs: number;
   over: boolean;
+  /** The trace reached its limit (300 000 events in the page) and recorded nothing after its
+   *  last event; the run itself may have gone on (RunSession::traceFull). */
+  traceFull?: boolean;
 }
 
 export type Request =
@@ -168,5 +171,6 @@ export function toTraceBatch(raw: unknown): TraceBatch {
     seed: num('seed'),
     nowNs: num('nowNs'),
     over: field(raw, 'over') === true,
+    traceFull: field(raw, 'traceFull') === true,
   };
 }

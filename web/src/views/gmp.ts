@@ -4,7 +4,7 @@
 // goroutines counted by state. A text summary says the same for screen
 // readers.
 
-import { goColor, type GmpState, type TraceModel } from './trace';
+import { formatNs, goColor, type GmpState, type TraceModel } from './trace';
 import { escapeXml } from './timeline';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -15,6 +15,8 @@ export interface GmpText {
   idleMs: string;
   summary: (s: GmpState) => string;
   state: Record<string, string>;
+  /** Past a full trace's last event: the diagram shows the state there, and says so. */
+  traceEnd?: (at: string) => string;
 }
 
 export class GmpView {
@@ -36,8 +38,11 @@ export class GmpView {
   }
 
   render(): GmpState {
-    const s = this.model.stateAt(this.model.info?.nowNs ?? 0);
+    // Past a full trace's last event nothing more is known: the state where the record ends.
+    const full = this.model.info?.traceFull === true;
+    const s = this.model.stateAt(full ? this.model.recordedEndTs : (this.model.info?.nowNs ?? 0));
     const txt = this.text();
+    const traceEnd = full && txt.traceEnd ? txt.traceEnd(formatNs(s.t)) : '';
     const n = s.procs.length;
     const boxW = 84;
     const boxH = 50;
@@ -47,6 +52,7 @@ export class GmpView {
     const gw = Math.min(width - 20, 40 + s.global * 2);
     parts.push(`<text class="label" x="6" y="13">${escapeXml(txt.global)}: ${s.global}</text>`);
     parts.push(`<rect class="globalq" x="6" y="18" width="${Math.max(4, gw)}" height="6"/>`);
+    if (traceEnd) parts.push(`<text class="label trace-end" x="${width - 6}" y="13" text-anchor="end">${escapeXml(traceEnd)}</text>`);
     const byId = new Map(s.ms.map((m) => [m.id, m]));
     s.procs.forEach((p, i) => {
       const x = 6 + i * (boxW + gap);
@@ -91,7 +97,7 @@ export class GmpView {
     this.svg.setAttribute('width', String(width)); // drawn at its own size, never blown up
     this.svg.setAttribute('height', String(height));
     this.svg.innerHTML = parts.join('');
-    this.summary.textContent = txt.summary(s);
+    this.summary.textContent = txt.summary(s) + (traceEnd ? ` ${traceEnd}.` : '');
     // The diagram's text alternative is that summary (the live region says it on change).
     this.svg.setAttribute('aria-label', this.summary.textContent);
     return s;

@@ -16,7 +16,8 @@ export const GC_SCENARIOS = new Set(['mutator-race', 'binarytrees', 'churn', 'li
 export interface SchedViewsText {
   timeline: () => TimelineText;
   gmp: () => GmpText;
-  status: (info: TraceInfo, events: number) => string;
+  /** The status line; traceEndNs: where a full trace's record ends (TraceModel.recordedEndTs). */
+  status: (info: TraceInfo, events: number, traceEndNs: number) => string;
 }
 
 export interface SchedViewsOptions {
@@ -79,19 +80,23 @@ export class SchedViews {
     if (!live) return;
     this.timeline.render();
     this.gmp.render();
-    this.opts.status.textContent = this.opts.text.status(info, this.model.events.length);
+    this.opts.status.textContent = this.opts.text.status(info, this.model.events.length, this.model.recordedEndTs);
     const form = this.opts.controls;
     form.classList.toggle('over', info.over);
     form.classList.toggle('sim', info.engine === 'sim');
+    form.classList.toggle('trace-full', info.traceFull === true);
     this.enableStepButtons();
   }
 
   /** Step, Play and To the end need a paused simulator run that is not over: disabled
-   *  otherwise (truly disabled, so the keyboard and screen readers skip them too). */
+   *  otherwise (truly disabled, so the keyboard and screen readers skip them too). Step and
+   *  Play count recorded events, so a full trace disables them; To the end still goes on. */
   private enableStepButtons(): void {
     const form = this.opts.controls;
-    const canStep = form.classList.contains('sim') && !form.classList.contains('over');
-    for (const b of form.querySelectorAll<HTMLButtonElement>('.step-buttons button:not([data-action="back"])')) b.disabled = !canStep;
+    const canMove = form.classList.contains('sim') && !form.classList.contains('over');
+    const canStep = canMove && !form.classList.contains('trace-full');
+    for (const b of form.querySelectorAll<HTMLButtonElement>('.step-buttons button:not([data-action="back"])'))
+      b.disabled = b.dataset.action === 'continue' ? !canMove : !canStep;
   }
 
   /** The controls follow the current run, however it was started (their Run button or a typed
@@ -167,7 +172,7 @@ export class SchedViews {
     }
     button?.setAttribute('aria-pressed', 'true');
     const tick = async () => {
-      if (this.model.info?.over) {
+      if (this.model.info?.over || this.model.info?.traceFull) {
         this.playing = undefined;
         button?.setAttribute('aria-pressed', 'false');
         return;

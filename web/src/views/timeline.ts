@@ -42,6 +42,8 @@ export interface TimelineText {
   summary?: (f: { procs: number; threads: number; from: string; to: string; events: number }) => string;
   /** The heap row for screen readers (byte counts already formatted). */
   heapSummary?: (f: { samples: number; first: string; last: string; peak: string; goal: string; cycles: number }) => string;
+  /** The stretch after a full trace's last event: nothing there was recorded. */
+  unrecorded?: (f: { at: string; events: number }) => string;
 }
 
 /** "3.2 MiB", "512 KiB", "96 B": bytes in the unit that reads best. */
@@ -282,6 +284,9 @@ export class TimelineView {
   render(): void {
     const m = this.model;
     const end = Math.max(m.endTs, 1000);
+    // What is still open (running, in a syscall, marking) is drawn up to where the record ends:
+    // after a full trace's last event nothing is known, so nothing is drawn as going on.
+    const openEnd = m.info?.traceFull ? m.recordedEndTs : end;
     if (this.follow) {
       this.t0 = 0;
       this.t1 = end * 1.02;
@@ -294,9 +299,11 @@ export class TimelineView {
     this.svg.setAttribute('viewBox', `0 0 ${w} ${height}`);
     this.svg.setAttribute('height', String(height));
     const describe = this.text().summary;
-    this.svg.setAttribute('aria-label', describe
+    const txt = this.text();
+    const unrecorded = m.info?.traceFull && txt.unrecorded ? txt.unrecorded({ at: formatNs(openEnd), events: m.events.length }) : '';
+    this.svg.setAttribute('aria-label', (describe
       ? describe({ procs: nP, threads: nM, from: formatNs(this.t0), to: formatNs(this.t1), events: m.events.length })
-      : 'timeline');
+      : 'timeline') + (unrecorded ? ' ' + unrecorded : ''));
     const minNs = (this.t1 - this.t0) / (w - LABEL_W); // one pixel
     const parts: string[] = [];
 
@@ -312,11 +319,10 @@ export class TimelineView {
     const rowY = (p: number) => AXIS_H + p * P_ROW;
     const byP: Slice[][] = Array.from({ length: nP }, () => []);
     for (const s of m.slices) {
-      const sEnd = s.end < 0 ? end : s.end;
+      const sEnd = s.end < 0 ? openEnd : s.end;
       if (sEnd < this.t0 || s.start > this.t1 || s.p < 0) continue;
-      byP[s.p]?.push(s.end < 0 ? { ...s, end } : s);
+      byP[s.p]?.push(s.end < 0 ? { ...s, end: openEnd } : s);
     }
-    const txt = this.text();
     for (let p = 0; p < nP; p++) {
       const y = rowY(p);
       parts.push(`<rect class="lane" x="${LABEL_W}" y="${y + 2}" width="${w - LABEL_W - 4}" height="${P_ROW - 4}"><title>P${p} ${txt.idle}</title></rect>`);
@@ -339,9 +345,9 @@ export class TimelineView {
     // M rows: syscalls, spinning, parked.
     const mY = (mm: number) => AXIS_H + nP * P_ROW + heapH + 6 + mm * M_ROW;
     for (let mm = 0; mm < nM; mm++) parts.push(`<text class="label small" x="2" y="${mY(mm) + M_ROW - 1}">M${mm}</text>`);
-    const bands: Band[] = m.bands.filter((b) => (b.end < 0 ? end : b.end) >= this.t0 && b.start <= this.t1);
+    const bands: Band[] = m.bands.filter((b) => (b.end < 0 ? openEnd : b.end) >= this.t0 && b.start <= this.t1);
     for (const b of bands) {
-      const bEnd = b.end < 0 ? end : b.end;
+      const bEnd = b.end < 0 ? openEnd : b.end;
       const x0 = Math.max(LABEL_W, this.x(b.start));
       const bw = Math.max(1, Math.min(w - 4, this.x(bEnd)) - x0);
       const what = b.kind === 'syscall' ? `syscall ${escapeXml(m.goName(b.g))}` : b.kind;
@@ -351,14 +357,14 @@ export class TimelineView {
     // GC: each cycle's concurrent mark as a bar under the axis, and every
     // stop-the-world pause as a band across all P rows.
     for (const s of m.marks) {
-      const sEnd = s.end < 0 ? end : s.end;
+      const sEnd = s.end < 0 ? openEnd : s.end;
       if (sEnd < this.t0 || s.start > this.t1) continue;
       const x0 = Math.max(LABEL_W, this.x(s.start));
       const bw = Math.max(1, Math.min(w - 4, this.x(sEnd)) - x0);
       parts.push(`<rect class="gc-mark" x="${x0}" y="${AXIS_H - 3}" width="${bw}" height="3"><title>${escapeXml(s.what)} ${formatNs(s.start)}–${formatNs(sEnd)}</title></rect>`);
     }
     for (const s of m.stws) {
-      const sEnd = s.end < 0 ? end : s.end;
+      const sEnd = s.end < 0 ? openEnd : s.end;
       if (sEnd < this.t0 || s.start > this.t1) continue;
       const x0 = Math.max(LABEL_W, this.x(s.start));
       const bw = Math.max(1, Math.min(w - 4, this.x(sEnd)) - x0);
@@ -384,7 +390,17 @@ export class TimelineView {
 
     // The heap row.
     this.heapTop = heapH > 0 ? AXIS_H + nP * P_ROW + HEAP_GAP : -1;
-    if (heapH > 0) parts.push(...this.heapRow(this.heapTop, w, end));
+    if (heapH > 0) parts.push(...this.heapRow(this.heapTop, w, openEnd));
+
+    // After a full trace's last event: hatched, and said in words.
+    if (unrecorded && openEnd < this.t1) {
+      const x0 = Math.max(LABEL_W, this.x(openEnd));
+      const x1 = Math.min(w - 4, this.x(end));
+      if (x1 > x0) {
+        parts.push(`<g class="unrecorded"><rect x="${x0}" y="${AXIS_H}" width="${x1 - x0}" height="${height - AXIS_H}"><title>${escapeXml(unrecorded)}</title></rect>` +
+          (x1 - x0 > 60 ? `<text x="${x0 + 4}" y="${AXIS_H + 11}">${escapeXml(unrecorded.split(/[:：]/)[0]!)}</text>` : '') + '</g>');
+      }
+    }
 
     // The current point of the run.
     const now = m.info?.nowNs ?? 0;

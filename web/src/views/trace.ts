@@ -312,6 +312,13 @@ export class TraceModel {
     return lo > 0 ? this.events[lo - 1]!.ts : -1;
   }
 
+  /** Where the record ends: the last event when the trace is full (nothing after it was
+   *  recorded, though the run went on), else the run's current time. Open items end here. */
+  get recordedEndTs(): number {
+    if (!this.info?.traceFull) return this.endTs;
+    return this.events.length ? this.events[this.events.length - 1]!.ts : 0;
+  }
+
   get endTs(): number {
     const last = this.events.length ? this.events[this.events.length - 1]!.ts : 0;
     return Math.max(last, this.info?.nowNs ?? 0);
