@@ -6,6 +6,7 @@
 
 #include "lab/heap_session.hpp"
 #include "sched/runtime.hpp"
+#include "util/release_memory.hpp"
 
 namespace lab {
 
@@ -43,7 +44,10 @@ Lab::Lab(HostInfo host) : host_(std::move(host)), env_(), shell_(*this) {
 Lab::~Lab() = default;
 
 void Lab::setSession(std::unique_ptr<RunSession> s) {
-  session_.reset();  // the previous run's goroutine frames go first
+  if (session_) {
+    session_.reset();  // the previous run's goroutine frames go first
+    util::releaseFreedMemory();  // and the memory they held goes back to the OS
+  }
   session_ = std::move(s);
   sessionSerial_++;
 }

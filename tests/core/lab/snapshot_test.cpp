@@ -5,12 +5,14 @@
 // their budget.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "lab/lab.hpp"
 #include "lab/run_session.hpp"
 #include "lab/scenarios/scenario.hpp"
 #include "support/json_value.hpp"
+#include "support/scale.hpp"
 #include "support/test_host.hpp"
 
 namespace lab {
@@ -117,6 +119,40 @@ TEST(Snapshots, RunsWithTheirOwnHeapAreReplayedInstead) {
   const Reply back = lab.exec("back 100");
   ASSERT_TRUE(back.ok) << back.text;
   EXPECT_NE(back.text.find("replayed from the start"), std::string::npos) << back.text;
+}
+
+// The process's resident memory, in KiB (Linux; -1 elsewhere).
+long residentKib() {
+  long pages = -1, resident = -1;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = -1;
+    std::fclose(f);
+  }
+  return resident < 0 ? -1 : resident * 4;  // 4 KiB pages
+}
+
+// The memory a stepped run held (arena chunks, snapshots, the trace: about
+// 500 MB for skynet 10^6) goes back to the OS when the next run replaces it
+// (util/release_memory.hpp). glibc used to keep about 100 MB of it per run in
+// fragmented heaps, so a session of stepped runs grew run by run. Measured
+// where it applies: a plain native build on glibc (a sanitizer brings its own
+// allocator, and wasm memory never shrinks).
+TEST(Snapshots, ARunsMemoryGoesBackWhenTheNextRunReplacesIt) {
+#if !defined(__GLIBC__) || defined(RTLAB_TEST_SANITIZED)
+  GTEST_SKIP() << "measured on glibc without a sanitizer";
+#else
+  Lab lab(testhost::fixed(2));
+  ASSERT_TRUE(lab.exec("run pingpong --engine sim --size 10").ok);
+  const long before = residentKib();
+  ASSERT_GT(before, 0);
+  ASSERT_TRUE(lab.exec("run skynet --engine sim --size 1000000 --seed 1 --step").ok);
+  ASSERT_TRUE(lab.exec("continue").ok);
+  const long during = residentKib();
+  ASSERT_TRUE(lab.exec("run pingpong --engine sim --size 10").ok);
+  const long after = residentKib();
+  EXPECT_GT(during - before, 200 * 1024) << "the stepped run held its memory while it was the latest";
+  EXPECT_LT(after - before, 32 * 1024) << "before " << before << " KiB, during " << during << " KiB, after " << after << " KiB";
+#endif
 }
 
 }  // namespace
