@@ -59,10 +59,13 @@ export default defineConfig({
   preview: { headers: isolation },
   test: {
     root: decodeURIComponent(new URL('.', import.meta.url).pathname), // the repo root
-    // The course's replay tests need the wasm build: `scripts/lab.sh test` runs them in a stage
-    // of their own, after building it (RTLAB_WASM_TESTS=1).
-    include: process.env.RTLAB_WASM_TESTS ? ['tests/course/**/*.wasm.test.ts'] : ['tests/web/**/*.test.ts', 'tests/course/**/*.test.ts'],
-    exclude: process.env.RTLAB_WASM_TESTS ? [] : ['tests/course/**/*.wasm.test.ts', 'node_modules/**'],
+    // The *.wasm.test.ts files (the course's replays, the lab's memory) need the wasm build:
+    // `scripts/lab.sh test` runs them in a stage of their own, after building it
+    // (RTLAB_WASM_TESTS=1).
+    include: process.env.RTLAB_WASM_TESTS
+      ? ['tests/course/**/*.wasm.test.ts', 'tests/web/**/*.wasm.test.ts']
+      : ['tests/web/**/*.test.ts', 'tests/course/**/*.test.ts'],
+    exclude: process.env.RTLAB_WASM_TESTS ? [] : ['tests/**/*.wasm.test.ts', 'node_modules/**'],
     environment: 'node',
   },
 });

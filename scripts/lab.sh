@@ -210,7 +210,7 @@ test_all() {
   stage "wasm modules and page build" build
   stage "wasm ctest under node (single-threaded: the simulator only)" ctest_preset wasm-single
   stage "web unit tests" npx vitest run
-  stage "course: every exercise and experiment replayed on the wasm lab" env RTLAB_WASM_TESTS=1 npx vitest run
+  stage "the wasm lab under node: every exercise and experiment of the course replayed, memory reused across runs" env RTLAB_WASM_TESTS=1 npx vitest run
   stage "browser end-to-end tests" node --test tests/e2e/
   echo
   if ((STAGES_FAILED > 0)); then

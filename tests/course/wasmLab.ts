@@ -14,6 +14,8 @@ interface EmbindLab {
 }
 interface LabModule {
   Lab: new () => EmbindLab;
+  /** The module's memory, as bytes (its length is the wasm memory's size). */
+  HEAP8: Int8Array;
 }
 
 export const WASM_SINGLE_DIR = resolve(process.env.RTLAB_WASM_SINGLE ?? 'public/wasm/single');
