@@ -45,17 +45,11 @@ bool New::await_ready() noexcept {
   // gcStart(t) }". The lab starts the cycle before allocating, so the new
   // object is allocated black in the cycle it starts.
   if (c->heapTriggered()) {
-    // Go: gcStart — "Pick up the remaining unswept/not being swept spans
-    // concurrently", as long as the trigger holds, before stopping the
-    // world. On the simulator sweeping takes virtual time: the goroutine
-    // spends it first, and its next allocation starts the cycle.
-    int64_t swept = 0;
-    while (false && c->heapTriggered() && c->sweepone()) swept++;
-    if (swept > 0 && c->simulated()) {
-      costNs = swept * c->cfg.cost.sweepSpanNs;
-      then = Then::SweepCost;
-      return false;
-    }
+    // Simplification: Go's gcStart first sweeps what is left concurrently
+    // ("for trigger.test() && sweepone() != ^uintptr(0)"); a cycle the lab
+    // starts here sweeps it inside the stop-the-world (sweepTermination's
+    // finishsweep). runtime.GC() and forcegc do sweep first
+    // (sweepBeforeStart).
     bool expected = false;
     if (c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       then = Then::StartGC;
@@ -124,7 +118,6 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
   switch (then) {
     case Then::StartGC: c->requestCycleStart(false); break;
     case Then::AssistCost:
-    case Then::SweepCost:
       gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
       gp->handoff = Handoff::Cpu;
       break;

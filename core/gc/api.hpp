@@ -27,7 +27,7 @@ struct New {
   const Type* t;
   Collector* c = nullptr;
   uintptr result = 0;
-  enum class Then : uint8_t { StartGC, SweepCost, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
+  enum class Then : uint8_t { StartGC, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
   int64_t costNs = 0;
   bool retryAssist = false;  // the assist's park backed out: credit appeared
   bool await_ready() noexcept;

@@ -93,9 +93,10 @@ int64_t Collector::sweepTermination(bool forced) {
   cs.procs = rt->gomaxprocs.load();
   int64_t cost = cfg.cost.sweepTermNs;
 
-  // Go: finishsweep_m — "Sweep all spans eagerly." Usually nothing is
-  // left: the goroutine that asked swept the rest before stopping the world
-  // (sweepBeforeStart, Go's gcStart loop), and the sweeper before it.
+  // Go: finishsweep_m — "Sweep all spans eagerly." After runtime.GC() and
+  // forcegc nothing is left: they swept the rest before stopping the world
+  // (sweepBeforeStart, Go's gcStart loop). A cycle an allocation starts
+  // sweeps the rest here instead (a simplification: gc/api.cpp New).
   cost += int64_t(finishsweep()) * cfg.cost.sweepSpanNs;
 
   work.cycles++;

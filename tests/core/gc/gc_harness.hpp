@@ -23,6 +23,7 @@ struct GcRun {
   std::vector<CycleStats> history;
   std::string output;  // gctrace and friends
   std::string lastVerify;
+  std::vector<std::string> lossReports;  // the verifier's first reports that found lost objects
   mem::MemStats ms;
   int64_t starttime = 0;              // Go: runtimeInitTime (the gctrace "@" origin)
   std::vector<trace::Event> events;   // the run's trace, when asked for
@@ -53,6 +54,7 @@ GcRun runWithGc(bool sim, int procs, uint64_t seed, GcConfig gcfg, MainFn main, 
     out.rr = runtime.run(main(&col));
     out.history = col.history;
     out.lastVerify = col.lastVerify;
+    out.lossReports = col.lossReports;
     col.readMemStats(&out.ms);
     out.pauses = col.pauseDist.snapshot();
   }

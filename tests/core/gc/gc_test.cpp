@@ -8,7 +8,10 @@
 
 #include "gc_harness.hpp"
 #include "sched/api.hpp"
+#include "sched/chan.hpp"
+#include "sched/sync.hpp"
 #include "support/scale.hpp"
+#include "support/wait.hpp"
 
 namespace rt::gc {
 namespace {
@@ -289,7 +292,7 @@ TEST(Gc, GogcOffWithAMemoryLimitStillCollects) {
 // (its grey objects stay in its own buffer), a goroutine that allocates
 // owes scan work it cannot find: it waits ("GC assist wait") until the
 // worker's scan work pays its debt, then goes on.
-rt::Goroutine holdChain(int n, std::atomic<bool>* built) {
+rt::Goroutine holdChain(int n, rt::Chan<bool>* built, rt::Chan<bool>* release) {
   Frame<2> f;
   for (int i = 0; i < n; i++) {  // a long chain: marking it is serial
     f.set(1, co_await New(&kNode));
@@ -297,8 +300,8 @@ rt::Goroutine holdChain(int n, std::atomic<bool>* built) {
     f.set(0, f.get(1));
   }
   f.set(1, nullptr);
-  built->store(true);
-  co_await rt::Sleep{50'000'000};  // parked: a worker scans this stack, and walks the chain
+  co_await built->send(true);
+  co_await release->recv();  // parked, until main is done: a worker scans this stack, and walks the chain
   co_return;
 }
 
@@ -307,13 +310,14 @@ TEST(Gc, AssistsParkUntilBackgroundWorkPaysTheirDebt) {
   GcConfig c;
   c.verifyEachCycle = true;
   GcRun r = runWithGc(true, 2, 11, c, [&](Collector* col) -> Goroutine {
-    std::atomic<bool> built{false};
-    rt::go(holdChain(60000, &built), "main.holdChain");
-    while (!built.load()) co_await rt::Sleep{100'000};
+    rt::Chan<bool> built, release;
+    rt::go(holdChain(60000, &built, &release), "main.holdChain");
+    co_await built.recv();
     co_await GC();  // a cycle first, so the pacer knows how much there is to scan
     co_await StartCycle{col, false};
     for (int i = 0; i < 20000 && col->gcphase.load() != GCPhase::Off; i++) co_await New(&kBuf);
     co_await GC();
+    co_await release.send(true);
     co_return;
   });
   expectNothingLost(r);
@@ -348,10 +352,19 @@ TEST(Gc, IdlePsMarkAndTheirWorkersExitAfterTheMark) {
       f.set(0, nullptr);
       f.set(1, nullptr);
       for (int i = 0; i < 3; i++) co_await GC();
-      co_await rt::Sleep{1'000'000};  // the last cycle's idle workers wake and exit
-      parkedIdleWorkers = 0;
-      for (G* gp = getm()->rt->allgs; gp != nullptr; gp = gp->alllink)
-        if (readgstatus(gp) == Gstatus::Waiting && gp->waitreason == WaitReason::GCWorkerIdle) parkedIdleWorkers++;
+      // The last cycle's mark termination woke its parked idle workers
+      // (closeIdleWorkers); one caught on its way into the pool may still
+      // be seen parked for an instant on real threads, so wait until none is.
+      auto parked = [] {
+        int n = 0;
+        Runtime* rtm = getm()->rt;
+        std::lock_guard<std::mutex> lock(rtm->allgLock);
+        for (G* gp = rtm->allgs; gp != nullptr; gp = gp->alllink)
+          if (readgstatus(gp) == Gstatus::Waiting && gp->waitreason == WaitReason::GCWorkerIdle) n++;
+        return n;
+      };
+      co_await testwait::goschedUntil([&] { return parked() == 0; });
+      parkedIdleWorkers = parked();
       co_return;
     });
     expectNothingLost(r);
@@ -371,17 +384,18 @@ TEST(Gc, IdlePsMarkAndTheirWorkersExitAfterTheMark) {
 TEST(Gc, APDroppedByGomaxprocsGivesItsAllocatorCachesBack) {
   bool cachedBefore = false, emptyAfter = false;
   GcRun r = runWithGc(true, 4, 3, GcConfig{}, [&](Collector* col) -> Goroutine {
-    std::atomic<int> done{0};
-    auto allocate = [](std::atomic<int>* d) -> Goroutine {
+    rt::WaitGroup wg;
+    auto allocate = [](rt::WaitGroup* w) -> Goroutine {
       Frame<1> f;
       for (int i = 0; i < 2000; i++) {
         f.set(0, co_await New(&kNode));
         co_await rt::cpu(100);
       }
-      d->fetch_add(1);
+      w->Done();
     };
-    for (int i = 0; i < 8; i++) rt::go(allocate(&done), "main.allocate");
-    while (done.load() < 8) co_await rt::Sleep{100'000};
+    wg.Add(8);
+    for (int i = 0; i < 8; i++) rt::go(allocate(&wg), "main.allocate");
+    co_await wg.Wait();
     Runtime* rtm = getm()->rt;
     for (int id = 1; id < 4; id++) {
       mem::mcache* mc = col->perP(rtm->pForId(id)).mcache;

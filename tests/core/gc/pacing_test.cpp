@@ -7,6 +7,7 @@
 #include "gc_harness.hpp"
 #include "sched/api.hpp"
 #include "sched/sync.hpp"
+#include "support/wait.hpp"
 
 namespace rt::gc {
 namespace {
@@ -149,26 +150,28 @@ TEST(GcPacing, AnExitingGoroutinesAssistCreditBecomesBackgroundCredit) {
   GcConfig c;
   int64_t credit = 0, before = 0, after = 0;
   double ratio = 0;
+  bool exited = false;
   GcRun r = runWithGc(true, 1, 7, c, [&](Collector* col) -> Goroutine {
     for (uint32_t i = 0; i < 4; i++) setGlobal(i, co_await buildTree(13));
     co_await GC();
     col->cfg.backgroundWorkers = false;  // nobody else moves bgScanCredit
     co_await StartCycle{col, false};
-    std::atomic<bool> done{false};
-    auto assistThenExit = [](Collector* gc, int64_t* creditOut, int64_t* beforeOut, std::atomic<bool>* d) -> Goroutine {
+    auto assistThenExit = [](Collector* gc, int64_t* creditOut, int64_t* beforeOut) -> Goroutine {
       co_await New(&kTreeNode);  // in debt at once: assists gcOverAssistWork, keeps the rest as credit
       *creditOut = getg()->gcAssistBytes;
       *beforeOut = gc->work.bgScanCredit.load();
-      d->store(true);
     };
-    rt::go(assistThenExit(col, &credit, &before, &done), "main.assistThenExit");
-    while (!done.load()) co_await rt::Sleep{1000};
-    co_await rt::Sleep{10'000};  // it has exited
+    rt::go(assistThenExit(col, &credit, &before), "main.assistThenExit");
+    // Until it has exited: on the simulator goexit0 marks it dead and
+    // flushes its credit in one step, so once NumGoroutine no longer counts
+    // it, its credit is in.
+    exited = co_await testwait::goschedUntil([] { return rt::NumGoroutine() == 1; });
     after = col->work.bgScanCredit.load();
     ratio = col->gcController.assistWorkPerByte.load();
     co_await EndMark{col};
   });
   ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  ASSERT_TRUE(exited) << "the goroutine had not exited after " << testwait::kWaitLimit.count() << " s";
   ASSERT_GT(credit, 0) << "the goroutine had no credit to leave";
   EXPECT_EQ(after - before, int64_t(ratio * double(credit)));
 }

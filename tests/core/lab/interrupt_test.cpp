@@ -54,6 +54,9 @@ void expectSessionGoesOn(Lab& lab, bool paused) {
 
 // Raises the lab's interrupt flag from another thread after a short delay,
 // as the CLI's signal handler and the page do, until the command returns.
+// (The delay stands for the person pressing Ctrl-C a moment into the run;
+// nothing waits on it: the flag is raised again and again because the
+// command clears it when it starts.)
 class Interrupter {
  public:
   explicit Interrupter(Lab& lab)
@@ -124,6 +127,12 @@ TEST(Interrupt, SimulatorEventLimitStopsAtExactlyThatEvent) {
   expectSessionGoesOn(lab, true);
 }
 
+// The commands interrupted below would run for ever; they get this host-time
+// limit instead of none, so that if the interrupt is not honoured the command
+// still ends, says "timeout" instead of "interrupted", and the test fails on
+// that rather than hanging.
+const std::string kUnlessInterrupted = " --timeout 10s";
+
 TEST(Interrupt, SimulatorRunawayStopsWhenInterrupted) {
   RTLAB_NEEDS_THREADS();  // the interrupt comes from another thread
   Lab lab(testhost::fixed(2));
@@ -131,7 +140,7 @@ TEST(Interrupt, SimulatorRunawayStopsWhenInterrupted) {
   Reply r;
   {
     Interrupter ctrlC(lab);
-    r = lab.exec("run --file " + path + " --engine sim --timeout 0 --max-events 0 --json");
+    r = lab.exec("run --file " + path + " --engine sim --max-events 0 --json" + kUnlessInterrupted);
   }
   ASSERT_FALSE(r.ok);
   auto j = json(r);
@@ -141,7 +150,7 @@ TEST(Interrupt, SimulatorRunawayStopsWhenInterrupted) {
   ASSERT_TRUE(lab.exec("run --file " + path + " --engine sim --step").ok);
   {
     Interrupter ctrlC(lab);
-    r = lab.exec("until 99999h --timeout 0 --max-events 0");
+    r = lab.exec("until 99999h --max-events 0" + kUnlessInterrupted);
   }
   ASSERT_FALSE(r.ok);
   EXPECT_NE(r.text.find("interrupted at "), std::string::npos) << r.text;
@@ -179,7 +188,7 @@ TEST(Interrupt, RealRunawayStopsWhenInterrupted) {
     Reply r;
     {
       Interrupter ctrlC(lab);
-      r = lab.exec("run --file " + path + " --engine real --timeout 0");
+      r = lab.exec("run --file " + path + " --engine real" + kUnlessInterrupted);
     }
     ASSERT_FALSE(r.ok) << name;
     EXPECT_NE(r.text.find(": interrupted; the run was ended "), std::string::npos) << r.text;
@@ -195,7 +204,7 @@ TEST(Interrupt, RealRunInTheBackgroundIsStoppedWhileContinueWaits) {
   Reply r;
   {
     Interrupter ctrlC(lab);
-    r = lab.exec("continue --timeout 0 --json");
+    r = lab.exec("continue --json" + kUnlessInterrupted);
   }
   ASSERT_FALSE(r.ok);
   EXPECT_EQ(json(r)["stopped"].str, "interrupted") << r.json;

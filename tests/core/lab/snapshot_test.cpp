@@ -122,7 +122,7 @@ TEST(Snapshots, RunsWithTheirOwnHeapAreReplayedInstead) {
 }
 
 // The process's resident memory, in KiB (Linux; -1 elsewhere).
-long residentKib() {
+[[maybe_unused]] long residentKib() {
   long pages = -1, resident = -1;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = -1;

@@ -12,6 +12,7 @@
 #include "sched/api.hpp"
 #include "sched/chan.hpp"
 #include "sched/select.hpp"
+#include "support/wait.hpp"
 
 namespace rt {
 namespace {
@@ -206,14 +207,26 @@ TEST_P(ChanApi, AReceiveFromANilChannelBlocksForever) {
 
 Goroutine sendOn(Chan<int>* c, int v) { co_await c->send(v); }
 
+// Is a goroutine parked sending on c (its sudog in c's sendq)?
+bool senderWaiting(Chan<int>* c) {
+  hchan* h = c->raw();
+  h->lock.lock();
+  const bool waiting = h->sendq.first != nullptr;
+  h->lock.unlock();
+  return waiting;
+}
+
 // For each k: a goroutine sends on channel k of N (unbuffered); a select
 // over all N, built at run time, receives it from k — whether the sender
 // came first or the select had to wait.
-Goroutine runTimeList(int n, std::vector<int>* chosenFor, std::vector<int>* got) {
+Goroutine runTimeList(int n, std::vector<int>* chosenFor, std::vector<int>* got, bool* senderBlockedFirst) {
   std::vector<Chan<int>> chans(n);
   for (int k = 0; k < n; k++) {
     go(sendOn(&chans[k], 100 + k));
-    if (k % 2 == 0) co_await Sleep{1000};  // let the sender block first, half the time
+    if (k % 2 == 0) {  // half the time, the sender blocks first: wait until it has
+      const bool blocked = co_await testwait::goschedUntil([&] { return senderWaiting(&chans[k]); });
+      if (!blocked) *senderBlockedFirst = false;
+    }
     SelectCases cases;
     int v = -1;
     bool ok = false;
@@ -227,8 +240,11 @@ Goroutine runTimeList(int n, std::vector<int>* chosenFor, std::vector<int>* got)
 TEST_P(ChanApi, ARunTimeCaseListReceivesFromWhicheverIsReady) {
   const int n = 8;
   std::vector<int> chosenFor, got;
-  auto r = runOn(GetParam(), runTimeList(n, &chosenFor, &got));
+  bool senderBlockedFirst = true;
+  auto r = runOn(GetParam(), runTimeList(n, &chosenFor, &got, &senderBlockedFirst));
   ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_TRUE(senderBlockedFirst) << "a sender had not blocked on its channel after "
+                                  << testwait::kWaitLimit.count() << " s";
   ASSERT_EQ(static_cast<int>(chosenFor.size()), n);
   for (int k = 0; k < n; k++) {
     EXPECT_EQ(chosenFor[k], k);

@@ -13,7 +13,9 @@
 #include "sched/runtime.hpp"
 #include "sched/select.hpp"
 #include "sched/sync.hpp"
+#include "sched/time.hpp"
 #include "support/scale.hpp"
+#include "support/wait.hpp"
 
 namespace rt {
 namespace {
@@ -123,9 +125,12 @@ TEST(Engine, GoroutineParallelism) {
 // ---------------------------------------------------------------- yielding
 
 // Go: TestYieldProgress — a goroutine calling Gosched in a loop must not
-// starve main's wake-up from sleep, even on one P.
+// starve main's wake-up from sleep, even on one P. (The sleep is what is
+// tested. The yielder gives up after testwait's limit, so a starved sleeper
+// fails the test on its measured sleep instead of hanging it.)
 Goroutine yielder(std::atomic<bool>* stop, Chan<bool>* ack) {
-  while (!stop->load()) co_await Gosched();
+  const testwait::Deadline deadline;
+  while (!stop->load() && !deadline.passed()) co_await Gosched();
   co_await ack->send(true);
 }
 
@@ -154,27 +159,37 @@ TEST(Engine, YieldLoopDoesNotStarveASleeper) {
 
 // Go: TestPreemption — two goroutines hand `x` back and forth while spinning
 // through safe points; on one P that needs preemption to make progress.
-Goroutine preemptSpinner(uint32_t g, int n, std::atomic<uint32_t>* x, Chan<bool>* c) {
+Goroutine preemptSpinner(uint32_t g, int n, std::atomic<uint32_t>* x, Chan<bool>* c, std::atomic<bool>* gaveUp) {
+  const testwait::Deadline deadline;
   for (int i = 0; i < n; i++) {
-    while (x->load() != g) co_await checkpoint();
+    while (x->load() != g) {
+      if (deadline.passed()) {
+        gaveUp->store(true);
+        break;
+      }
+      co_await checkpoint();
+    }
     x->store(1 - g);
   }
   co_await c->send(true);
 }
 
-Goroutine preemptionMain() {
+Goroutine preemptionMain(std::atomic<bool>* gaveUp) {
   Chan<bool> c;
   std::atomic<uint32_t> x{0};
-  for (uint32_t g = 0; g < 2; g++) go(preemptSpinner(g, 5, &x, &c));
+  for (uint32_t g = 0; g < 2; g++) go(preemptSpinner(g, 5, &x, &c, gaveUp));
   co_await c.recv();
   co_await c.recv();
 }
 
 TEST(Engine, SpinningGoroutinesArePreemptedOnOneP) {
   RTLAB_NEEDS_THREADS();
+  std::atomic<bool> gaveUp{false};
   Harness run(1);
-  RunResult r = run(preemptionMain());
+  RunResult r = run(preemptionMain(&gaveUp));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+  EXPECT_FALSE(gaveUp.load()) << "a spinner waited " << testwait::kWaitLimit.count()
+                              << " s for its turn: the other was never preempted";
   EXPECT_GT(run.runtime->stats.preemptions.load(), 0u);
 }
 
@@ -205,7 +220,8 @@ Goroutine preemptLatencyMain(int64_t* latency, std::atomic<bool>* gaveUp) {
   go(hogUntilFlag(&flag, gaveUp));
   co_await Gosched();  // let the hog take the P; we go to the global queue
   go(setFlag(&flag, &ranAt));
-  while (!flag.load()) co_await Gosched();
+  const bool ran = co_await testwait::goschedUntil([&flag] { return flag.load(); });
+  if (!ran) gaveUp->store(true);
   *latency = ranAt - t0;
   co_return;  // explicit: the hog may still read `flag` (see goroutine.hpp)
 }
@@ -217,7 +233,7 @@ TEST(Engine, HogIsPreemptedWithinATimeSlice) {
   Harness run(1);
   RunResult r = run(preemptLatencyMain(&latency, &gaveUp));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
-  EXPECT_FALSE(gaveUp.load()) << "the hog was never preempted";
+  EXPECT_FALSE(gaveUp.load()) << "the hog was never preempted, or setFlag never ran";
   EXPECT_LT(latency, 1000 * kMs) << "10 ms slice + sysmon delay, with a wide margin for loaded machines";
 }
 
@@ -241,7 +257,7 @@ Goroutine pingPongHogMain(int64_t* hog, int64_t* light) {
   for (int i = 0; i < 2; i++) go(pair(1000, light, &lightChan, &done));
   co_await hogChan.send(true);
   co_await lightChan.send(true);
-  co_await Sleep{100 * kMs};
+  co_await Sleep{100 * kMs};  // the window the two kinds of work are counted over (Go's is 100 ms too)
   done.store(true);
   co_await hogChan.recv();
   co_await lightChan.recv();
@@ -258,9 +274,12 @@ TEST(Engine, PingPongHogStaysFair) {
 }
 
 // Go: TestTimerFairness — a timer must fire although two goroutines are
-// always runnable.
+// always runnable. (The sleep is what is tested; the busy goroutines give up
+// after testwait's limit, so a timer that never fires fails the test on the
+// measured sleep instead of hanging it.)
 Goroutine alwaysRunnable(std::atomic<bool>* done) {
-  while (!done->load()) co_await Gosched();
+  const testwait::Deadline deadline;
+  while (!done->load() && !deadline.passed()) co_await Gosched();
 }
 
 Goroutine timerFairnessMain(int64_t* slept) {
@@ -287,51 +306,70 @@ TEST(Engine, TimersFireDespiteBusyGoroutines) {
 
 // Go: TestPreemptionAfterSyscall — goroutines looping over short blocking
 // calls on 2 Ps all finish (exitsyscall finds a P, or queues and an M stops).
-Goroutine syscaller(int64_t d, std::atomic<bool>* stop, WaitGroup* wg, uint64_t* made) {
-  do {
+// Like Go's, each makes a fixed number of calls and main waits for them with
+// a time limit.
+Goroutine syscaller(int64_t d, int64_t calls, Chan<int>* done, uint64_t* made) {
+  for (int64_t i = 0; i < calls; i++) {
     co_await syscall([d] {
       auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(d);
       while (std::chrono::steady_clock::now() < until) {
       }
     });
     ++*made;
-  } while (!stop->load());
-  wg->Done();
+  }
+  co_await done->send(1);
 }
 
 constexpr int kSyscallers = 8;
 
-Goroutine syscallsMain(int64_t d, uint64_t* made) {
-  std::atomic<bool> stop{false};
-  WaitGroup wg;
-  wg.Add(kSyscallers);
-  for (int i = 0; i < kSyscallers; i++) go(syscaller(d, &stop, &wg, &made[i]));
-  co_await Sleep{50 * kMs};
-  stop.store(true);
-  co_await wg.Wait();
+// How many calls of d ns each goroutine makes: about 50 ms of the 2 Ps' time
+// in all, whatever d is.
+int64_t syscallsEach(int64_t d) { return std::max<int64_t>(4, 2 * 50 * kMs / (kSyscallers * d)); }
+
+Goroutine syscallsMain(int64_t d, uint64_t* made, bool* timedOut) {
+  Chan<int> done(kSyscallers);
+  for (int i = 0; i < kSyscallers; i++) go(syscaller(d, syscallsEach(d), &done, &made[i]));
+  for (int i = 0; i < kSyscallers; i++) {
+    // Go: select { case <-c: case <-time.After(maxDuration): t.Fatal(...) }
+    const int chosen = co_await select(recvCase(done), recvCase(time::After(testwait::kWaitLimitNs)));
+    if (chosen == 1) {
+      *timedOut = true;
+      break;
+    }
+  }
+  co_return;  // explicit: after a time-out, the syscallers still use `done`
 }
 
-// Eight goroutines in a loop of system calls on 2 Ps (each makes at least
-// one): all finish, and the runtime counted every call exactly once
-// (entersyscall), however the Ps moved between them meanwhile.
+// Eight goroutines in a loop of system calls on 2 Ps: all finish, and the
+// runtime counted every call exactly once (entersyscall), however the Ps
+// moved between them meanwhile.
 TEST(Engine, GoroutinesLoopingOverSyscallsAllFinish) {
   RTLAB_NEEDS_THREADS();
   for (int64_t d : {int64_t{10000}, int64_t{100000}, int64_t{1000000}}) {
     uint64_t made[kSyscallers] = {};
+    bool timedOut = false;
     Harness run(2);
-    RunResult r = run(syscallsMain(d, made));
+    RunResult r = run(syscallsMain(d, made, &timedOut));
     ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal << " d=" << d;
+    ASSERT_FALSE(timedOut) << "d=" << d << ": the syscallers had not all finished after "
+                           << testwait::kWaitLimit.count() << " s";
     uint64_t total = 0;
     for (uint64_t n : made) total += n;
-    EXPECT_GE(total, uint64_t(kSyscallers));
+    EXPECT_EQ(total, uint64_t(kSyscallers * syscallsEach(d))) << "d=" << d;
     EXPECT_EQ(run.runtime->stats.syscalls.load(), total) << "d=" << d;
   }
 }
 
 // A 20 ms blocking call holds no P for long: sysmon retakes it and the other
-// goroutine keeps running (handoffp).
-Goroutine longCall(Chan<bool>* done) {
-  co_await syscall([] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
+// goroutine keeps running (handoffp). The call itself counts the other
+// goroutine's progress while it blocks (its sleep is the blocking call under
+// test, not a wait).
+Goroutine longCall(const std::atomic<int64_t>* n, int64_t* progressDuringCall, Chan<bool>* done) {
+  co_await syscall([n, progressDuringCall] {
+    const int64_t before = n->load();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    *progressDuringCall = n->load() - before;
+  });
   co_await done->send(true);
 }
 
@@ -347,11 +385,8 @@ Goroutine handoffMain(int64_t* progressDuringCall) {
   std::atomic<bool> stop{false};
   std::atomic<int64_t> n{0};
   go(counter(&stop, &n));
-  go(longCall(&done));
-  co_await Sleep{5 * kMs};
-  int64_t before = n.load();
+  go(longCall(&n, progressDuringCall, &done));
   co_await done.recv();
-  *progressDuringCall = n.load() - before;
   stop.store(true);
   co_return;  // explicit: the counter may still read `stop` and `n`
 }
@@ -370,10 +405,15 @@ TEST(Engine, SysmonRetakesThePOfALongSyscall) {
 
 // Go: TestStopTheWorldDeadlock — GOMAXPROCS changes while a goroutine keeps
 // respawning itself; the world stops and restarts every time.
-Goroutine perpetuumMobile(std::atomic<bool>* stop, std::atomic<int64_t>* spawned) {
-  if (stop->load()) co_return;
+// Each one starts the next and exits; the one that sees `stop` ends the
+// chain and says so on `ended` (buffered: it does not wait for main).
+Goroutine perpetuumMobile(std::atomic<bool>* stop, std::atomic<int64_t>* spawned, Chan<bool>* ended) {
+  if (stop->load()) {
+    co_await ended->send(true);
+    co_return;
+  }
   spawned->fetch_add(1);
-  go(perpetuumMobile(stop, spawned));
+  go(perpetuumMobile(stop, spawned, ended));
 }
 
 Task<> procChanger(int times, std::vector<int32_t>* seen) {
@@ -385,10 +425,11 @@ Task<> procChanger(int times, std::vector<int32_t>* seen) {
   }
 }
 
-Goroutine gomaxprocsMain(std::vector<int32_t>* seen, int64_t* spawned) {
+Goroutine gomaxprocsMain(std::vector<int32_t>* seen, int64_t* spawned, bool* chainEnded) {
   std::atomic<bool> stop{false};
   std::atomic<int64_t> n{0};
-  go(perpetuumMobile(&stop, &n));
+  Chan<bool> ended(1);
+  go(perpetuumMobile(&stop, &n, &ended));
   WaitGroup wg;
   wg.Add(1);
   go([](std::vector<int32_t>* s, WaitGroup* w) -> Goroutine {
@@ -398,17 +439,22 @@ Goroutine gomaxprocsMain(std::vector<int32_t>* seen, int64_t* spawned) {
   co_await wg.Wait();
   stop.store(true);
   *spawned = n.load();
-  co_await Sleep{1 * kMs};
-  co_return;  // explicit: the respawning goroutine still reads `stop`
+  // Wait until the chain has seen `stop` and ended.
+  const int chosen = co_await select(recvCase(ended), recvCase(time::After(testwait::kWaitLimitNs)));
+  *chainEnded = chosen == 0;
+  co_return;  // explicit: after a time-out, the respawning goroutine still reads `stop`
 }
 
 TEST(Engine, GomaxprocsChangesUnderLoad) {
   RTLAB_NEEDS_THREADS();
   std::vector<int32_t> seen;
   int64_t spawned = 0;
+  bool chainEnded = false;
   Harness run(2);
-  RunResult r = run(gomaxprocsMain(&seen, &spawned));
+  RunResult r = run(gomaxprocsMain(&seen, &spawned, &chainEnded));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.fatal;
+  EXPECT_TRUE(chainEnded) << "the respawning goroutine did not see `stop` within " << testwait::kWaitLimit.count()
+                          << " s";
   ASSERT_FALSE(seen.empty());
   for (size_t i = 0; i < seen.size(); i++) EXPECT_EQ(seen[i], static_cast<int32_t>(1 + i % 3));
   EXPECT_GT(spawned, 0);

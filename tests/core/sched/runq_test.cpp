@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/scale.hpp"
+#include "support/wait.hpp"
 #include "sched/randomorder.hpp"
 #include "sched/runq.hpp"
 #include "sched/runtime.hpp"
@@ -139,13 +140,18 @@ TEST(RunQueue, NeverSpuriouslyEmptyUnderConcurrency) {
   // one, while the observer asks runqempty.
   std::atomic<int> iter{-1}, ready{0}, checked{-1};
   std::atomic<int> failedAt{-1};
+  // Each side waits for the other's step of the same iteration. If one never
+  // comes, `stuckAt` ends both loops and the test fails, rather than hangs.
+  std::atomic<int> stuckAt{-1};
+  auto waitFor = [&stuckAt](int i, auto done) {
+    if (stuckAt.load() < 0 && !testwait::spinUntil([&] { return done() || stuckAt.load() >= 0; })) stuckAt.store(i);
+    return stuckAt.load() < 0;
+  };
   std::thread observer([&] {
     for (int i = 0; i < iters; i++) {
-      while (iter.load() != i) {
-      }
+      if (!waitFor(i, [&] { return iter.load() == i; })) return;
       ready.fetch_add(1);
-      while (ready.load() < 2 * (i + 1)) {
-      }
+      if (!waitFor(i, [&] { return ready.load() >= 2 * (i + 1); })) return;
       if (runqempty(pp) && failedAt.load() < 0) failedAt.store(i);
       checked.store(i);
     }
@@ -156,15 +162,15 @@ TEST(RunQueue, NeverSpuriouslyEmptyUnderConcurrency) {
     runqput(pp, &gs[0], next0);
     iter.store(i);
     ready.fetch_add(1);
-    while (ready.load() < 2 * (i + 1)) {
-    }
+    if (!waitFor(i, [&] { return ready.load() >= 2 * (i + 1); })) break;
     runqput(pp, &gs[1], next1);
     runqget(pp, &inherit);
-    while (checked.load() != i) {
-    }
+    if (!waitFor(i, [&] { return checked.load() == i; })) break;
     runqget(pp, &inherit);
   }
   observer.join();
+  EXPECT_EQ(stuckAt.load(), -1) << "a thread waited " << testwait::kWaitLimit.count()
+                                << " s for the other's step of iteration " << stuckAt.load();
   EXPECT_EQ(failedAt.load(), -1) << "queue is empty at iteration " << failedAt.load();
 }
 

@@ -59,21 +59,25 @@ struct BlockedSelect {
   int64_t wokeAt = 0;
 };
 
-Goroutine senderOnB(Chan<int>* a, Chan<int>* b, BlockedSelect* out) {
+// The sleep is what the select waits through: the send comes 1 ms later.
+Goroutine senderOnB(Chan<int>* a, Chan<int>* b, Chan<bool>* selected, Chan<bool>* done, BlockedSelect* out) {
   co_await Sleep{1'000'000};
   co_await b->send(7);
-  co_await Sleep{1'000'000};
-  // The select that waited on both has gone: nobody waits on a any more.
+  co_await selected->recv();
+  // The select that waited on both has returned: nobody waits on a any more.
   out->laterSendOnA = co_await select(sendCase(*a, 1), defaultCase());
+  co_await done->send(true);
 }
 
 Goroutine blockedSelect(BlockedSelect* out) {
   Chan<int> a, b;
+  Chan<bool> selected(1), done;
   const int64_t start = nanotime();
-  go(senderOnB(&a, &b, out), "main.sender");
+  go(senderOnB(&a, &b, &selected, &done, out), "main.sender");
   out->chosen = co_await select(recvCase(a), recvCase(b));
   out->wokeAt = nanotime() - start;
-  co_await Sleep{5'000'000};
+  co_await selected.send(true);
+  co_await done.recv();
 }
 
 // Go: selectgo enqueues a sudog on every channel, and the case that wins

@@ -18,6 +18,7 @@
 #include "sched/api.hpp"
 #include "sched/gstatus.hpp"
 #include "sched/runtime.hpp"
+#include "sched/sync.hpp"
 #include "trace/tracer.hpp"
 
 namespace rt {
@@ -37,6 +38,8 @@ Goroutine worker(int rounds) {
 Goroutine stopper(int procs, int workers, int stops) {
   for (int i = 0; i < workers; i++) go(worker(40));
   for (int i = 0; i < stops; i++) {
+    // The workers compute meanwhile, so each stop lands in the middle of
+    // their bursts (the spacing of the stops, not a wait for anything).
     co_await Sleep{400 * kUs};
     co_await GOMAXPROCS(i % 2 == 0 ? procs + 1 : procs);
   }
@@ -101,14 +104,20 @@ TEST(StopTheWorld, APreemptedGoroutineRunsFirstOnItsPWhenTheWorldRestarts) {
 // GOMAXPROCS(n) is what the scheduler then does, not only the value it
 // reads back: after each change, goroutines run on exactly Ps 0..n-1 (the
 // dropped Ps run nothing; Go: procresize), and the change stopped the world.
-Goroutine busy(int64_t ns) { co_await cpu(ns); }
+Goroutine busy(int64_t ns, WaitGroup* wg) {
+  co_await cpu(ns);
+  wg->Done();
+}
 
 Goroutine resizer(const std::vector<int>* sizes) {
   for (int n : *sizes) {
     co_await GOMAXPROCS(n);
-    // More work than Ps, each piece long enough that every P gets some.
-    for (int i = 0; i < 3 * n; i++) go(busy(300 * kUs));
-    co_await Sleep{2000 * kUs};
+    // More work than Ps, each piece long enough that every P gets some; all
+    // of it done before the next change.
+    WaitGroup wg;
+    wg.Add(3 * n);
+    for (int i = 0; i < 3 * n; i++) go(busy(300 * kUs, &wg));
+    co_await wg.Wait();
   }
 }
 

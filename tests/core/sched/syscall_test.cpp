@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/scale.hpp"
+#include "support/wait.hpp"
 #include "platform/sim/sim_platform.hpp"
 #include "sched/api.hpp"
 #include "sched/proc.hpp"
@@ -278,6 +279,8 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
   uint32_t delayMax = 64;
   int windowStart = 0;
   int failedAt = -1;
+  int stuckAt = -1;  // the round whose retake attempt never finished
+  auto sysmonDone = [&](int i) { return testwait::spinUntil([&] { return retook.load() >= i; }); };
   for (int i = 0; i < rounds && failedAt < 0; i++) {
     if (i % 500 == 0) {
       const int won = retakes.load() - windowStart;
@@ -292,7 +295,9 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
     if (!exitsyscall(f.mp, &f.g)) {
       // sysmon won and the P was not on the idle list yet: the goroutine
       // was queued. Play the scheduler: wait for the P, run the goroutine.
-      while (retook.load() < i) {
+      if (!sysmonDone(i)) {
+        stuckAt = i;
+        break;
       }
       std::lock_guard lock(f.rt.sched.lock);
       P* p = pidleget(&f.rt);
@@ -306,7 +311,9 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
       f.mp->curg.store(&f.g);
       f.g.m = f.mp;
     }
-    while (retook.load() < i) {
+    if (!sysmonDone(i)) {
+      stuckAt = i;
+      break;
     }
     // Whoever won, the P is ours now, and it is not on the idle list.
     std::lock_guard lock(f.rt.sched.lock);
@@ -316,6 +323,7 @@ TEST(Syscall, ExitRacesSysmonsRetakeAndExactlyOneWins) {
   }
   stop.store(true);
   sysmon.join();
+  ASSERT_EQ(stuckAt, -1) << "round " << stuckAt << ": sysmon's thread never finished its retake attempt";
   EXPECT_EQ(failedAt, -1) << "round " << failedAt << ": P0 is " << static_cast<int>(f.pp->status.load())
                           << ", owned by M" << (f.pp->m.load() ? f.pp->m.load()->id : -1) << ", npidle "
                           << f.rt.sched.npidle.load();

@@ -83,7 +83,7 @@ Goroutine stopBeforeFiring(StopResults* out) {
   time::Timer t = NewTimer(200 * Millisecond);
   out->firstStop = t.Stop();
   out->secondStop = t.Stop();
-  co_await Sleep{300 * Millisecond};
+  co_await Sleep{300 * Millisecond};  // past the stopped timer's deadline: it may not have sent
   int chosen = co_await select(recvCase(t.C), defaultCase());
   out->sentAnyway = chosen == 0;
   time::Timer u = NewTimer(1 * Millisecond);
@@ -136,7 +136,7 @@ Goroutine resetRearms(ResetResults* out) {
   out->resetAt = nanotime();
   out->firedReset = t.Reset(3 * Millisecond);  // already fired (and drained): false
   out->secondFire = co_await t.C.recv();
-  co_await Sleep{10 * Millisecond};
+  co_await Sleep{10 * Millisecond};  // time for a second send, which must not come
   out->extra = t.C.len();  // a one-shot timer sends once per Reset
 }
 
@@ -306,7 +306,7 @@ Goroutine stopTimersAfterGomaxprocs(int* fired, int* stopped, int* strayFired) {
     co_await timers[size_t(i)].C.recv();
     ++*fired;
   }
-  co_await Sleep{20 * Millisecond};
+  co_await Sleep{20 * Millisecond};  // past every stopped timer's deadline: none may have sent
   for (int i = 0; i < n; i += 2) {
     Time at = 0;
     if (co_await select(recvCase(timers[size_t(i)].C, &at), defaultCase()) == 0) ++*strayFired;
@@ -400,7 +400,7 @@ Goroutine stopHalfOfManyTimers(int* live, int* firedInOrder, int* stoppedFired, 
     if (at >= last) (*firedInOrder)++;
     last = at;
   }
-  co_await Sleep{10 * Millisecond};
+  co_await Sleep{10 * Millisecond};  // past the stopped ones' deadlines too: none may have sent
   for (int i = 0; i < kTimers; i++) {
     if (!stopped[size_t(i)]) continue;
     Time at = 0;
