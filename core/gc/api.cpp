@@ -198,14 +198,14 @@ void store(Obj obj, uint32_t word, Obj val) {
 uint64_t loadScalar(Obj obj, uint32_t word) {
   uintptr b = reinterpret_cast<uintptr>(obj);
   checkedType(b, word, "gc.loadScalar: word out of range");
-  return loadField(b, word);
+  return loadWord(b, word);
 }
 
 void storeScalar(Obj obj, uint32_t word, uint64_t v) {
   uintptr b = reinterpret_cast<uintptr>(obj);
   const Type* t = checkedType(b, word, "gc.storeScalar: word out of range");
   if (t->isPointer(word)) throwFatal("gc.storeScalar: a pointer word (use store)");
-  storeField(b, word, v);
+  storeWord(b, word, v);
 }
 
 Obj global(uint32_t i) {
