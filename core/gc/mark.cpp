@@ -10,6 +10,8 @@
 // Marking is done when no grey object remains anywhere: everything black
 // is reachable, everything white is garbage — provided the mutator never
 // hid a white object behind a black one, which is the write barrier's job.
+#include <algorithm>
+
 #include "gc/collector.hpp"
 #include "gc/type.hpp"
 #include "sched/g.hpp"
@@ -51,18 +53,29 @@ void Collector::shade(uintptr p, PerP& pp, MarkedBy by) {
   if (uintptr obj = findObject(&heap, p, &s, &idx)) greyobject(obj, s, idx, pp, by);
 }
 
-// Go: runtime/mgcmark.go scanobject. Go splits objects over 128 KB into
-// oblets to bound the time one scan takes; the lab's objects are small.
-uintptr Collector::scanobject(uintptr b, PerP& pp, MarkedBy by) {
-  const Type* t = typeOf(b);
+// Go: runtime/mgcmark.go scanobject. An object with more than
+// maxObletBytes of pointer words is scanned one oblet at a time: scanning
+// its first oblet queues the others (object.hpp obletEntry).
+uintptr Collector::scanobject(uintptr entry, PerP& pp, MarkedBy by) {
+  uint32_t from = 0;
+  const uintptr b = queuedObject(&heap, entry, &from);
+  const Type* t = b ? typeOf(b) : nullptr;
   if (t == nullptr) return 0;  // allocated but its header not yet published: nothing to scan
   // Go counts scan work up to the last pointer word (ptrdata).
-  for (uint32_t i = 0; i < t->ptrwords; i++) {
+  uint32_t to = t->ptrwords;
+  if (to > kObletWords) [[unlikely]] {
+    // Go: "Large object. Break into oblets for better parallelism and
+    // lower latency" — "if b == s.base()", enqueue the other oblets.
+    if (from == 0)
+      for (uint32_t k = kObletWords; k < to; k += kObletWords) pp.gcw.put(obletEntry(b, k));
+    to = std::min(to, from + kObletWords);
+  }
+  for (uint32_t i = from; i < to; i++) {
     if (!t->isPointer(i)) continue;
     uintptr obj = loadField(b, i);
     if (obj != 0) shade(obj, pp, by);
   }
-  uintptr scanned = kHeaderSize + uintptr(t->ptrwords) * kPtrSize;
+  uintptr scanned = (from == 0 ? kHeaderSize : 0) + uintptr(to - from) * kPtrSize;
   pp.gcw.heapScanWork += int64_t(scanned);
   return scanned;
 }
@@ -133,6 +146,13 @@ int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objec
         continue;
       }
     } else if (inRing == 0) {
+      break;
+    } else if (done >= budget + int64_t(mem::MaxSmallSize)) {
+      // Past the budget by more than the largest small object: a large
+      // object's oblet was scanned. What is left in the ring goes back to
+      // the queue, still grey, so that a stop-the-world or a preemption
+      // waits for at most about one oblet.
+      for (; inRing > 0; inRing--, head = (head + 1) % kAhead) pp.gcw.put(ring[head]);
       break;
     }
     uintptr next;

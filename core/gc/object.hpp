@@ -89,4 +89,33 @@ inline uintptr findObject(mem::mheap* h, uintptr p, mem::mspan** sp, uintptr* ob
   return s->base() + idx * s->elemsize;
 }
 
+// Go: runtime/mgcmark.go maxObletBytes — "Large objects are broken into
+// oblets of at most this size for better parallelism and lower latency":
+// scanning one is a bounded piece of work, so neither a stop-the-world nor
+// a preemption waits for a whole 512 KB table to be scanned.
+inline constexpr uintptr maxObletBytes = 128 << 10;
+inline constexpr uint32_t kObletWords = uint32_t(maxObletBytes / kPtrSize);
+
+// A gcWork entry is an object's base address or, with its low bit set, one
+// oblet of a large object: base + k * kPtrSize | kObletTag, where k (a
+// multiple of kObletWords) is the oblet's first pointer word. Go queues the
+// oblet's address itself and finds the object from its span; the lab's
+// objects begin with a header, so the tag says "not a base".
+inline constexpr uintptr kObletTag = 1;
+inline uintptr obletEntry(uintptr base, uint32_t firstWord) { return (base + uintptr(firstWord) * kPtrSize) | kObletTag; }
+// The object an entry stands for, and (through firstWord) where its scan
+// starts: word 0 for a whole object.
+inline uintptr queuedObject(mem::mheap* h, uintptr entry, uint32_t* firstWord = nullptr) {
+  if (!(entry & kObletTag)) {
+    if (firstWord) *firstWord = 0;
+    return entry;
+  }
+  const uintptr at = entry & ~kObletTag;
+  mem::mspan* s = nullptr;
+  uintptr idx = 0;
+  const uintptr base = findObject(h, at, &s, &idx);
+  if (firstWord) *firstWord = uint32_t((at - base) / kPtrSize);
+  return base;
+}
+
 }  // namespace rt::gc

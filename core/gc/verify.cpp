@@ -125,10 +125,12 @@ std::vector<uintptr> Collector::hiddenWhiteObjects() {
         if (uintptr p = loadField(b, i)) visit(p);
   };
   // Sources: grey objects...
-  pool.forEachQueued(scanFields);
+  // (A queued oblet stands for its object: all of its fields are scanned.)
+  auto scanQueued = [&](uintptr entry) { scanFields(queuedObject(&heap, entry)); };
+  pool.forEachQueued(scanQueued);
   for (auto& a : perP_) {
     if (PerP* ps = a.load(std::memory_order_relaxed)) {
-      ps->gcw.forEachQueued(scanFields);
+      ps->gcw.forEachQueued(scanQueued);
       // Pointers the barrier buffered will be shaded: they protect too.
       for (uint32_t i = 0; i < ps->wbuf.next; i++) visit(ps->wbuf.buf[i]);
     }

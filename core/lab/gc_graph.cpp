@@ -108,10 +108,12 @@ void gcGraphJson(JsonWriter& j, Collector& c, const GraphOptions& opt) {
 
   // Grey: marked and still queued somewhere.
   std::vector<uintptr> queue;
-  c.pool.forEachQueued([&](uintptr o) { queue.push_back(o); });
+  // (An oblet of a large object stands for the object.)
+  auto queued = [&](uintptr entry) { queue.push_back(rt::gc::queuedObject(&c.heap, entry)); };
+  c.pool.forEachQueued(queued);
   for (int id = 0; id < 1024; id++) {
     rt::gc::PerP* ps = c.perPIfAny(id);
-    if (ps) ps->gcw.forEachQueued([&](uintptr o) { queue.push_back(o); });
+    if (ps) ps->gcw.forEachQueued(queued);
   }
   std::unordered_set<uintptr> grey(queue.begin(), queue.end());
 
