@@ -1,15 +1,23 @@
 // gc_bench: the lab's collector on the heap shapes bench/compare.mjs
 // compares with Go (bench/go/gcbench) and Boehm GC (boehm_bench.cpp).
 //
-//   gc_bench tree D [reps]     a binary tree of depth D, collected `reps` times
-//   gc_bench list N [reps]     a linked list of N nodes, collected `reps` times
-//   gc_bench pauses [seconds]  a 64 MB live heap under churn: every STW pause
-//   gc_bench barrier [--mark]  pointer stores with the write barrier off, or
-//                              on during a mark: a store-only loop, the worst case
+//   gc_bench tree D [reps] [M] a binary tree of depth D, collected `reps` times
+//   gc_bench list N [reps] [M] a linked list of N nodes, collected `reps` times;
+//                              M is the marker: concurrent (the default, as
+//                              Go's) or stw (the whole mark in the pause, as
+//                              Go's GODEBUG=gcstoptheworld=1 and Boehm GC)
+//   gc_bench pauses [seconds]  a 64 MB live heap under churn: every cycle's
+//                              pause, one total per cycle as Go's PauseNs
+//   gc_bench alloc N           N 32 B allocations (noscan, dropped at once) at
+//                              GOGC=100: the allocator and the collector that
+//                              reclaims for it, sweep included, as Go's new
+//   gc_bench barrier [--mark]  pointer stores overwriting existing pointers,
+//                              with no mark (the barrier off) or during a mark:
+//                              a store-only loop, the barrier's worst case
 //   gc_bench mutator B         a pointer-store-heavy mutator (building binary
 //                              trees: an allocation and two pointer stores per
 //                              node) while a mark is open, with barrier B
-//                              (hybrid or none): the barrier's share of its time
+//                              (hybrid or none), or with no mark (nomark)
 //
 // Each prints one JSON line. A full collection (runtime.GC: mark and sweep)
 // of the same object graph is what the three collectors are timed on; run
@@ -99,9 +107,12 @@ rt::Goroutine collectMain(std::string shape, int64_t size, int reps, Result* out
   const int64_t ns = median(times);
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"shape\":\"%s\",\"size\":%lld,\"objects\":%lld,\"liveBytes\":%llu,\"nsPerGC\":%lld,"
-                "\"mbPerMs\":%.3f,\"reps\":%d}",
-                shape.c_str(), (long long)size, (long long)objects, (unsigned long long)live, (long long)ns,
+                "{\"shape\":\"%s\",\"size\":%lld,\"objects\":%lld,\"liveBytes\":%llu,\"headerBytes\":%llu,"
+                "\"nsPerGC\":%lld,\"mbPerMs\":%.3f,\"reps\":%d}",
+                shape.c_str(), (long long)size, (long long)objects, (unsigned long long)live,
+                // Every node has pointers, so every node carries the lab's one-word type
+                // header (gc/object.hpp): bytes Go's and Boehm's nodes do not have.
+                (unsigned long long)(objects * int64_t(kHeaderSize)), (long long)ns,
                 ns > 0 ? double(live) / 1e6 / (double(ns) / 1e6) : 0.0, reps);
   out->json = buf;
   co_return;
@@ -136,16 +147,22 @@ rt::Goroutine pausesMain(double seconds, Result* out) {
     }
     replaced += 1024;
   }
+  // One total per cycle, as Go's MemStats.PauseNs: every stop-the-world of
+  // the cycle (sweep termination, mark termination, gcMarkDone's restarts),
+  // each from the stop request to the restart (Go: work.pauseNS).
   std::vector<int64_t> pauses;
+  {
+    std::lock_guard<std::mutex> g(c->statsLock);
+    for (const CycleStats& cs : c->history)
+      if (cs.numgc > firstCycle) pauses.push_back(cs.pauseNs);
+  }
+  // The live heap, for compare.mjs's same-work check: what a full cycle
+  // with nothing allocating marks (as Go's HeapAlloc after runtime.GC()).
+  co_await GC();
   uint64_t live = 0;
   {
     std::lock_guard<std::mutex> g(c->statsLock);
-    for (const CycleStats& cs : c->history) {
-      if (cs.numgc <= firstCycle) continue;
-      pauses.push_back(cs.pauseSweepTermNs);
-      pauses.push_back(cs.pauseMarkTermNs);
-      live = cs.heap2;
-    }
+    live = c->history.back().heap2;
   }
   std::sort(pauses.begin(), pauses.end());
   const int64_t p99 = pauses.empty() ? 0 : pauses[std::min(pauses.size() - 1, pauses.size() * 99 / 100)];
@@ -154,8 +171,25 @@ rt::Goroutine pausesMain(double seconds, Result* out) {
   std::snprintf(buf, sizeof buf,
                 "{\"cycles\":%zu,\"pauses\":%zu,\"p99PauseNs\":%lld,\"maxPauseNs\":%lld,\"liveBytes\":%llu,"
                 "\"replaced\":%lld}",
-                pauses.size() / 2, pauses.size(), (long long)p99, (long long)maxp, (unsigned long long)live,
+                pauses.size(), pauses.size(), (long long)p99, (long long)maxp, (unsigned long long)live,
                 (long long)replaced);
+  out->json = buf;
+  co_return;
+}
+
+// type [32]byte: 4 words, no pointers (Go's new([32]byte) is noscan too).
+const Type kBytes32("[32]uint8", 4, {});
+
+// Go: `sink = new([32]byte)` n times; the collector runs as the heap grows.
+rt::Goroutine allocMain(int64_t n, Result* out) {
+  Collector* c = Collector::current();
+  const uint32_t before = c->numGC.load();
+  const int64_t t0 = rt::nanotime();
+  for (int64_t i = 0; i < n; i++) (void)co_await New(&kBytes32);
+  const int64_t ns = rt::nanotime() - t0;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "{\"allocs\":%lld,\"size\":32,\"cycles\":%u,\"nsPerOp\":%.3f}", (long long)n,
+                c->numGC.load() - before, double(ns) / double(n));
   out->json = buf;
   co_return;
 }
@@ -193,9 +227,10 @@ rt::Goroutine barrierMain(bool duringMark, Result* out) {
 }
 
 // Trees of depth 12, built over and over while a mark stays open (no
-// background workers), so the only difference between runs is the barrier.
-rt::Goroutine mutatorMain(Result* out) {
-  co_await StartCycle{};
+// background workers), so the only difference between runs is the barrier;
+// or with no mark at all (the barrier off, allocation white), the baseline.
+rt::Goroutine mutatorMain(bool mark, Result* out) {
+  if (mark) co_await StartCycle{};
   Frame<1> t;
   constexpr int kDepth = 12, kTrees = 400;
   const int64_t t0 = rt::nanotime();
@@ -204,10 +239,10 @@ rt::Goroutine mutatorMain(Result* out) {
   const int64_t nodes = int64_t(kTrees) * ((int64_t(1) << (kDepth + 1)) - 1);
   Collector* c = Collector::current();
   char buf[256];
-  std::snprintf(buf, sizeof buf, "{\"barrier\":\"%s\",\"nodes\":%lld,\"nsPerNode\":%.3f}", barrierName(c->cfg.barrier),
-                (long long)nodes, double(ns) / double(nodes));
+  std::snprintf(buf, sizeof buf, "{\"barrier\":\"%s\",\"mark\":%s,\"nodes\":%lld,\"nsPerNode\":%.3f}",
+                barrierName(c->cfg.barrier), mark ? "true" : "false", (long long)nodes, double(ns) / double(nodes));
   out->json = buf;
-  co_await EndMark{};
+  if (mark) co_await EndMark{};
   co_return;
 }
 
@@ -221,9 +256,11 @@ int main(int argc, char** argv) {
   GcConfig gcfg;
   Result result;
   rt::Runtime runtime(cfg);
-  if (mode == "tree" || mode == "list") {
-    gcfg.marker = Marker::STW;  // the whole mark inside the pause: its length is the mark's cost
-    gcfg.gogc = -1;             // only the explicit collections
+  if ((mode == "tree" || mode == "list") &&
+      (argc <= 4 || std::strcmp(argv[4], "concurrent") == 0 || std::strcmp(argv[4], "stw") == 0)) {
+    // stw: the whole mark inside the pause, as Go's gcstoptheworld=1.
+    gcfg.marker = argc > 4 && std::strcmp(argv[4], "stw") == 0 ? Marker::STW : Marker::Concurrent;
+    gcfg.gogc = -1;  // only the explicit collections
     Collector col(&runtime, gcfg);
     const int64_t size = argc > 2 ? std::atoll(argv[2]) : (mode == "tree" ? 20 : 4'000'000);
     const int reps = argc > 3 ? std::atoi(argv[3]) : 5;
@@ -231,20 +268,24 @@ int main(int argc, char** argv) {
   } else if (mode == "pauses") {
     Collector col(&runtime, gcfg);
     runtime.run(pausesMain(argc > 2 ? std::atof(argv[2]) : 3.0, &result));
+  } else if (mode == "alloc") {
+    Collector col(&runtime, gcfg);  // GOGC=100, background workers: Go's defaults
+    runtime.run(allocMain(argc > 2 ? std::atoll(argv[2]) : 30'000'000, &result));
   } else if (mode == "barrier") {
     gcfg.backgroundWorkers = false;
     gcfg.gogc = -1;
     Collector col(&runtime, gcfg);
     runtime.run(barrierMain(argc > 2 && std::strcmp(argv[2], "--mark") == 0, &result));
-  } else if (mode == "mutator" && argc > 2 && parseBarrier(argv[2], &gcfg.barrier)) {
+  } else if (mode == "mutator" && argc > 2 &&
+             (std::strcmp(argv[2], "nomark") == 0 || parseBarrier(argv[2], &gcfg.barrier))) {
     gcfg.backgroundWorkers = false;
     gcfg.gogc = -1;
     Collector col(&runtime, gcfg);
-    runtime.run(mutatorMain(&result));
+    runtime.run(mutatorMain(std::strcmp(argv[2], "nomark") != 0, &result));
   } else {
     std::fprintf(stderr,
-                 "usage: gc_bench tree D [reps] | list N [reps] | pauses [seconds] | barrier [--mark] | "
-                 "mutator hybrid|none\n");
+                 "usage: gc_bench tree D [reps] [concurrent|stw] | list N [reps] [concurrent|stw] | pauses [seconds] | "
+                 "alloc N | barrier [--mark] | mutator hybrid|none|nomark\n");
     return 2;
   }
   // Every line carries the whole run's wall time too (compare.mjs's json-process runner wants it).

@@ -3,10 +3,12 @@
 //
 //	gcbench tree D [reps]     a binary tree of depth D, runtime.GC() reps times
 //	gcbench list N [reps]     a linked list of N nodes, runtime.GC() reps times
-//	gcbench pauses [seconds]  a 64 MB live heap under churn; every GC pause
+//	gcbench pauses [seconds]  a 64 MB live heap under churn; every cycle's PauseNs
+//	gcbench alloc N           N 32 B allocations (new([32]byte), dropped at once)
 //
 // Each prints one JSON line for bench/compare.mjs. GOGC is off for tree and
-// list (only the explicit collections run); GOMAXPROCS comes from the
+// list (only the explicit collections run); GOMAXPROCS, GOGC for alloc, and
+// GODEBUG (gcstoptheworld=1 for the stop-the-world rows) come from the
 // environment, and with GOMAXPROCS=1 a collection's wall time is its CPU time.
 package main
 
@@ -119,6 +121,10 @@ func pauses() {
 	for n := before.NumGC + 1; n <= ms.NumGC && int(ms.NumGC-n) < 256; n++ {
 		p = append(p, int64(ms.PauseNs[(n+255)%256]))
 	}
+	// The live heap, for compare.mjs's same-work check: HeapAlloc right
+	// after a full collection (before it, HeapAlloc holds unswept garbage).
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
 	sort.Slice(p, func(i, j int) bool { return p[i] < p[j] })
 	var p99, max int64
 	if len(p) > 0 {
@@ -133,6 +139,22 @@ func pauses() {
 	runtime.KeepAlive(&t)
 }
 
+var sink *[32]byte
+
+func alloc() {
+	n := arg(2, 30000000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t0 := time.Now()
+	for i := int64(0); i < n; i++ {
+		sink = new([32]byte)
+	}
+	ns := time.Since(t0).Nanoseconds()
+	runtime.ReadMemStats(&after)
+	fmt.Printf("{\"allocs\":%d,\"size\":32,\"cycles\":%d,\"nsPerOp\":%.3f,\"wallNs\":%d}\n",
+		n, after.NumGC-before.NumGC, float64(ns)/float64(n), time.Since(start).Nanoseconds())
+}
+
 func main() {
 	mode := ""
 	if len(os.Args) > 1 {
@@ -143,8 +165,10 @@ func main() {
 		collect(mode)
 	case "pauses":
 		pauses()
+	case "alloc":
+		alloc()
 	default:
-		fmt.Fprintln(os.Stderr, "usage: gcbench tree D [reps] | list N [reps] | pauses [seconds]")
+		fmt.Fprintln(os.Stderr, "usage: gcbench tree D [reps] | list N [reps] | pauses [seconds] | alloc N")
 		os.Exit(2)
 	}
 }
