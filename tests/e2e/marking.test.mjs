@@ -50,8 +50,17 @@ describe('the marking view in Chromium', { timeout: 600_000 }, () => {
         const lost = drawn.filter((o) => o.cls.split(' ').includes('lost')).map((o) => o.id);
         assert.deepEqual(lost.slice(0, hidden.length), hidden, 'the view rings the objects verify lists, in its order');
         for (const id of lost) assert.match(drawn.find((o) => o.id === id).cls, /\bwhite\b/, `${id} is white`);
-        const ringed = await page.$eval('#marking g.obj.lost rect', (r) => getComputedStyle(r).stroke);
-        assert.equal(ringed, 'rgb(224, 49, 49)', 'ringed in red');
+        // Ringed in the theme's red (--danger in styles.css): compared as the browser resolves both.
+        const { ringed, danger } = await page.$eval('#marking g.obj.lost rect', (r) => {
+          const probe = document.createElement('span');
+          probe.style.color = 'var(--danger)';
+          document.body.append(probe);
+          const danger = getComputedStyle(probe).color;
+          probe.remove();
+          return { ringed: getComputedStyle(r).stroke, danger };
+        });
+        assert.match(danger, /^rgb\(2[0-5]\d, \d{1,2}, \d{1,2}\)$/, `--danger is a red: ${danger}`);
+        assert.equal(ringed, danger, 'ringed in red');
 
         // The verifier's path: red edges from a root through black objects to each lost one.
         const onPath = drawn.filter((o) => o.cls.split(' ').includes('on-path'));
