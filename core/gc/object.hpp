@@ -62,7 +62,8 @@ inline void storeField(uintptr base, uint32_t i, uintptr v) {
 }
 // A scalar word, whole: 64 bits in every build (loadField's uintptr would cut
 // a scalar to 32 bits under wasm32, where a pointer is 32 bits but a word is
-// still 8 bytes).
+// still 8 bytes). The same orders as loadField/storeField, so a scalar
+// written before a pointer to its object is published is seen with it.
 inline Word loadWord(uintptr base, uint32_t i) { return __atomic_load_n(fieldAddr(base, i), __ATOMIC_ACQUIRE); }
 inline void storeWord(uintptr base, uint32_t i, Word v) { __atomic_store_n(fieldAddr(base, i), v, __ATOMIC_RELEASE); }
 // The header: the object's Type*, written once by mallocgc (release) before

@@ -154,6 +154,7 @@ const en = {
   viewStatus: '{scenario} · seed {seed} · {engine} · {events} events · {time}{over}',
   viewOver: ' · over',
   viewTraceFull: ' · trace full after {at}',
+  viewUnrecordedLabel: 'trace full',
   gmpTraceEnd: 'as of {at}, where the trace stopped recording',
   viewUnrecorded: 'The trace is full: nothing was recorded after {at} ({events} events, its limit). The run went on; step and back count recorded events.',
   gmpSummary:
@@ -307,6 +308,7 @@ const zh: Record<MessageKey, string> = {
   viewStatus: '{scenario} · 种子 {seed} · {engine} · {events} 个事件 · {time}{over}',
   viewOver: ' · 已结束',
   viewTraceFull: ' · trace 在 {at} 后已满',
+  viewUnrecordedLabel: 'trace 已满',
   gmpTraceEnd: '截至 {at}，trace 在此停止记录',
   viewUnrecorded: 'trace 已满：{at} 之后不再记录（{events} 个事件，已达上限）。运行仍在继续；step 与 back 按已记录的事件计数。',
   gmpSummary:

@@ -398,6 +398,7 @@ views = new SchedViews({
       summary: (f) => t(lang, 'viewTimelineSummary', f),
       heapSummary: (f) => t(lang, 'viewHeapSummary', f),
       unrecorded: (f) => t(lang, 'viewUnrecorded', f),
+      unrecordedLabel: st('viewUnrecordedLabel'),
     }),
     gmp: () => ({
       global: st('gmpGlobal'),

@@ -44,6 +44,8 @@ export interface TimelineText {
   heapSummary?: (f: { samples: number; first: string; last: string; peak: string; goal: string; cycles: number }) => string;
   /** The stretch after a full trace's last event: nothing there was recorded. */
   unrecorded?: (f: { at: string; events: number }) => string;
+  /** Its short label, drawn on the hatched stretch when there is room. */
+  unrecordedLabel?: string;
 }
 
 /** "3.2 MiB", "512 KiB", "96 B": bytes in the unit that reads best. */
@@ -398,7 +400,7 @@ export class TimelineView {
       const x1 = Math.min(w - 4, this.x(end));
       if (x1 > x0) {
         parts.push(`<g class="unrecorded"><rect x="${x0}" y="${AXIS_H}" width="${x1 - x0}" height="${height - AXIS_H}"><title>${escapeXml(unrecorded)}</title></rect>` +
-          (x1 - x0 > 60 ? `<text x="${x0 + 4}" y="${AXIS_H + 11}">${escapeXml(unrecorded.split(/[:：]/)[0]!)}</text>` : '') + '</g>');
+          (x1 - x0 > 60 && txt.unrecordedLabel ? `<text x="${x0 + 4}" y="${AXIS_H + 11}">${escapeXml(txt.unrecordedLabel)}</text>` : '') + '</g>');
       }
     }
 
