@@ -45,13 +45,23 @@ bool New::await_ready() noexcept {
   // gcStart(t) }". The lab starts the cycle before allocating, so the new
   // object is allocated black in the cycle it starts.
   if (c->heapTriggered()) {
-    // Simplification: Go's gcStart first sweeps what is left concurrently
-    // ("for trigger.test() && sweepone() != ^uintptr(0)"); a cycle the lab
-    // starts here sweeps it inside the stop-the-world (sweepTermination's
-    // finishsweep). runtime.GC() and forcegc do sweep first
-    // (sweepBeforeStart).
+    // Go: gcStart's "for trigger.test() && sweepone() != ^uintptr(0)" —
+    // before anyone stops the world, the goroutine that hit the trigger
+    // sweeps what the last cycle left unswept, concurrently with the other
+    // goroutines, so that sweepTermination's finishsweep finds nothing left
+    // and the pause does not pay for it. On the simulator the sweep's
+    // virtual time is spent first; the cycle starts at the next allocation
+    // past the trigger (in Go the goroutine that swept goes on to start it:
+    // the lab's start is one allocation later, on any goroutine).
+    int64_t swept = 0;
+    while (c->heapTriggered() && c->sweepone()) swept++;
+    if (swept > 0 && c->simulated()) {
+      costNs = swept * c->cfg.cost.sweepSpanNs;
+      then = Then::Cpu;
+      return false;
+    }
     bool expected = false;
-    if (c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+    if (c->heapTriggered() && c->startPending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       then = Then::StartGC;
       return false;
     }
@@ -99,7 +109,7 @@ bool New::await_ready() noexcept {
     return false;
   }
   if (costNs > 0) {
-    then = Then::AssistCost;
+    then = Then::Cpu;
     return false;
   }
   if (preemptRequested()) {
@@ -117,7 +127,7 @@ void New::await_suspend(coro::coroutine_handle<>) noexcept {
   G* gp = getg();
   switch (then) {
     case Then::StartGC: c->requestCycleStart(false); break;
-    case Then::AssistCost:
+    case Then::Cpu:
       gp->call = BlockingCall{nullptr, nullptr, costNs, 0};
       gp->handoff = Handoff::Cpu;
       break;

@@ -27,7 +27,10 @@ struct New {
   const Type* t;
   Collector* c = nullptr;
   uintptr result = 0;
-  enum class Then : uint8_t { StartGC, AssistCost, AssistPark, EndMark, Yield } then = Then::Yield;
+  // What await_suspend does when the allocation cannot go ahead at once.
+  // Cpu spends costNs of virtual time: an assist's scan work, or the sweep
+  // before a cycle's start.
+  enum class Then : uint8_t { StartGC, Cpu, AssistPark, EndMark, Yield } then = Then::Yield;
   int64_t costNs = 0;
   bool retryAssist = false;  // the assist's park backed out: credit appeared
   bool await_ready() noexcept;

@@ -158,6 +158,7 @@ struct CycleStats {
   uint64_t lost = 0;             // verifier: reachable objects left white
   uint32_t markDoneRestarts = 0; // gcMarkDone found work in P buffers and resumed the mark
   uint64_t assistParks = 0;      // assists that waited for background credit ("GC assist wait")
+  uint64_t pauseSweptSpans = 0;  // spans sweep termination still had to sweep (Go: sweep.npausesweep)
   std::string gctrace;           // the line, as GODEBUG=gctrace=1 prints it
 };
 

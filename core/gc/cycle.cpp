@@ -93,11 +93,14 @@ int64_t Collector::sweepTermination(bool forced) {
   cs.procs = rt->gomaxprocs.load();
   int64_t cost = cfg.cost.sweepTermNs;
 
-  // Go: finishsweep_m — "Sweep all spans eagerly." After runtime.GC() and
-  // forcegc nothing is left: they swept the rest before stopping the world
-  // (sweepBeforeStart, Go's gcStart loop). A cycle an allocation starts
-  // sweeps the rest here instead (a simplification: gc/api.cpp New).
-  cost += int64_t(finishsweep()) * cfg.cost.sweepSpanNs;
+  // Go: finishsweep_m — "Sweep all spans eagerly." Usually nothing is left:
+  // whoever started the cycle swept the rest before stopping the world, as
+  // Go's gcStart loop does (sweepBeforeStart for runtime.GC() and forcegc,
+  // gc/api.cpp New for an allocation past the trigger). What is still
+  // unswept (a sweep that stopped when its trigger no longer held) is swept
+  // here, as in Go.
+  cs.pauseSweptSpans = finishsweep();
+  cost += int64_t(cs.pauseSweptSpans) * cfg.cost.sweepSpanNs;
 
   work.cycles++;
   work.stackGen.store(2 * work.cycles, std::memory_order_relaxed);

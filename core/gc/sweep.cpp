@@ -9,9 +9,13 @@
 //     sweeps unswept spans of its class until one has room;
 //   - the background sweeper goroutine (bgsweep, workers.cpp), spans of every
 //     class one at a time while the program runs;
-//   - the goroutine that starts the next cycle, before it stops the world
-//     (sweepBeforeStart), and that cycle's sweep termination (finishsweep),
-//     which must find every span swept before new marks are made.
+//   - the goroutine that starts the next cycle, before it stops the world,
+//     as Go's gcStart does (api.cpp: New past the trigger, and
+//     sweepBeforeStart for runtime.GC() and forcegc);
+//   - that cycle's sweep termination (finishsweep), inside the pause, which
+//     must find every span swept before new marks are made; it counts what
+//     it still had to sweep (CycleStats.pauseSweptSpans, Go's
+//     sweep.npausesweep), usually nothing.
 // A span whose objects all died goes back to the page heap.
 //
 // Named simplification: the lab sweeps only on demand, as above. Go also

@@ -265,14 +265,14 @@ const priorityQueue: Exercise = {
   ],
   solution: {
     commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority queue --seed 1'],
-    answer: '1477',
+    answer: '1526',
   },
   nearMiss: {
     commands: ['run service --engine sim --procs 1 --size 4000 --rate 11000 --high 10 --priority slice --seed 1'],
-    answer: '1309',
+    answer: '1526',
     why: {
-      zh: '原文的补丁（3 倍时间片）什么也没改变：100 µs 的请求从来用不完 10 ms 的时间片，支付请求的 p99 仍是 192.9 ms。它们等的是轮到自己。',
-      en: "The source text's patch (3× the slice) changes nothing: a 100 µs request never uses up a 10 ms slice, and the payments' p99 stays at 192.9 ms. What they wait for is their turn.",
+      zh: '原文的补丁（3 倍时间片）什么也没改变：100 µs 的请求从来用不完 10 ms 的时间片，支付请求的 p99 仍是 218.1 ms。它们等的是轮到自己。',
+      en: "The source text's patch (3× the slice) changes nothing: a 100 µs request never uses up a 10 ms slice, and the payments' p99 stays at 218.1 ms. What they wait for is their turn.",
     },
   },
   check(record, answer) {

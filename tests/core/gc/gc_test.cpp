@@ -254,6 +254,38 @@ TEST_P(GcEngines, ShortLivedAllocationsKeepTheHeapBounded) {
   EXPECT_GE(r.ms.TotalAlloc, uint64_t(n) * 1029);
 }
 
+// Go: gcStart's "for trigger.test() && sweepone() != ^uintptr(0)" — a
+// cycle started by an allocation past the trigger sweeps what the last cycle
+// left before it stops the world, so sweep termination (finishsweep_m) finds
+// nothing left to sweep inside the pause. Two goroutines allocate, so that
+// each cycle starts with spans of several classes unswept.
+TEST_P(GcEngines, AnAllocationStartedCycleSweepsBeforeItStopsTheWorld) {
+  static const Type kBuf("buf", 256 / kPtrSize, {});
+  const int n = 40000;  // a few ms even under a sanitizer or wasm
+  GcConfig cfg = verifying(GetParam().marker);
+  cfg.gogc = 25;  // a 1 MB minimum goal: a cycle every few hundred KB
+  GcRun r = runWithGc(GetParam().sim, 2, 7, cfg, [&](Collector*) -> Goroutine {
+    rt::WaitGroup wg;
+    auto allocate = [](rt::WaitGroup* w, int count) -> Goroutine {
+      Frame<1> keep;
+      for (int i = 0; i < count; i++) {
+        Obj o = co_await New(i % 2 ? &kBuf : &kNode);
+        if (i % 64 == 0) keep.set(0, o);
+      }
+      w->Done();
+    };
+    wg.Add(2);
+    for (int g = 0; g < 2; g++) rt::go(allocate(&wg, n), "main.allocate");
+    co_await wg.Wait();
+  });
+  expectNothingLost(r);
+  ASSERT_GE(r.history.size(), 3u);
+  for (const CycleStats& cs : r.history) {
+    EXPECT_FALSE(cs.forced);
+    EXPECT_EQ(cs.pauseSweptSpans, 0u) << "gc " << cs.numgc << " swept inside its stop-the-world";
+  }
+}
+
 // MemStats' pause bookkeeping (Go: TestReadMemStats / pause ring rules).
 TEST_P(GcEngines, ForcedCyclesAreCountedWithTheirPauses) {
   GcRun r = runWithGc(GetParam().sim, 2, 6, verifying(GetParam().marker), [&](Collector*) -> Goroutine {
