@@ -82,7 +82,8 @@ bool New::await_ready() noexcept {
   // own buffers, and end the mark themselves), and never in a mark the lab
   // steps by hand (no background workers at all).
   if (c->gcBlackenEnabled.load(std::memory_order_relaxed) && c->cfg.backgroundWorkers &&
-      c->work.workersRunning.load(std::memory_order_acquire) == 0 && c->noGlobalWork() && c->perP(pp).gcw.empty() &&
+      c->work.workersRunning.load(std::memory_order_acquire) == 0 &&
+      c->work.draining.load(std::memory_order_acquire) == 0 && c->noGlobalWork() && c->perP(pp).gcw.empty() &&
       c->perP(pp).wbuf.next == 0) {
     bool expected = false;
     if (c->markDonePending.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {

@@ -68,7 +68,11 @@ int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
   // Perform assist work (Go: gcAssistAlloc1 -> gcDrainN).
   const int64_t t0 = nanotime();
   int64_t objs = 0;
-  int64_t workDone = gcDrain(perP(getm()->p), scanWork, MarkedBy::Assist, &objs);
+  int64_t workDone = 0;
+  {
+    DrainingScope draining(this);
+    workDone = gcDrain(perP(getm()->p), scanWork, MarkedBy::Assist, &objs);
+  }
   // Record that we did this much scan work.
   gp->gcAssistBytes += 1 + int64_t(assistBytesPerWork * double(workDone));
   const int64_t cost = scanCost(workDone, objs);

@@ -255,6 +255,16 @@ class Collector {
   // The state of P id if it was ever used (for the lab's views).
   PerP* perPIfAny(int id) const { return id >= 0 && id < 1024 ? perP_[id].load(std::memory_order_acquire) : nullptr; }
 
+  // Go: the "atomic.Xadd(&work.nwait, -1)" ... "+1" around a worker's or an
+  // assist's gcDrain: counts this drain in work.draining while it lasts.
+  struct DrainingScope {
+    Collector* c;
+    explicit DrainingScope(Collector* col) : c(col) { c->work.draining.fetch_add(1, std::memory_order_acq_rel); }
+    ~DrainingScope() { c->work.draining.fetch_sub(1, std::memory_order_acq_rel); }
+    DrainingScope(const DrainingScope&) = delete;
+    DrainingScope& operator=(const DrainingScope&) = delete;
+  };
+
   // --- Marking (mark.cpp) ---
   // Go: greyobject — mark obj (slot idx of span s); queue it if it has
   // pointers. True if this call marked it.
@@ -396,6 +406,13 @@ class Collector {
     std::atomic<int64_t> assistTime{0}, dedicatedTime{0}, fractionalTime{0}, idleTime{0};
     std::atomic<int64_t> bgScanCredit{0};  // Go: gcController.bgScanCredit
     std::atomic<int32_t> workersRunning{0};
+    // Go: work.nproc - work.nwait — the mark workers and assists inside a
+    // gcDrain right now. They hold grey objects in their own buffers, so a
+    // worker that runs out of work ends the mark only when nobody drains
+    // (Go: gcBgMarkWorker's "incnwait == work.nproc"): otherwise mark
+    // termination would stop the world, wait for a drain to reach its next
+    // safe point, and find its work (a restart).
+    std::atomic<int32_t> draining{0};
     std::atomic<uint64_t> assistParks{0};
     bool userForced = false;
     // Go: work.pauseStart (when the stop-the-world in progress was asked

@@ -10,7 +10,9 @@
 // it is a little over (Go: findRunnableGCWorker, pollFractionalWorkerExit).
 // With 2 Ps that is 2 x 25% of a P: 25% of GOMAXPROCS, as with 4. When a
 // worker finds no grey object, no root left and nothing queued globally,
-// the mark is over: it stops the world for mark termination.
+// and no other worker or assist is in the middle of a drain (work.draining,
+// Go's work.nwait), the mark is over: it stops the world for mark
+// termination.
 //
 // Beyond the 25%, a P that has nothing else to run marks instead of going
 // idle: findRunnable, about to give up its P, takes an idle-priority worker
@@ -78,7 +80,10 @@ struct MarkWorker {
   };
   static Round drain(Collector* c) {
     Round r{&c->perP(getm()->p), 0, 0, 0, c->nanotime()};
-    r.done = c->gcDrain(*r.pp, c->cfg.cost.drainBudgetBytes, MarkedBy::Worker, &r.objs);
+    {
+      Collector::DrainingScope draining(c);
+      r.done = c->gcDrain(*r.pp, c->cfg.cost.drainBudgetBytes, MarkedBy::Worker, &r.objs);
+    }
     // Go: gcFlushBgCredit — background work pays parked assists, then
     // banks credit for later ones.
     if (r.done > 0) c->gcFlushBgCredit(r.done);
@@ -114,14 +119,16 @@ struct MarkWorker {
       }
       if (!marking(c, cycle)) break;
       if (r.idle()) {
-        if (c->noGlobalWork() && pp.gcw.empty()) {
+        if (c->noGlobalWork() && pp.gcw.empty() && c->work.draining.load(std::memory_order_acquire) == 0) {
           // Go: gcMarkDone — "This is the last worker and we ran out of work".
           // Mark termination, or (if flushing found work) more marking.
           co_await EndMark{c, false};
           continue;
         }
-        // Work may still appear (write barriers, other Ps' buffers): wait a
-        // little, as a parked Go worker would until work is queued.
+        // Work may still appear (write barriers, other Ps' buffers, a drain
+        // still running elsewhere, which ends the mark itself if nothing is
+        // left): wait a little, as a parked Go worker would until work is
+        // queued.
         co_await rt::Sleep{20'000};
         continue;
       }

@@ -71,5 +71,32 @@ TEST(GcWorkers, BackgroundMarkUsesAQuarterOfGomaxprocs) {
   }
 }
 
+// Go: gcBgMarkWorker's "incnwait == work.nproc && !gcMarkWorkAvailable(nil)":
+// a worker that runs out of work ends the mark only when no other worker or
+// assist is inside a drain, since a drain holds grey objects in its own
+// buffers. Here a goroutine stands for a drain that lasts 2 ms (an oblet on
+// cold memory): the mark must not end while it lasts, and must end soon
+// after.
+TEST(GcWorkers, TheMarkDoesNotEndWhileADrainIsInProgress) {
+  GCPhase duringDrain = GCPhase::Off;
+  uint32_t cyclesDuringDrain = 0, cyclesAfter = 0;
+  GcRun r = runWithGc(true, 2, 5, GcConfig{}, [&](Collector* c) -> Goroutine {
+    setGlobal(0, co_await buildTree(10));
+    co_await StartCycle{c};
+    {
+      Collector::DrainingScope drain(c);
+      co_await rt::Sleep{2'000'000};
+      duringDrain = c->gcphase.load();
+      cyclesDuringDrain = c->numGC.load();
+    }
+    co_await rt::Sleep{1'000'000};
+    cyclesAfter = c->numGC.load();
+  });
+  ASSERT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  EXPECT_EQ(duringDrain, GCPhase::Mark);
+  EXPECT_EQ(cyclesDuringDrain, 0u);
+  EXPECT_EQ(cyclesAfter, 1u);
+}
+
 }  // namespace
 }  // namespace rt::gc
