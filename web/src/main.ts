@@ -1,6 +1,8 @@
 // Page entry: layout strings, language switch, terminal, the lab worker, share links and the
 // embed mode (share.ts, embed.ts).
 
+// First: starts the lab worker before the rest of the page's modules are evaluated.
+import { earlyLab } from './lab/early';
 import './styles.css';
 import { bannerLines } from './banner';
 import { days as courseDays, exerciseIds } from '../../course/index';
@@ -8,8 +10,6 @@ import { CoursePanel, type CourseText } from './course/panel';
 import { localProgressStore, PROGRESS_KEY } from './course/progress';
 import { Layout } from './layout';
 import { LANG_KEY, LANGS, detectLanguage, t, type Lang, type MessageKey } from './i18n';
-import { selectBuild } from './lab/buildSelect';
-import { LabClient } from './lab/client';
 import type { BuildInfo } from './lab/protocol';
 import { LabShell, escapeControls } from './terminal/shell';
 import {
@@ -25,6 +25,7 @@ import { markingText } from './views/markingText';
 import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
+
 
 function readStored(key: string): string | null {
   try {
@@ -123,15 +124,16 @@ applyLanguage();
 
 // ---- terminal and lab ----
 
+// A worker starts only after the task that created it ends: yield once (the theme and the
+// language are set, so nothing shows unstyled), and the lab worker (early.ts) loads the wasm
+// module while the rest of this module builds the page.
+await new Promise((resolve) => setTimeout(resolve, 0));
+
 const view = createTerminal(document.getElementById('terminal')!);
 const layout = new Layout({ root: document.querySelector<HTMLElement>('.layout')!, onResize: () => view.fit() });
-const build = selectBuild(self.crossOriginIsolated === true, navigator.hardwareConcurrency,
-  import.meta.env.BASE_URL);
-const lab = LabClient.inWorker({
-  url: new URL(build.url, location.href).href,
-  poolSize: build.poolSize,
-  lang,
-});
+const lab = earlyLab.lab;
+// A share link's language is known only now (the worker started with the first guess).
+if (lang !== earlyLab.lang) lab.setLanguage(lang).catch(() => {}); // a failed worker says so in the banner
 // After every command, typed or clicked, the views fetch what the run recorded
 // (and, after a heap command, the heap map reads the heap).
 let views: SchedViews | undefined;
@@ -518,6 +520,7 @@ const ready: Promise<BuildInfo> = lab.ready.then(
     renderMode();
     const embedLines = embed.problems.map((p) => escapeControls(t(lang, 'embedProblem', { problem: p })));
     shell.start([...bannerLines(info, lang), ...sharedLinkLines(sharedLink), ...embedLines]);
+    performance.mark('rtlab:first-prompt'); // for bench/page.mjs
     replaySharedLink(sharedLink)
       .then(() => embedApi?.ready(info.version, info.threads))
       .catch(() => {}); // a lab that died says so in the terminal
@@ -573,3 +576,4 @@ document.getElementById('script-run')!.addEventListener('click', () => {
 // For tests and for poking around from the console; harmless in production.
 window.__rtlab = { term: view.term, lab, ready, shell, editor: shell.editor, views, marking, metrics, course, layout, ranCommands };
 view.term.focus();
+performance.mark('rtlab:page-built'); // for bench/page.mjs

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// The page's performance as a learner feels it, measured in headless Chromium with the page's own
+// clock (performance.now()): the first prompt after load, a `continue` of a stepped skynet 10^6,
+// and one frame of the timeline while it zooms and pans over the largest trace the page keeps.
+// It reports; it asserts nothing (DESIGN.md's rule: no timing assertions). Needs dist/ (built by
+// `npm start` or `bash scripts/lab.sh build`) and Debian's chromium, as the e2e tests do.
+//
+//   node bench/page.mjs            # 5 runs of each figure, medians
+//   node bench/page.mjs --runs 3 --json
+
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, launchBrowser, openLab, startServer } from '../tests/e2e/helpers.mjs';
+
+const USAGE = 'usage: node bench/page.mjs [--runs N] [--json]';
+
+function parseArgs(argv) {
+  const opts = { runs: 5, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') opts.json = true;
+    else if (a === '--runs' && /^[1-9]\d*$/.test(argv[i + 1] ?? '')) opts.runs = Number(argv[++i]);
+    else {
+      console.error(`page.mjs: bad argument ${JSON.stringify(a)}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const log = (s) => process.stderr.write(`[page] ${s}\n`);
+
+/**
+ * Milliseconds from navigation start to the first prompt (the editor idle after the banner), and
+ * the page's own marks on the way (early.ts, main.ts): when the lab worker was started, when the
+ * page was built, when the lab answered its init.
+ */
+async function firstPrompt(browser, url) {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
+    const handle = await page.waitForFunction(
+      () => (window.__rtlab?.editor && !window.__rtlab.editor.isBusy ? performance.now() : false),
+      null,
+      { polling: 'raf', timeout: 60_000 },
+    );
+    const ms = await handle.jsonValue();
+    if (!(await page.evaluate(() => window.__rtlab.lab.info))) throw new Error(`the lab did not load at ${url}`);
+    const marks = await page.evaluate(() =>
+      Object.fromEntries(performance.getEntriesByType('mark').map((e) => [e.name.replace(/^rtlab:/, ''), e.startTime])),
+    );
+    return { ms, marks };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Types `command` + Enter; the page's time from the key to the next prompt, in ms. */
+async function commandMs(page, command, timeoutMs = 120_000) {
+  await page.keyboard.type(command);
+  const started = await page.evaluate(() => performance.now());
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__rtlab.editor.isBusy, null, { polling: 'raf', timeout: 10_000 }).catch(() => {});
+  const handle = await page.waitForFunction(
+    () => (!window.__rtlab.editor.isBusy ? performance.now() : false),
+    null,
+    { polling: 'raf', timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) - started;
+}
+
+/**
+ * One timeline frame: set the window, wait for the frame that paints it. The time from the change
+ * to the task after that frame's requestAnimationFrame (the render, style, layout and paint).
+ */
+async function timelineFrames(page, steps) {
+  return page.evaluate(async (n) => {
+    const tl = window.__rtlab.views.timeline;
+    const model = window.__rtlab.views.model;
+    // Over what was recorded: past a full trace's last event there is nothing to draw.
+    const end = model.info?.traceFull ? model.recordedEndTs : model.endTs;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    await frame();
+    const out = { zoom: [], zoomJs: [], pan: [], panJs: [] };
+    let t0 = 0;
+    let span = end;
+    const show = async (frames, js) => {
+      const s = performance.now();
+      tl.zoom = [t0, t0 + span]; // renders at once
+      js.push(performance.now() - s);
+      await frame();
+      frames.push(performance.now() - s);
+    };
+    for (let i = 0; i < n; i++) {
+      span *= 0.7;
+      t0 = (end - span) / 2;
+      await show(out.zoom, out.zoomJs);
+    }
+    for (let i = 0; i < n; i++) {
+      t0 += span * 0.05;
+      await show(out.pan, out.panJs);
+    }
+    const whole = performance.now();
+    tl.zoom = undefined;
+    await frame();
+    return { ...out, whole: performance.now() - whole, events: model.events.length };
+  }, steps);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(path.join(ROOT, 'dist/index.html'))) {
+    console.error('page.mjs: dist/ is not built: run `bash scripts/lab.sh build` (or `npm start`) first');
+    process.exit(1);
+  }
+  const server = await startServer();
+  const results = { machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}`, runs: opts.runs, loadavg: [os.loadavg()[0]] };
+  try {
+    for (const [mode, port] of [['isolated (threads)', server.isolated], ['plain (single-threaded)', server.plain]]) {
+      const prompt = [];
+      const built = [];
+      const labReady = [];
+      for (let i = 0; i < opts.runs; i++) {
+        log(`first prompt, ${mode}, fresh profile: run ${i + 1}/${opts.runs}`);
+        const browser = await launchBrowser();
+        try {
+          const { ms, marks } = await firstPrompt(browser, `http://127.0.0.1:${port}/?lang=en`);
+          prompt.push(ms);
+          built.push(marks['page-built']);
+          labReady.push(marks['lab-ready']);
+        } finally {
+          await browser.close();
+        }
+      }
+      results[`first prompt, ${mode}, fresh profile (ms)`] = prompt;
+      results[`  of which: page built (main thread), ${mode} (ms)`] = built;
+      results[`  of which: lab ready (worker: wasm and, with threads, the pthread pool), ${mode} (ms)`] = labReady;
+    }
+
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1366, height: 900 });
+      const warm = [];
+      for (let i = 0; i < opts.runs; i++) {
+        log(`first prompt, isolated, same profile: run ${i + 1}/${opts.runs}`);
+        await page.goto('about:blank');
+        warm.push((await firstPrompt(browser, `http://127.0.0.1:${server.isolated}/?lang=en`)).ms);
+      }
+      results['first prompt, isolated (threads), same profile again (ms)'] = warm;
+
+      await openLab(page, `http://127.0.0.1:${server.plain}/?lang=en`);
+      const cont = [];
+      for (let i = 0; i < opts.runs; i++) {
+        log(`continue of a stepped skynet 10^6, single-threaded page: run ${i + 1}/${opts.runs}`);
+        await commandMs(page, 'run skynet --engine sim --step');
+        cont.push(await commandMs(page, 'continue'));
+      }
+      results['continue of a stepped skynet 10^6 on the simulator, single-threaded page (ms)'] = cont;
+
+      await page.click('.view-tabs [data-tab="scheduler"]');
+      await page.waitForSelector('#timeline svg.timeline', { timeout: 30_000 });
+      log('timeline frames over the trace of that run');
+      const frames = await timelineFrames(page, 10);
+      results['timeline: one zoom step, to the next painted frame (ms)'] = frames.zoom;
+      results['timeline: one zoom step, its render (JS, DOM) (ms)'] = frames.zoomJs;
+      results['timeline: one pan step, to the next painted frame (ms)'] = frames.pan;
+      results['timeline: one pan step, its render (JS, DOM) (ms)'] = frames.panJs;
+      results['timeline: back to the whole run, frame (ms)'] = [frames.whole];
+      results['trace shown'] = `${frames.events} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.stop();
+  }
+  results.loadavg.push(os.loadavg()[0]);
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    return;
+  }
+  const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  console.log(`page ${version} on ${results.machine}; ${opts.runs} runs; load avg ${results.loadavg.map((x) => x.toFixed(2)).join(' -> ')}`);
+  console.log('figure | median | min | max');
+  console.log('---|---|---|---');
+  for (const [name, v] of Object.entries(results)) {
+    if (!Array.isArray(v) || name === 'loadavg') continue;
+    const f = (x) => `${x.toFixed(1)} ms`;
+    console.log(`${name.replace(/ \(ms\)$/, '')} | ${f(median(v))} | ${f(Math.min(...v))} | ${f(Math.max(...v))}`);
+  }
+  if (results['trace shown']) console.log(`trace: ${results['trace shown']}`);
+}
+
+main().catch((e) => {
+  console.error(`page.mjs: ${e.message}`);
+  process.exit(1);
+});
