@@ -62,7 +62,9 @@ int64_t Collector::gcAssistAlloc(G* gp, uintptr size) {
   //     Subtract what you took from bgScanCredit (fetch_sub), and from
   //     scanWork; if nothing is left to do, return 0.
   //   - Otherwise scan: workDone = gcDrain(perP(getm()->p), scanWork,
-  //     MarkedBy::Assist, &objs), timed from t0 = nanotime(); credit
+  //     MarkedBy::Assist, &objs), inside a DrainingScope (Go's work.nwait:
+  //     no worker ends the mark while you hold grey objects), timed from
+  //     t0 = nanotime(); credit
   //     1 + assistBytesPerWork * workDone bytes. Then the lab's time
   //     keeping: cost = scanCost(workDone, objs); work.assistTime +=
   //     (simulated() ? cost : nanotime() - t0); return simulated() ? cost : 0.
