@@ -26,7 +26,6 @@ import { SchedViews } from './views/schedViews';
 import { formatNs } from './views/trace';
 import { createTerminal } from './terminal/terminalView';
 
-
 function readStored(key: string): string | null {
   try {
     return localStorage.getItem(key);
