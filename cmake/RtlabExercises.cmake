@@ -19,6 +19,11 @@
 # and are rewritten only when their choice changes, so switching days
 # recompiles only what includes the headers that changed. Such a header must
 # include nothing that includes it back.
+#
+# build/native-tsan has the same directory first on its include path, always
+# with the references: its compile commands are then the exercises tree's,
+# so ccache (cmake/RtlabCcache.cmake) gives the grading tree every object
+# that does not depend on a file the chosen days swap.
 
 option(RTLAB_EXERCISES "Build rtcore with the learner's files from RTLAB_EXERCISES_DIR/<day>/handwrite" OFF)
 set(RTLAB_EXERCISES_DIR "${PROJECT_SOURCE_DIR}/course" CACHE PATH
@@ -37,6 +42,11 @@ file(READ "${RTLAB_HANDWRITE_MANIFEST}" _rtlab_manifest)
 set(RTLAB_HANDWRITE_SKELETONS "")
 set(RTLAB_HANDWRITTEN_INCLUDE_DIR "${CMAKE_BINARY_DIR}/handwritten-include")
 set(_rtlab_header_refs OFF)
+# The exercises tree and the other ThreadSanitizer trees include headers through the wrappers.
+set(_rtlab_wrap_headers OFF)
+if(RTLAB_EXERCISES OR RTLAB_SANITIZER STREQUAL "thread")
+  set(_rtlab_wrap_headers ON)
+endif()
 set(RTLAB_HANDWRITE_DAYS "")
 # What this build takes from the learner, for the `version` command:
 # "exitsyscallfast (day2), runqput, ... (day3)", empty unless RTLAB_EXERCISES.
@@ -68,7 +78,7 @@ foreach(_i RANGE ${_last_day})
     else()
       list(APPEND RTLAB_HANDWRITE_SKELETONS "${_skeleton}")
     endif()
-    if(RTLAB_EXERCISES AND _header)
+    if(_rtlab_wrap_headers AND _header)
       # The header everyone includes ("mem/x.hpp", rooted at core/), in the
       # directory that comes first: the learner's copy, or the reference.
       string(REGEX REPLACE "^core/" "" _rooted "${_ref}")
@@ -115,17 +125,17 @@ if(RTLAB_EXERCISES AND NOT RTLAB_EXERCISES_DAYS STREQUAL "all")
   endforeach()
 endif()
 
-# rtlab_use_handwritten(<target>): with RTLAB_EXERCISES=ON, swaps each
+# rtlab_use_handwritten(<target>): puts the header wrappers (exercises and
+# ThreadSanitizer trees) first on the include path of <target> and of
+# everything that links it, and with RTLAB_EXERCISES=ON swaps each
 # reference source of <target> (absolute paths, as target_sources records
-# them) for the learner's file, and puts the swapped headers first on the
-# include path of <target> and of everything that links it. Call it after
-# every target_sources.
+# them) for the learner's file. Call it after every target_sources.
 function(rtlab_use_handwritten target)
-  if(NOT RTLAB_EXERCISES)
-    return()
-  endif()
   if(_rtlab_header_refs)
     target_include_directories(${target} BEFORE PUBLIC "${RTLAB_HANDWRITTEN_INCLUDE_DIR}")
+  endif()
+  if(NOT RTLAB_EXERCISES)
+    return()
   endif()
   get_target_property(_sources ${target} SOURCES)
   set(_out "")

@@ -19,12 +19,8 @@ tree=${RTLAB_FUZZ_TREE:-build/fuzz}  # RTLAB_FUZZ_TREE: another build tree
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is needed (Debian: clang)" >&2; exit 1; }
 
 if [[ ! -f $tree/build.ninja ]]; then
-  launcher=()
-  if command -v ccache >/dev/null; then
-    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-  fi
   CC=clang CXX=clang++ cmake -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DRTLAB_FUZZ=ON -DRTLAB_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
+    -DRTLAB_FUZZ=ON -DRTLAB_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build "$tree" --target fuzz_shell fuzz_script fuzz_env
 

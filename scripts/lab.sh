@@ -43,6 +43,10 @@ declare -A START_DEPS=(
   # The build tree configures the test suite too (the same presets serve
   # `start` and `test`), and that needs GoogleTest's sources.
   [googletest]=/usr/src/googletest/CMakeLists.txt
+  # The native trees' shared compiler cache (cmake/RtlabCcache.cmake): a
+  # grading tree configured for another day, and the test stages' trees,
+  # compile again only what differs.
+  [ccache]=ccache
 )
 declare -A TEST_DEPS=(
   [g++]=g++

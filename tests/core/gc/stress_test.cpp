@@ -81,9 +81,14 @@ constexpr uint64_t kMaxHoldOps = 1024;
 
 // At least kOps operations each (fewer under sanitizers and wasm), and on
 // until the collector has finished kOverlap cycles: the cycles overlap the
-// mutation however fast this machine runs the mutators.
+// mutation however fast this machine runs the mutators. On real threads a
+// concurrent mark can also be over before a stopped mutator runs again (a
+// small heap, a slow wake-up under a sanitizer), so with that marker they
+// go on, for up to kMaxCycles cycles, until one of them has stored into a
+// shared object while marking.
 constexpr int64_t kOps = 40000;
 constexpr int kOverlap = 3;
+constexpr int kMaxCycles = 40;
 
 // splitmix64's finalizer: any change to a value changes its checksum.
 uint64_t checksumOf(uint64_t value) {
@@ -135,8 +140,22 @@ struct Outcome {
   int64_t counts[kListsEach] = {};
 };
 
+// What the mutators share: the collector's count of finished cycles, and
+// their own count of stores into shared objects while marking (which the
+// stop-the-world marker never sees).
+struct Progress {
+  const bool concurrentMark;
+  std::atomic<int> cycles{0};
+  std::atomic<int64_t> sharedStoresWhileMarking{0};
+  bool enough(int64_t i, int64_t ops) const {
+    const int c = cycles.load();
+    if (i < ops || c < kOverlap) return false;
+    return !concurrentMark || sharedStoresWhileMarking.load() > 0 || c >= kMaxCycles;
+  }
+};
+
 rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, Outcome* out, rt::WaitGroup* wg,
-                      const std::atomic<int>* cycles) {
+                      Progress* progress) {
   uint64_t x = seed * 0x9E3779B97F4A7C15ull + uint64_t(id) + 1;
   auto rnd = [&x](uint64_t n) {
     x ^= x << 13;
@@ -146,7 +165,12 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
   };
   Outcome& o = out[id];
   Collector* col = Collector::current();
-  auto marking = [col] { return col->gcphase.load(std::memory_order_relaxed) == GCPhase::Mark; };
+  // Counts a store just made into a shared object, if the collector is marking.
+  auto countSharedStore = [&] {
+    if (col->gcphase.load(std::memory_order_relaxed) != GCPhase::Mark) return;
+    o.sharedStoresWhileMarking++;
+    progress->sharedStoresWhileMarking.fetch_add(1, std::memory_order_relaxed);
+  };
   uint64_t serial = 0;
   auto nextValue = [id, &serial] { return (uint64_t(id) + 1) << 40 | ++serial; };
   auto slot = [id](uint32_t k) { return uint32_t(id) * kListsEach + k; };
@@ -186,7 +210,7 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
   f.set(kMaking, nullptr);
 
   int64_t i = 0;
-  for (; i < ops || cycles->load() < kOverlap; i++) {
+  for (; !progress->enough(i, ops); i++) {
     const uint32_t k = uint32_t(rnd(kSlotsEach));
     // Done with a held node: store it somewhere (as a function would return
     // it or hand it on), or drop it. Until then the stack may be the only
@@ -204,7 +228,7 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
           break;
         default: break;
       }
-      if (marking()) o.sharedStoresWhileMarking++;
+      countSharedStore();
       held.set(h, nullptr);
     }
     switch (rnd(16)) {
@@ -262,7 +286,7 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
         } else if (Obj n = nodeAt(slot(k), rnd(8))) {
           store(table(), s, n);
         }
-        if (marking()) o.sharedStoresWhileMarking++;
+        countSharedStore();
         break;
       }
       case 7:
@@ -279,7 +303,7 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
           held.set(h, load(q, kRef));
           if (take) store(q, kRef, nullptr);
         }
-        if (take && marking()) o.sharedStoresWhileMarking++;
+        if (take) countSharedStore();
         if (!held.get(h)) break;
         if (!intact(held.get(h))) {
           o.broken++;
@@ -304,7 +328,7 @@ rt::Goroutine mutator(int id, int64_t ops, uint64_t archiveLen, uint64_t seed, O
       case 12: {  // overwrite a ref in another goroutine's node
         if (Obj q = otherNode()) {
           store(q, kRef, rnd(2) == 0 ? nullptr : load(table(), uint32_t(rnd(kTableSlots))));
-          if (marking()) o.sharedStoresWhileMarking++;
+          countSharedStore();
         }
         break;
       }
@@ -390,11 +414,11 @@ StressRun runStress(const StressCase& k, int64_t ops = testscale::scaled(kOps, 8
     setGlobal(kTableGlobal, co_await New(&kTable));
     rt::WaitGroup wg;
     std::atomic<bool> done{false};
-    std::atomic<int> cycles{0};
+    Progress progress{k.marker == Marker::Concurrent};
     wg.Add(kMutators);
     for (int id = 0; id < kMutators; id++)
-      rt::go(mutator(id, s.ops, archiveLen, k.seed, s.out, &wg, &cycles), "main.mutator");
-    rt::go(collector(&done, &cycles), "main.collector");
+      rt::go(mutator(id, s.ops, archiveLen, k.seed, s.out, &wg, &progress), "main.mutator");
+    rt::go(collector(&done, &progress.cycles), "main.collector");
     co_await wg.Wait();
     done.store(true);
     co_await GC();
