@@ -13,8 +13,10 @@
 // Wheel zooms around the pointer, drag pans, double-click shows the whole
 // run. When zoomed out, neighbouring bars narrower than a pixel merge into
 // one grey span ("merged spans", as gotraceui does), so 10^5 slices stay a
-// few hundred SVG elements.
+// few hundred SVG elements. A frame finds the spans in view through an index
+// by lane (laneIndex.ts), not by reading every span of the run.
 
+import { LaneIndex } from './laneIndex';
 import { formatNs, goColor, REASONS, type Band, type HeapSample, type Slice, type TraceModel } from './trace';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -179,6 +181,9 @@ export class TimelineView {
     this.render();
   }
   private drag: { x: number; t0: number; t1: number } | undefined;
+  // The P rows' slices and the M rows' bands by lane, built again when the
+  // model has changed since (a zoom or a pan reads them as they are).
+  private lanes: { key: string; slices: LaneIndex<Slice>; bands: LaneIndex<Band> } | undefined;
   private heapTop = -1; // the heap row's y, -1 when there is none
   private heapScale = 1; // bytes at the row's top
   /** What the heap row says, for screen readers. */
@@ -319,17 +324,13 @@ export class TimelineView {
 
     // P rows.
     const rowY = (p: number) => AXIS_H + p * P_ROW;
-    const byP: Slice[][] = Array.from({ length: nP }, () => []);
-    for (const s of m.slices) {
-      const sEnd = s.end < 0 ? openEnd : s.end;
-      if (sEnd < this.t0 || s.start > this.t1 || s.p < 0) continue;
-      byP[s.p]?.push(s.end < 0 ? { ...s, end: openEnd } : s);
-    }
+    const lanes = this.laneIndex();
     for (let p = 0; p < nP; p++) {
       const y = rowY(p);
       parts.push(`<rect class="lane" x="${LABEL_W}" y="${y + 2}" width="${w - LABEL_W - 4}" height="${P_ROW - 4}"><title>P${p} ${txt.idle}</title></rect>`);
       parts.push(`<text class="label" x="2" y="${y + P_ROW / 2 + 4}">P${p}</text>`);
-      for (const it of mergeNarrow(byP[p]!, minNs * 2)) {
+      const inView = lanes.slices.window(p, this.t0, this.t1, openEnd).map((s) => (s.end < 0 ? { ...s, end: openEnd } : s));
+      for (const it of mergeNarrow(inView, minNs * 2)) {
         const x0 = Math.max(LABEL_W, this.x(it.start));
         const x1 = Math.min(w - 4, this.x(it.end));
         const bw = Math.max(1, x1 - x0);
@@ -347,13 +348,14 @@ export class TimelineView {
     // M rows: syscalls, spinning, parked.
     const mY = (mm: number) => AXIS_H + nP * P_ROW + heapH + 6 + mm * M_ROW;
     for (let mm = 0; mm < nM; mm++) parts.push(`<text class="label small" x="2" y="${mY(mm) + M_ROW - 1}">M${mm}</text>`);
-    const bands: Band[] = m.bands.filter((b) => (b.end < 0 ? openEnd : b.end) >= this.t0 && b.start <= this.t1);
-    for (const b of bands) {
-      const bEnd = b.end < 0 ? openEnd : b.end;
-      const x0 = Math.max(LABEL_W, this.x(b.start));
-      const bw = Math.max(1, Math.min(w - 4, this.x(bEnd)) - x0);
-      const what = b.kind === 'syscall' ? `syscall ${escapeXml(m.goName(b.g))}` : b.kind;
-      parts.push(`<rect class="band ${b.kind}" x="${x0}" y="${mY(b.m) + 1}" width="${bw}" height="${M_ROW - 2}"><title>M${b.m} ${what} ${formatNs(b.start)}–${formatNs(bEnd)}</title></rect>`);
+    for (let mm = 0; mm < nM; mm++) {
+      for (const b of lanes.bands.window(mm, this.t0, this.t1, openEnd)) {
+        const bEnd = b.end < 0 ? openEnd : b.end;
+        const x0 = Math.max(LABEL_W, this.x(b.start));
+        const bw = Math.max(1, Math.min(w - 4, this.x(bEnd)) - x0);
+        const what = b.kind === 'syscall' ? `syscall ${escapeXml(m.goName(b.g))}` : b.kind;
+        parts.push(`<rect class="band ${b.kind}" x="${x0}" y="${mY(b.m) + 1}" width="${bw}" height="${M_ROW - 2}"><title>M${b.m} ${what} ${formatNs(b.start)}–${formatNs(bEnd)}</title></rect>`);
+      }
     }
 
     // GC: each cycle's concurrent mark as a bar under the axis, and every
@@ -416,6 +418,15 @@ export class TimelineView {
       '<path d="M0 0 L6 3 L0 6 z" class="arrowhead"/></marker></defs>' +
       parts.join('');
     this.describeHeap();
+  }
+
+  private laneIndex(): { slices: LaneIndex<Slice>; bands: LaneIndex<Band> } {
+    const m = this.model;
+    const key = `${m.session}:${m.events.length}:${m.slices.length}:${m.bands.length}`;
+    if (this.lanes?.key !== key) {
+      this.lanes = { key, slices: new LaneIndex(m.slices, (s) => s.p), bands: new LaneIndex(m.bands, (b) => b.m) };
+    }
+    return this.lanes;
   }
 
   /** The heap row at y: GC marks shaded, the goal dashed, heapLive solid, a scale, the hover readout. */
