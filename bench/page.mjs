@@ -2,24 +2,26 @@
 // The page's performance as a learner feels it, measured in headless Chromium with the page's own
 // clock (performance.now()): the first prompt after load, a `continue` of a stepped skynet 10^6,
 // and one frame of the timeline while it zooms and pans over the largest trace the page keeps.
-// It reports; it asserts nothing (DESIGN.md's rule: no timing assertions). Needs dist/ (built by
+// It reports; it asserts nothing (no test asserts a timing). Needs dist/ (built by
 // `npm start` or `bash scripts/lab.sh build`) and Debian's chromium, as the e2e tests do.
 //
 //   node bench/page.mjs            # 5 runs of each figure, medians
 //   node bench/page.mjs --runs 3 --json
+//   node bench/page.mjs --no-load  # the run and the timeline only, not the page loads
 
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, launchBrowser, openLab, startServer } from '../tests/e2e/helpers.mjs';
 
-const USAGE = 'usage: node bench/page.mjs [--runs N] [--json]';
+const USAGE = 'usage: node bench/page.mjs [--runs N] [--json] [--no-load]';
 
 function parseArgs(argv) {
-  const opts = { runs: 5, json: false };
+  const opts = { runs: 5, json: false, load: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
+    else if (a === '--no-load') opts.load = false; // only the run and the timeline's frames
     else if (a === '--runs' && /^[1-9]\d*$/.test(argv[i + 1] ?? '')) opts.runs = Number(argv[++i]);
     else {
       console.error(`page.mjs: bad argument ${JSON.stringify(a)}\n${USAGE}`);
@@ -102,6 +104,29 @@ async function timelineFrames(page, steps) {
       t0 += span * 0.05;
       await show(out.pan, out.panJs);
     }
+    // Continuous: one step in each animation frame, as a wheel or a drag gives them. The interval
+    // between two frames' starts is 16.7 ms at 60 Hz while a step's render, style, layout and
+    // paint fit in one frame, and a multiple of it when they do not (a frame dropped).
+    const continuous = (step) =>
+      new Promise((resolve) => {
+        const starts = [];
+        const tick = (ts) => {
+          starts.push(ts);
+          if (starts.length > 60) {
+            resolve(starts.slice(1).map((t, i) => t - starts[i]));
+            return;
+          }
+          step();
+          tl.zoom = [t0, t0 + span];
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    out.panFrames = await continuous(() => (t0 += span * 0.02));
+    out.zoomFrames = await continuous(() => {
+      span /= 0.9;
+      t0 = Math.max(0, (end - span) / 2);
+    });
     const whole = performance.now();
     tl.zoom = undefined;
     await frame();
@@ -118,7 +143,7 @@ async function main() {
   const server = await startServer();
   const results = { machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}`, runs: opts.runs, loadavg: [os.loadavg()[0]] };
   try {
-    for (const [mode, port] of [['isolated (threads)', server.isolated], ['plain (single-threaded)', server.plain]]) {
+    for (const [mode, port] of opts.load ? [['isolated (threads)', server.isolated], ['plain (single-threaded)', server.plain]] : []) {
       const prompt = [];
       const built = [];
       const labReady = [];
@@ -143,15 +168,17 @@ async function main() {
     try {
       // The same browser profile each time, after one untimed load: its HTTP cache and compiled
       // code are warm.
-      await firstPrompt(browser, `http://127.0.0.1:${server.isolated}/?lang=en`);
-      const warm = [];
-      for (let i = 0; i < opts.runs; i++) {
-        log(`first prompt, isolated, same profile: run ${i + 1}/${opts.runs}`);
-        warm.push((await firstPrompt(browser, `http://127.0.0.1:${server.isolated}/?lang=en`)).ms);
+      if (opts.load) {
+        await firstPrompt(browser, `http://127.0.0.1:${server.isolated}/?lang=en`);
+        const warm = [];
+        for (let i = 0; i < opts.runs; i++) {
+          log(`first prompt, isolated, same profile: run ${i + 1}/${opts.runs}`);
+          warm.push((await firstPrompt(browser, `http://127.0.0.1:${server.isolated}/?lang=en`)).ms);
+        }
+        results['first prompt, isolated (threads), same profile again (ms)'] = warm;
       }
       const page = await browser.context.newPage();
       await page.setViewportSize({ width: 1366, height: 900 });
-      results['first prompt, isolated (threads), same profile again (ms)'] = warm;
 
       await openLab(page, `http://127.0.0.1:${server.plain}/?lang=en`);
       const cont = [];
@@ -170,6 +197,12 @@ async function main() {
       results['timeline: one zoom step, its render (JS, DOM) (ms)'] = frames.zoomJs;
       results['timeline: one pan step, to the next painted frame (ms)'] = frames.pan;
       results['timeline: one pan step, its render (JS, DOM) (ms)'] = frames.panJs;
+      results['timeline: panning, a step in every frame: interval between frames (ms)'] = frames.panFrames;
+      results['timeline: zooming out, a step in every frame: interval between frames (ms)'] = frames.zoomFrames;
+      // A frame that took more than one vsync at 60 Hz (an interval over 1.5 × 16.7 ms).
+      const dropped = (v) => [v.filter((x) => x > 25).length];
+      results['timeline: panning: frames late, of 60 (count)'] = dropped(frames.panFrames);
+      results['timeline: zooming out: frames late, of 60 (count)'] = dropped(frames.zoomFrames);
       results['timeline: back to the whole run, frame (ms)'] = [frames.whole];
       results['trace shown'] = `${frames.events} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
     } finally {
@@ -190,8 +223,8 @@ async function main() {
   console.log('---|---|---|---');
   for (const [name, v] of Object.entries(results)) {
     if (!Array.isArray(v) || name === 'loadavg') continue;
-    const f = (x) => `${x.toFixed(1)} ms`;
-    console.log(`${name.replace(/ \(ms\)$/, '')} | ${f(median(v))} | ${f(Math.min(...v))} | ${f(Math.max(...v))}`);
+    const f = name.endsWith('(count)') ? (x) => String(x) : (x) => `${x.toFixed(1)} ms`;
+    console.log(`${name.replace(/ \((ms|count)\)$/, '')} | ${f(median(v))} | ${f(Math.min(...v))} | ${f(Math.max(...v))}`);
   }
   if (results['trace shown']) console.log(`trace: ${results['trace shown']}`);
 }

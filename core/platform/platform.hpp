@@ -1,5 +1,5 @@
 // The platform: everything the runtime needs from below that is mechanism,
-// not policy (DESIGN.md §2, "one runtime, two clocks").
+// not policy: one runtime, two clocks (real threads, or the simulator's).
 //
 //   real  OS threads (Web Workers under wasm), a steady clock, futex sleeps.
 //   sim   simulated threads in a discrete-event loop, virtual nanoseconds.
