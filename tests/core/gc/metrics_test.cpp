@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <climits>
+#include <memory>
 
 #include "gc/metrics.hpp"
 #include "gc_harness.hpp"
@@ -21,7 +22,10 @@ using H = TimeHistogramCounts;
 // of every bucket lands in that bucket; a negative one is an underflow; a
 // huge one is pinned to the top bucket.
 TEST(TimeHistogram, EverySampleLandsInItsOwnBucket) {
-  static TimeHistogram h;  // 5.8 KiB of counters: not on a test thread's stack
+  // 5.8 KiB of counters: not on a test thread's stack, and a new one each
+  // time the test runs (--gtest_repeat).
+  const auto owned = std::make_unique<TimeHistogram>();
+  TimeHistogram& h = *owned;
   for (int i = 0; i < H::kNumSuperBuckets; i++) {
     const int64_t base = i > 0 ? int64_t(1) << (i + H::kSubBucketBits - 1) : 0;
     for (int j = 0; j < H::kNumSubBuckets; j++) h.record(base + (i > 0 ? int64_t(j) << (i - 1) : j));
@@ -57,7 +61,8 @@ TEST(TimeHistogram, BucketBoundariesAreGos) {
 }
 
 TEST(TimeHistogram, QuantileIsTheUpperBoundOfTheBucketHoldingIt) {
-  static TimeHistogram h;
+  const auto owned = std::make_unique<TimeHistogram>();
+  TimeHistogram& h = *owned;
   EXPECT_EQ(h.snapshot().quantile(0.5), -1);  // nothing recorded
   for (int64_t us = 1; us <= 1000; us++) h.record(us * 1000);
   const H all = h.snapshot();
