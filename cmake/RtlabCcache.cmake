@@ -1,4 +1,4 @@
-# Native trees compile through ccache when it is installed (`npm test`
+# Native trees compile through ccache when it is installed (scripts/lab.sh
 # installs it), with one cache for the whole checkout in build/.ccache.
 #
 # Why one cache: the trees differ in their flags (Release, ThreadSanitizer,
