@@ -63,6 +63,18 @@ describe('the heap row and the heap map in Chromium', { timeout: 600_000 }, () =
         assert.match(readout, /^heapLive [\d.]+ [KM]?i?B · goal [\d.]+ [KM]?i?B · /);
         await page.locator('article.card[data-view="scheduler"]').screenshot({ path: shot(mode, 'timeline-heap') });
 
+        // Hovering a P row reads what ran there: the goroutine under the pointer, or the merged spans.
+        const slice = await page.$eval('#timeline svg.timeline rect.slice, #timeline svg.timeline rect.merged', (r) => ({
+          x: Number(r.getAttribute('x')) + Number(r.getAttribute('width')) / 2,
+          y: Number(r.getAttribute('y')) + Number(r.getAttribute('height')) / 2,
+        }));
+        await page.mouse.move(box.left + slice.x * box.scale, box.top + slice.y * box.scale);
+        await page.waitForFunction(() => document.querySelector('#timeline g.slice-hover')?.getAttribute('visibility') === 'visible');
+        const sliceReadout = await page.$eval('#timeline g.slice-hover text', (t) => t.textContent);
+        assert.match(sliceReadout, /^(.+ · P\d+ · M\d+ · .+–.+ \(.+\)|\d+ short goroutine runs, merged .+)/);
+        await page.mouse.move(box.left + 2, box.top + 2);
+        await page.waitForFunction(() => document.querySelector('#timeline g.slice-hover')?.getAttribute('visibility') === 'hidden');
+
         // The heap map: objects of two size classes, then the filter keeps one.
         await page.click('#terminal'); // the keyboard back to the terminal, from the tab
         await run(page, 'alloc 32 x3000', { timeoutMs: 60_000 });
