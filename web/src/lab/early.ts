@@ -3,8 +3,9 @@
 // main.ts imports this module first, so it (and the three small modules it needs) is evaluated
 // before the rest of the page's bundle, and main.ts yields once before it builds the page: the
 // worker's download, the wasm compile and (in the threads build) the start of the pthread pool
-// overlap with building the terminal, the views and the course, instead of following them. The language is a first guess from the query, the
-// stored choice and the browser's; main.ts corrects it when a share link says otherwise.
+// overlap with building the terminal, the views and the course, instead of following them. The
+// language is a first guess from the query, the stored choice and the browser's; main.ts corrects
+// it when a share link says otherwise.
 
 import { LANG_KEY, detectLanguage } from '../i18n';
 import { selectBuild } from './buildSelect';

@@ -253,42 +253,45 @@ export class TimelineView {
 
   /**
    * Shows (at) or hides (undefined) the readout of P row `at.p` at x: the
-   * goroutine whose bar is under the pointer, or, where bars narrower than a
-   * pixel were merged, how many ran there.
+   * goroutine whose bar is under the pointer, or, on a merged span, how many
+   * short runs it holds. It reads the row as render() drew it.
    */
   hoverSlice(at: { p: number; x: number } | undefined): void {
     const g = this.svg.querySelector<SVGGElement>('g.slice-hover');
     if (!g) return;
-    const m = this.model;
-    const openEnd = m.info?.traceFull ? m.recordedEndTs : Math.max(m.endTs, 1000);
-    const pixel = (this.t1 - this.t0) / (this.width - LABEL_W);
-    const t = at ? this.tAt(at.x) : 0;
-    // As the bars were drawn: each at least a pixel wide, merged below two.
-    const under = at ? this.laneIndex().slices.window(at.p, t - pixel, t + pixel, openEnd) : [];
-    if (!at || under.length === 0) {
+    const x = at?.x ?? -1;
+    const it = at && this.rowItems(at.p).find((i) => {
+      const [x0, x1] = this.barX(i, this.width);
+      return x0 <= x && x <= x1;
+    });
+    if (!at || !it) {
       g.setAttribute('visibility', 'hidden');
       return;
     }
-    const endOf = (s: Slice) => (s.end < 0 ? openEnd : s.end);
-    // A bar of its own under the pointer, else the one bar near it, else a merged span.
-    const s = under.find((u) => u.start <= t && endOf(u) >= t && endOf(u) - u.start >= 2 * pixel) ?? (under.length === 1 ? under[0] : undefined);
-    let what = this.text().merged(under.length);
-    if (s) {
-      const why = REASONS[s.why] ?? '';
-      what = `${m.goName(s.g)} · P${s.p} · M${s.m} · ${formatNs(s.start)}–${formatNs(endOf(s))} (${formatNs(endOf(s) - s.start)})${why ? ' · ' + why : ''}`;
-    }
+    const why = 'merged' in it ? '' : (REASONS[it.why] ?? '');
+    const what = 'merged' in it
+      ? this.text().merged(it.merged)
+      : `${this.model.goName(it.g)} · P${it.p} · M${it.m} · ${formatNs(it.start)}–${formatNs(it.end)} (${formatNs(it.end - it.start)})${why ? ' · ' + why : ''}`;
     const y = AXIS_H + at.p * P_ROW + 1;
+    g.querySelector('text')!.setAttribute('y', String(y + 9));
+    g.querySelector('rect')!.setAttribute('y', String(y));
+    this.showReadout(g, at.x, 6, what);
+  }
+
+  /**
+   * Writes a readout's words beside x (on the side with more room) on a plate,
+   * so the lines under them do not show through, and shows it.
+   */
+  private showReadout(g: SVGGElement, x: number, gap: number, words: string): void {
     const label = g.querySelector('text')!;
-    label.textContent = what;
-    const right = at.x > this.width / 2;
-    label.setAttribute('x', String(right ? at.x - 6 : at.x + 6));
-    label.setAttribute('y', String(y + 9));
+    label.textContent = words;
+    const right = x > this.width / 2;
+    label.setAttribute('x', String(right ? x - gap : x + gap));
     label.setAttribute('text-anchor', right ? 'end' : 'start');
     g.setAttribute('visibility', 'visible');
     const box = label.getBBox();
     const plate = g.querySelector('rect')!;
     plate.setAttribute('x', String(box.x - 2));
-    plate.setAttribute('y', String(y));
     plate.setAttribute('width', String(box.width + 4));
   }
 
@@ -305,17 +308,7 @@ export class TimelineView {
     const line = g.querySelector('line')!;
     line.setAttribute('x1', String(x));
     line.setAttribute('x2', String(x));
-    const label = g.querySelector('text')!;
-    label.textContent = `heapLive ${formatBytes(h.heapLive)} · goal ${h.goal > 0 ? formatBytes(h.goal) : '—'} · ${formatNs(t)}`;
-    const right = x > this.width / 2;
-    label.setAttribute('x', String(right ? x - 4 : x + 4));
-    label.setAttribute('text-anchor', right ? 'end' : 'start');
-    g.setAttribute('visibility', 'visible');
-    // A plate behind the words, so the lines under them do not show through.
-    const box = label.getBBox();
-    const plate = g.querySelector('rect')!;
-    plate.setAttribute('x', String(box.x - 2));
-    plate.setAttribute('width', String(box.width + 4));
+    this.showReadout(g, x, 4, `heapLive ${formatBytes(h.heapLive)} · goal ${h.goal > 0 ? formatBytes(h.goal) : '—'} · ${formatNs(t)}`);
   }
 
   private onWheel(e: WheelEvent): void {
@@ -343,9 +336,7 @@ export class TimelineView {
   render(): void {
     const m = this.model;
     const end = Math.max(m.endTs, 1000);
-    // What is still open (running, in a syscall, marking) is drawn up to where the record ends:
-    // after a full trace's last event nothing is known, so nothing is drawn as going on.
-    const openEnd = m.info?.traceFull ? m.recordedEndTs : end;
+    const openEnd = this.openEnd();
     if (this.follow) {
       this.t0 = 0;
       this.t1 = end * 1.02;
@@ -363,7 +354,6 @@ export class TimelineView {
     this.svg.setAttribute('aria-label', (describe
       ? describe({ procs: nP, threads: nM, from: formatNs(this.t0), to: formatNs(this.t1), events: m.events.length })
       : 'timeline') + (unrecorded ? ' ' + unrecorded : ''));
-    const minNs = (this.t1 - this.t0) / (w - LABEL_W); // one pixel
     const parts: string[] = [];
 
     // Axis: ticks at a round step.
@@ -376,16 +366,13 @@ export class TimelineView {
 
     // P rows.
     const rowY = (p: number) => AXIS_H + p * P_ROW;
-    const lanes = this.laneIndex();
     for (let p = 0; p < nP; p++) {
       const y = rowY(p);
       parts.push(`<rect class="lane" x="${LABEL_W}" y="${y + 2}" width="${w - LABEL_W - 4}" height="${P_ROW - 4}"><title>P${p} ${txt.idle}</title></rect>`);
       parts.push(`<text class="label" x="2" y="${y + P_ROW / 2 + 4}">P${p}</text>`);
-      const inView = lanes.slices.window(p, this.t0, this.t1, openEnd).map((s) => (s.end < 0 ? { ...s, end: openEnd } : s));
-      for (const it of mergeNarrow(inView, minNs * 2)) {
-        const x0 = Math.max(LABEL_W, this.x(it.start));
-        const x1 = Math.min(w - 4, this.x(it.end));
-        const bw = Math.max(1, x1 - x0);
+      for (const it of this.rowItems(p)) {
+        const [x0, x1] = this.barX(it, w);
+        const bw = x1 - x0;
         if ('merged' in it) {
           parts.push(`<rect class="merged" x="${x0}" y="${y + 3}" width="${bw}" height="${P_ROW - 6}"/>`);
         } else {
@@ -399,7 +386,7 @@ export class TimelineView {
     const mY = (mm: number) => AXIS_H + nP * P_ROW + heapH + 6 + mm * M_ROW;
     for (let mm = 0; mm < nM; mm++) parts.push(`<text class="label small" x="2" y="${mY(mm) + M_ROW - 1}">M${mm}</text>`);
     for (let mm = 0; mm < nM; mm++) {
-      for (const b of lanes.bands.window(mm, this.t0, this.t1, openEnd)) {
+      for (const b of this.laneIndex().bands.window(mm, this.t0, this.t1, openEnd)) {
         const bEnd = b.end < 0 ? openEnd : b.end;
         const x0 = Math.max(LABEL_W, this.x(b.start));
         const bw = Math.max(1, Math.min(w - 4, this.x(bEnd)) - x0);
@@ -471,6 +458,29 @@ export class TimelineView {
       '<path d="M0 0 L6 3 L0 6 z" class="arrowhead"/></marker></defs>' +
       parts.join('');
     this.describeHeap();
+  }
+
+  /**
+   * Where what is still open (running, in a syscall, marking) is drawn to:
+   * where the record ends. After a full trace's last event nothing is known,
+   * so nothing is drawn as going on.
+   */
+  private openEnd(): number {
+    const m = this.model;
+    return m.info?.traceFull ? m.recordedEndTs : Math.max(m.endTs, 1000);
+  }
+
+  /** P row p's bars as drawn: the slices in view, open ones closed at openEnd, those narrower than two pixels merged. */
+  private rowItems(p: number): (Slice | { merged: number; start: number; end: number })[] {
+    const openEnd = this.openEnd();
+    const inView = this.laneIndex().slices.window(p, this.t0, this.t1, openEnd).map((s) => (s.end < 0 ? { ...s, end: openEnd } : s));
+    return mergeNarrow(inView, (2 * (this.t1 - this.t0)) / (this.width - LABEL_W));
+  }
+
+  /** A bar's left and right x, clipped to the lanes and at least a pixel wide. */
+  private barX(it: { start: number; end: number }, w: number): [number, number] {
+    const x0 = Math.max(LABEL_W, this.x(it.start));
+    return [x0, x0 + Math.max(1, Math.min(w - 4, this.x(it.end)) - x0)];
   }
 
   private laneIndex(): { slices: LaneIndex<Slice>; bands: LaneIndex<Band> } {
