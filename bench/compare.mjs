@@ -355,7 +355,8 @@ const GO_BUILDS = {
 // ---------------------------------------------------------------------------
 
 const USAGE = `usage: node bench/compare.mjs [options]
-  --build           first run: cmake --preset native-bench && cmake --build build/native-bench
+  --build           first install the peers (scripts/lab.sh deps bench), then
+                    cmake --preset native-bench && cmake --build build/native-bench
   --runs N          measurements per side and row, median reported (default 3)
   --filter REGEX    only rows whose name matches REGEX (JavaScript regex)
   --json            machine-readable output with all raw samples
@@ -798,6 +799,9 @@ function printTable(rows, ctx) {
 
 function cmakeBuild(opts, log) {
   const steps = [
+    // The benchmark library and the peers (Go, mimalloc, Boehm GC, GNU time),
+    // installed from Debian when missing.
+    ['bash', [path.join('scripts', 'lab.sh'), 'deps', 'bench']],
     // -B keeps the preset's settings but honours --build-dir.
     ['cmake', ['--preset', 'native-bench', '-B', opts.buildDir]],
     ['cmake', ['--build', opts.buildDir]],

@@ -17,7 +17,9 @@
 #       node (threads), the web unit tests, the course's exercises replayed on the
 #       wasm lab, and the browser end-to-end tests.
 #   scripts/lab.sh build      only the wasm modules and the page
-#   scripts/lab.sh deps       only install what is missing
+#   scripts/lab.sh deps       only install what is missing (to build and test)
+#   scripts/lab.sh deps bench the same, and bench/compare.mjs's peers (Go,
+#                             Google Benchmark, mimalloc, Boehm GC, GNU time)
 #
 # On Debian 12 (as root, or with sudo) dependencies come from apt and npm.
 # Elsewhere the script stops and names what to install.
@@ -64,6 +66,18 @@ declare -A TEST_DEPS=(
   [golang-go]=go
 )
 
+# bench/compare.mjs: the benchmark library and the peers the lab is measured
+# against. Not needed to build or test; `deps bench` (and compare.mjs --build)
+# installs them.
+declare -A BENCH_DEPS=(
+  [libbenchmark-dev]=/usr/include/benchmark/benchmark.h
+  [golang-go]=go
+  [libmimalloc-dev]=/usr/include/mimalloc.h
+  [libgc-dev]=/usr/include/gc.h
+  # Peak RSS of each side (/usr/bin/time -f %M).
+  [time]=/usr/bin/time
+)
+
 have() { if [[ "$1" == /* ]]; then [[ -e "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi; }
 
 missing_packages() {
@@ -105,7 +119,10 @@ npm_install() {
 deps() {
   local want=()
   mapfile -t want < <(missing_packages START_DEPS)
-  if [[ "${1:-}" == test ]]; then mapfile -t -O "${#want[@]}" want < <(missing_packages TEST_DEPS); fi
+  if [[ "${1:-}" == test || "${1:-}" == bench ]]; then
+    mapfile -t -O "${#want[@]}" want < <(missing_packages TEST_DEPS)
+  fi
+  if [[ "${1:-}" == bench ]]; then mapfile -t -O "${#want[@]}" want < <(missing_packages BENCH_DEPS); fi
   install_packages "${want[@]}"
   check_node
   npm_install
@@ -228,6 +245,13 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   test) shift; test_all "$@" ;;
   build) shift; deps start; build ;;
-  deps) shift; deps test ;;
-  *) die "usage: scripts/lab.sh start [--port N] [--plain-port N] [--exercises] | test | build | deps" ;;
+  deps)
+    shift
+    case "${1:-}" in
+      "") deps test ;;
+      bench) deps bench ;;
+      *) die "usage: scripts/lab.sh deps [bench]" ;;
+    esac
+    ;;
+  *) die "usage: scripts/lab.sh start [--port N] [--plain-port N] [--exercises] | test | build | deps [bench]" ;;
 esac
