@@ -61,7 +61,7 @@ uintptr Collector::mallocgc(const Type* t, P* pp) {
     mem::mspan* s = nullptr;
     uintptr idx = 0;
     uintptr obj = findObject(&heap, base, &s, &idx);
-    if (obj != 0 && s->gcmarkBits->tryMark(idx)) {
+    if (obj != 0 && tryMark(s, idx)) {
       ps.gcw.bytesMarked += s->elemsize;
       ps.markedObjects[int(MarkedBy::Allocation)]++;
       ps.markedBytes[int(MarkedBy::Allocation)] += s->elemsize;

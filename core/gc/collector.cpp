@@ -7,7 +7,8 @@
 
 namespace rt::gc {
 
-Collector::Collector(Runtime* r, GcConfig c) : rt(r), cfg(c), globals(c.nglobals) {
+Collector::Collector(Runtime* r, GcConfig c)
+    : rt(r), cfg(c), globals(c.nglobals), parallel_(r->platform->parallel()), gomaxprocs_(r->gomaxprocs) {
   gcController.setGCPercent(cfg.gogc);
   gcController.memoryLimit = cfg.memoryLimit;
   commitMemoryLimit();

@@ -488,8 +488,23 @@ class Collector {
   uint64_t globalBytes() const { return uint64_t(globals.n) * kPtrSize; }
   bool simulated() const;
   int64_t nanotime() const;
+  // Not in Go: true when only one thread can set mark bits, so greyobject
+  // may set them without a locked instruction (gcBits::tryMarkAlone). That
+  // is the simulator, whose Ms all run on one host thread, and one P:
+  // marking needs a P (workers, assists, barriers and allocation all run on
+  // one), and GOMAXPROCS changes only while the world is stopped, when
+  // nobody marks, so the answer cannot change under a marker.
+  bool oneMarker() const { return !parallel_ || gomaxprocs_.load(std::memory_order_relaxed) == 1; }
+  // Go: greyobject's "if mbits.isMarked() { return }; mbits.setMarked()":
+  // true if this call marked slot idx of s.
+  bool tryMark(mem::mspan* s, uintptr idx) const {
+    return oneMarker() ? s->gcmarkBits->tryMarkAlone(idx) : s->gcmarkBits->tryMark(idx);
+  }
 
  private:
+  // Read by every greyobject (oneMarker).
+  const bool parallel_;                     // rt->platform->parallel()
+  const std::atomic<int32_t>& gomaxprocs_;  // rt->gomaxprocs
   // Indexed by P id; created on first use (any P up to _MaxGomaxprocs).
   std::atomic<PerP*> perP_[1024] = {};
   std::mutex perPLock_;

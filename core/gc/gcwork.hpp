@@ -80,6 +80,14 @@ struct gcWork {
 
   // Go: (*gcWork).put
   void put(uintptr obj);
+  // Go: (*gcWork).putFast — put without the buffer swap: false if wbuf1 is
+  // missing or full (then put). Inline, for greyobject's every object.
+  bool putFast(uintptr obj) {
+    workbuf* b = wbuf1;
+    if (b == nullptr || b->nobj == workbuf::capacity) return false;
+    b->obj[b->nobj++] = obj;
+    return true;
+  }
   // Go: (*gcWork).tryGet — 0 if no grey object is left here or globally.
   uintptr tryGet();
   // Go: (*gcWork).tryGetFast — 0 if wbuf1 is empty.

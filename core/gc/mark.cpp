@@ -4,8 +4,8 @@
 //   white  not marked (yet): garbage if still white when marking ends
 //   grey   marked, and queued in a gcWork: its fields are still to be scanned
 //   black  marked and scanned (or marked and noscan: nothing to scan)
-// greyobject turns white into grey (one atomic bit in the span's gcmarkBits,
-// then a push); scanobject turns grey into black by greying every object the
+// greyobject turns white into grey (one bit in the span's gcmarkBits, set
+// atomically when several threads mark; then a push); scanobject turns grey into black by greying every object the
 // grey one points to. gcDrain repeats that until no grey object is left.
 // Marking is done when no grey object remains anywhere: everything black
 // is reachable, everything white is garbage — provided the mutator never
@@ -25,7 +25,7 @@ namespace rt::gc {
 // Go: runtime/mgcmark.go greyobject
 bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, MarkedBy by) {
   // If marked we have nothing to do.
-  if (!s->gcmarkBits->tryMark(idx)) return false;
+  if (!tryMark(s, idx)) return false;
   pp.gcw.bytesMarked += s->elemsize;
   pp.markedObjects[int(by)]++;
   pp.markedBytes[int(by)] += s->elemsize;
@@ -33,7 +33,7 @@ bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, Ma
   // If this is a noscan object, fast-track it to black instead of greying it.
   if (s->spanclass.noscan()) return true;
   // Queue the obj for scanning.
-  pp.gcw.put(obj);
+  if (!pp.gcw.putFast(obj)) pp.gcw.put(obj);
   return true;
 }
 

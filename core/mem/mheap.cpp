@@ -159,18 +159,6 @@ void mheap::setSpans(uintptr base, uintptr npage, mspan* s) {
   }
 }
 
-// Go: runtime/mheap.go spanOfHeap
-mspan* mheap::spanOf(uintptr p) const {
-  heapArena* ha = arenaOf(p);
-  if (ha == nullptr) return nullptr;
-  // acquire: pairs with the release store in setSpans.
-  mspan* s = ha->spans[(p / PageSize) % pagesPerArena].load(std::memory_order_acquire);
-  // Check that p is within the span and the span is in use.
-  if (s == nullptr || p < s->base() || p >= s->limit || s->state.load(std::memory_order_relaxed) != mSpanState::InUse)
-    return nullptr;
-  return s;
-}
-
 // Go: runtime/mheap.go (*mheap).allocNeedsZero
 bool mheap::allocNeedsZero(uintptr base, uintptr npage) {
   bool needZero = false;

@@ -91,7 +91,8 @@ class mheap {
   void freeSpan(mspan* s, mcache* c = nullptr);
 
   // Go: runtime/mheap.go spanOfHeap — the in-use span containing p, or
-  // nullptr. Lock-free; valid for a p the caller knows to be live.
+  // nullptr. Lock-free; valid for a p the caller knows to be live. Inline
+  // (below): the mark looks up the span of every pointer it finds.
   mspan* spanOf(uintptr p) const;
 
   // The address p would have in a Go program whose heap grew as this one
@@ -197,6 +198,18 @@ class mheap {
   growStats growth_;  // (lock)
   std::atomic<const char*> lastError_{nullptr};
 };
+
+// Go: runtime/mheap.go spanOfHeap
+inline mspan* mheap::spanOf(uintptr p) const {
+  heapArena* ha = arenaOf(p);
+  if (ha == nullptr) return nullptr;
+  // acquire: pairs with the release store in setSpans.
+  mspan* s = ha->spans[(p / PageSize) % pagesPerArena].load(std::memory_order_acquire);
+  // Check that p is within the span and the span is in use.
+  if (s == nullptr || p < s->base() || p >= s->limit || s->state.load(std::memory_order_relaxed) != mSpanState::InUse)
+    return nullptr;
+  return s;
+}
 
 template <typename F>
 void mheap::forEachSpan(F&& f) {

@@ -59,6 +59,9 @@ bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, Ma
   //     ThreadSanitizer reports the plain write). gcBits has it:
   //     tryMark(idx) is true only for the caller that set the bit. If the
   //     object was marked already, there is nothing to do: return false.
+  //     (core's greyobject calls Collector::tryMark(s, idx), which skips
+  //     the locked instruction where only one thread can mark: the
+  //     simulator, or GOMAXPROCS=1. Either passes the tests.)
   //   - Count it: pp.gcw.bytesMarked (the cycle's heapMarked, which paces
   //     the next cycle) and the lab's pp.markedObjects[int(by)] and
   //     pp.markedBytes[int(by)] (who marked what, in the report) each grow
@@ -67,7 +70,8 @@ bool Collector::greyobject(uintptr obj, mem::mspan* s, uintptr idx, PerP& pp, Ma
   //     (given, below).
   //   - A noscan span's objects have no pointers: black at once, not
   //     queued (s->spanclass.noscan()). Any other object is grey: queue it
-  //     for scanning with pp.gcw.put(obj).
+  //     for scanning with pp.gcw.put(obj) (Go tries the inline
+  //     pp.gcw.putFast(obj) first).
   return false;
 }
 

@@ -95,6 +95,47 @@ TEST(GreyObject, MarksAWhiteObjectOnceAndQueuesIt) {
   EXPECT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
 }
 
+// Not in Go: where only one thread can mark (the simulator, or one P), the
+// mark bit is set without a locked instruction (Collector::oneMarker). The
+// answer follows GOMAXPROCS, which changes only while the world is stopped,
+// and a marked object is marked exactly once either way.
+TEST(GreyObject, MarksWithoutALockedInstructionOnlyWhereOneThreadMarks) {
+  struct Case {
+    bool sim;
+    int procs;
+    bool alone;
+  };
+  for (Case k : {Case{true, 1, true}, Case{true, 4, true}, Case{false, 1, true}, Case{false, 2, false}}) {
+    SCOPED_TRACE(std::string(k.sim ? "simulator" : "real threads") + ", GOMAXPROCS=" + std::to_string(k.procs));
+    auto r = testing::runWithGc(k.sim, k.procs, 1, handStepped(), [&](Collector* c) -> Goroutine {
+      EXPECT_EQ(c->oneMarker(), k.alone);
+      if (!k.sim && k.procs > 1) {
+        co_await rt::GOMAXPROCS{1};
+        EXPECT_TRUE(c->oneMarker()) << "one P: one marker";
+        co_await rt::GOMAXPROCS{k.procs};
+        EXPECT_FALSE(c->oneMarker()) << "Ps again: the bits are set atomically";
+      }
+      setGlobal(0, co_await New(&kBox));
+      co_await StartCycle{};
+      PerP& pp = c->perP(getm()->p);
+      const uintptr box = addr(global(0));
+      mem::mspan* s = nullptr;
+      uintptr idx = 0;
+      if (findObject(&c->heap, box, &s, &idx) == box) {
+        EXPECT_TRUE(c->greyobject(box, s, idx, pp, MarkedBy::Worker));
+        EXPECT_FALSE(c->greyobject(box, s, idx, pp, MarkedBy::Worker));
+        EXPECT_TRUE(isMarked(c, box));
+        EXPECT_EQ(popAll(pp), std::vector<uintptr>{box}) << "queued exactly once";
+      } else {
+        ADD_FAILURE() << "the box is not a heap object";
+      }
+      co_await EndMark{};
+      co_return;
+    });
+    EXPECT_EQ(r.rr.status, RunStatus::Ok) << r.rr.fatal;
+  }
+}
+
 // Go: shade — any pointer into an object greys that object; nil and
 // pointers outside the heap grey nothing.
 TEST(GreyObject, ShadeGreysTheObjectAPointerPointsInto) {
