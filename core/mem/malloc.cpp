@@ -149,18 +149,16 @@ namespace {
 
 }  // namespace
 
-FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
+FreeStatus labFreeSlow(mheap* h, mcache* c, void* ptr) {
   uintptr p = reinterpret_cast<uintptr>(ptr);
   if (ptr == &zerobase) return FreeStatus::Freed;  // zero-size objects cost nothing
-  // A free into the span we hold for the class of our previous free needs
-  // no lookup. (The span map's cache lines are shared with other Ps, which
-  // write them as their spans come and go.)
-  mspan* s = c != nullptr && c->heap == h ? c->alloc[c->lastFreeClass.v] : nullptr;
-  if (s == nullptr || p < s->base() || p >= s->limit) {
-    s = h->spanOf(p);
-    if (s == nullptr) return FreeStatus::NotHeapPointer;
-    if (c != nullptr) c->lastFreeClass = s->spanclass;
-  }
+  // labFree found p outside the span we hold for the class of our previous
+  // free (that try needs no lookup: the span map's cache lines are shared
+  // with other Ps, which write them as their spans come and go). Look it up,
+  // and remember its class for the next free.
+  mspan* s = h->spanOf(p);
+  if (s == nullptr) return FreeStatus::NotHeapPointer;
+  if (c != nullptr) c->lastFreeClass = s->spanclass;
   spanClass spc = s->spanclass;  // immutable while the span holds our object
   if (spc.sizeclass() == 0) {
     if (p != s->base()) return FreeStatus::NotObjectStart;
@@ -169,15 +167,8 @@ FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
   uintptr idx = s->objIndex(p);
   if (s->base() + idx * s->elemsize != p) return FreeStatus::NotObjectStart;
 
-  if (c != nullptr && c->heap == h && c->alloc[spc.v] == s) {
-    // Case 1: our own span. Only this thread reads or writes it now.
-    if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
-    if (s->tinyBlocks.isMarked(idx)) return FreeStatus::TinyObject;
-    if (s->labFreeLocal.isMarked(idx)) return FreeStatus::DoubleFree;
-    s->labFreeLocal.setNonAtomic(idx);
-    s->nLabFreeLocal++;
-    return FreeStatus::Freed;
-  }
+  // Case 1: our own span.
+  if (c != nullptr && c->heap == h && c->alloc[spc.v] == s) return labFreeOwned(s, idx);
   return labFreeLocked(h, s, idx);
 }
 

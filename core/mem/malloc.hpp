@@ -105,6 +105,20 @@ enum class FreeStatus : uint8_t {
 };
 const char* freeStatusName(FreeStatus s);
 
+// labFree's case 1 (malloc.cpp): slot idx of s, a span the caller's mcache
+// holds, so only this thread reads or writes it now. No lock, no atomic.
+inline FreeStatus labFreeOwned(mspan* s, uintptr idx) {
+  if (!s->isAllocated(idx)) return FreeStatus::NotAllocated;
+  if (s->tinyBlocks.isMarked(idx)) return FreeStatus::TinyObject;
+  if (s->labFreeLocal.isMarked(idx)) return FreeStatus::DoubleFree;
+  s->labFreeLocal.setNonAtomic(idx);
+  s->nLabFreeLocal++;
+  return FreeStatus::Freed;
+}
+
+// labFree after its inline first try (malloc.cpp).
+FreeStatus labFreeSlow(mheap* h, mcache* c, void* p);
+
 // Free the object at p. c is the caller's own mcache (or nullptr): frees to
 // a span c holds are recorded without locks; frees to other spans take the
 // span class's mcentral lock. Large objects return their pages at once.
@@ -113,6 +127,23 @@ const char* freeStatusName(FreeStatus s);
 // refuses them (TinyObject or NotObjectStart) when the span is the caller's
 // or idle; a remote free of one is dropped at the next lab sweep and counted
 // in badFrees.
-FreeStatus labFree(mheap* h, mcache* c, void* p);
+//
+// Inline, like mallocgc's fast path: a free into the span c holds for the
+// class of c's previous free (case 1 of malloc.cpp, the common one) needs
+// no lookup and no lock, and is a few instructions here. Everything else
+// (another span, another P's span, a bad pointer) is labFreeSlow.
+inline FreeStatus labFree(mheap* h, mcache* c, void* ptr) {
+  const uintptr p = reinterpret_cast<uintptr>(ptr);
+  if (c != nullptr) {
+    // emptymspan's base and limit are 0: no p is inside it.
+    mspan* s = c->alloc[c->lastFreeClass.v];
+    if (p >= s->base() && p < s->limit && c->heap == h) {
+      const uintptr idx = s->objIndex(p);
+      if (s->base() + idx * s->elemsize != p) return FreeStatus::NotObjectStart;
+      return labFreeOwned(s, idx);
+    }
+  }
+  return labFreeSlow(h, c, ptr);
+}
 
 }  // namespace rt::mem

@@ -71,15 +71,21 @@ bool mcache::refill(spanClass spc, bool* grew) {
     heap->stats.totalAlloc.add(slotsUsed * static_cast<int64_t>(s->elemsize));
     // Clear the second allocCount just to be safe.
     s->allocCountBeforeCache = 0;
-    heap->central[spc.v].mcentral.uncacheSpan(s, this);
-    alloc[spc.v] = &emptymspan;  // ours: if cacheSpan fails, hold nothing
+    // Lab-only: every object freed by us, so the span is kept, swept in
+    // place (see labKeepEmptied). Otherwise, as in Go, it goes back.
+    if (s->nLabFreeLocal != s->allocCount || !heap->central[spc.v].mcentral.labKeepEmptied(s)) {
+      heap->central[spc.v].mcentral.uncacheSpan(s, this);
+      alloc[spc.v] = &emptymspan;  // ours: if cacheSpan fails, hold nothing
+    }
   }
 
-  // Get a new cached span from the central lists.
-  s = heap->central[spc.v].mcentral.cacheSpan(this, grew);
-  if (s == nullptr) {
-    lastError = heap->lastError();
-    return false;  // Go: throw("out of memory"); the lab reports it instead
+  if (alloc[spc.v] == &emptymspan) {
+    // Get a new cached span from the central lists.
+    s = heap->central[spc.v].mcentral.cacheSpan(this, grew);
+    if (s == nullptr) {
+      lastError = heap->lastError();
+      return false;  // Go: throw("out of memory"); the lab reports it instead
+    }
   }
   if (s->allocCount == s->nelems) rt::throwFatal("span has no free space");
 

@@ -197,6 +197,17 @@ void mcentral::labSweepIdle() {
   }
 }
 
+bool mcentral::labKeepEmptied(mspan* s) {
+  std::lock_guard<std::mutex> g(lock);
+  uint32_t sg = heap->sweepgen.load(std::memory_order_relaxed);
+  if (partialSwept(sg)->n != 0 || partialUnswept(sg)->n != 0) return false;
+  // A free from another P of an object we freed too is a double free:
+  // uncacheSpan's sweep counts it.
+  if (s->nLabFreeRemote != 0) return false;
+  s->labSweep(heap);
+  return s->allocCount < s->nelems;
+}
+
 // Go: runtime/mcentral.go (*mcentral).grow
 mspan* mcentral::grow(mcache* c) {
   uintptr npages = class_to_allocnpages[spanclass.sizeclass()];

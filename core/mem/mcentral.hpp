@@ -74,6 +74,15 @@ struct mcentral {
   // Lab-only: fold the pending explicit frees of every idle swept span in
   // (ReadMemStats does this after flushing the mcaches). Takes lock.
   void labSweepIdle();
+  // Lab-only, for mcache.refill: s is cached by the caller, who freed every
+  // object of it (labFree's case 1: an object freed right after it was
+  // allocated, again and again). uncacheSpan would sweep s and give it
+  // back to the heap, and cacheSpan would then take an empty span from the
+  // heap: two heap locks and a new mspan for the same result. Instead s is
+  // swept in place and stays cached; true if it was. Only when that is all
+  // they would do: not if this class has partial spans (cacheSpan takes
+  // those first), nor if another P recorded a free in s. Takes lock.
+  bool labKeepEmptied(mspan* s);
 
  private:
   // Go: runtime/mgcsweep.go (*sweepLocker).tryAcquire — the CAS h-2 -> h-1.

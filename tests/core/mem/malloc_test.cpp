@@ -274,6 +274,61 @@ TEST_F(HeapTest, FreedSlotsAreReusedAndZeroed) {
   testing::checkReadMemStatsSlow(heap.get());
 }
 
+// Lab-only (mcentral.labKeepEmptied): a span whose every object its mcache
+// freed is swept in place and kept, when the heap would only have handed an
+// empty span back. Its slots are reused and zeroed, the heap neither grows
+// nor takes the span back, and MemStats count every allocation and free.
+// With a partial span of the class waiting, the span goes back as in Go.
+TEST_F(HeapTest, ASpanWhoseObjectsWereAllFreedByItsMcacheIsKept) {
+  constexpr uintptr size = 32;
+  const uintptr nelems = PageSize / size;
+  MemStats before;
+  ReadMemStats(heap.get(), &before);  // (it flushes the mcache: read it first)
+  char* first = static_cast<char*>(alloc(size));
+  mspan* const s = heap->spanOf(reinterpret_cast<uintptr>(first));
+  ASSERT_NE(s, nullptr);
+  std::memset(first, 0x5a, size);
+  ASSERT_EQ(labFree(heap.get(), c, first), FreeStatus::Freed);
+  const auto grows = heap->growth().grows;
+  const uint64_t refills = c->pathCount[int(AllocPath::Refill)], fresh = c->pathCount[int(AllocPath::Grow)];
+  // Allocate and free at once, through four more refills of the class.
+  for (uintptr i = 0; i < 4 * nelems; i++) {
+    char* p = static_cast<char*>(alloc(size));
+    ASSERT_EQ(heap->spanOf(reinterpret_cast<uintptr>(p)), s) << "allocation " << i << ": another span";
+    for (uintptr b = 0; b < size; b++) ASSERT_EQ(p[b], 0) << "reused slot not zeroed";
+    std::memset(p, 0x5a, size);
+    ASSERT_EQ(labFree(heap.get(), c, p), FreeStatus::Freed);
+  }
+  EXPECT_EQ(heap->growth().grows, grows);
+  EXPECT_EQ(c->pathCount[int(AllocPath::Refill)] - refills, 4u) << "each refill kept the span";
+  EXPECT_EQ(c->pathCount[int(AllocPath::Grow)], fresh) << "no span came from the heap";
+  MemStats after;
+  ReadMemStats(heap.get(), &after);
+  EXPECT_EQ(after.Mallocs - before.Mallocs, 4 * nelems + 1);
+  EXPECT_EQ(after.Frees - before.Frees, 4 * nelems + 1);
+  EXPECT_EQ(after.HeapObjects, 0u);
+  testing::checkMemStatsRules(after);
+  testing::checkReadMemStatsSlow(heap.get());
+
+  // A second mcache leaves a partial span of the class in the mcentral: the
+  // next refill takes it, and the emptied span goes back to the heap.
+  mcache* other = heap->allocmcache();
+  void* kept = mallocgc(other, size, true);
+  ASSERT_NE(kept, nullptr);
+  heap->freemcache(other);
+  mspan* partial = heap->spanOf(reinterpret_cast<uintptr>(kept));
+  ASSERT_NE(partial, s);
+  mspan* from = s;
+  for (uintptr i = 0; i <= nelems && from == s; i++) {
+    char* p = static_cast<char*>(alloc(size));
+    from = heap->spanOf(reinterpret_cast<uintptr>(p));
+    ASSERT_EQ(labFree(heap.get(), c, p), FreeStatus::Freed);
+  }
+  EXPECT_EQ(from, partial) << "the refill takes the partial span first";
+  EXPECT_NE(heap->spanOf(reinterpret_cast<uintptr>(first)), s) << "the emptied span went back to the heap";
+  testing::checkReadMemStatsSlow(heap.get());
+}
+
 // Go: runtime/gc_test.go TestPageAccounting
 TEST_F(HeapTest, PageAccounting) {
   // Grow the heap in small increments (issue 15022).
