@@ -71,7 +71,9 @@ TEST_P(Priority_, UnderTheQueuePolicyEveryHighPriorityGoroutineRunsFirstInTheOrd
   const std::vector<int> highFirst(order.begin(), order.begin() + kHigh);
   EXPECT_EQ(highFirst, (std::vector<int>{100, 101, 102, 103, 104}));
   const std::vector<int> normal(order.begin() + kHigh, order.end());
-  if (GetParam() == Engine::Sim) EXPECT_FALSE(sliceUsedUp) << "a run of microseconds on the simulator";
+  if (GetParam() == Engine::Sim) {
+    EXPECT_FALSE(sliceUsedUp) << "a run of microseconds on the simulator";
+  }
   if (sliceUsedUp) {
     EXPECT_EQ(sorted(normal), normalIds());
     return;
@@ -91,7 +93,9 @@ TEST_P(Priority_, UnderGosPolicyPrioritiesChangeNothing) {
   std::vector<int> expected{100 + kHigh - 1};
   for (int i = 0; i < kNormal; i++) expected.push_back(i);
   for (int i = 0; i < kHigh - 1; i++) expected.push_back(100 + i);
-  if (GetParam() == Engine::Sim) EXPECT_FALSE(sliceUsedUp) << "a run of microseconds on the simulator";
+  if (GetParam() == Engine::Sim) {
+    EXPECT_FALSE(sliceUsedUp) << "a run of microseconds on the simulator";
+  }
   if (sliceUsedUp) {
     EXPECT_EQ(sorted(order), sorted(expected));
     return;
