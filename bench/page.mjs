@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The page's performance as a learner feels it, measured in headless Chromium with the page's own
 // clock (performance.now()): the first prompt after load, a `continue` of a stepped skynet 10^6,
-// and one frame of the timeline while it zooms and pans over the largest trace the page keeps.
+// and one frame of the timeline while it zooms and pans over the trace the page keeps (300 000
+// events) and over a million (`run --trace-events 1000000`).
 // It reports; it asserts nothing (no test asserts a timing). Needs dist/ (built by
 // `npm start` or `bash scripts/lab.sh build`) and Debian's chromium, as the e2e tests do.
 //
@@ -61,6 +62,8 @@ async function firstPrompt(browser, url) {
 
 /** Types `command` + Enter; the page's time from the key to the next prompt, in ms. */
 async function commandMs(page, command, timeoutMs = 120_000) {
+  const row = () => page.evaluate(() => window.__rtlab.term.buffer.active.baseY + window.__rtlab.term.buffer.active.cursorY);
+  const rowBefore = await row();
   await page.keyboard.type(command);
   const started = await page.evaluate(() => performance.now());
   await page.keyboard.press('Enter');
@@ -70,7 +73,10 @@ async function commandMs(page, command, timeoutMs = 120_000) {
     null,
     { polling: 'raf', timeout: timeoutMs },
   );
-  return (await handle.jsonValue()) - started;
+  const ms = (await handle.jsonValue()) - started;
+  // Keys typed while another element has the focus reach no terminal: say so, not a time.
+  if ((await row()) === rowBefore) throw new Error(`${JSON.stringify(command)} did not reach the terminal`);
+  return ms;
 }
 
 /**
@@ -191,20 +197,31 @@ async function main() {
 
       await page.click('.view-tabs [data-tab="scheduler"]');
       await page.waitForSelector('#timeline svg.timeline', { timeout: 30_000 });
-      log('timeline frames over the trace of that run');
-      const frames = await timelineFrames(page, 10);
-      results['timeline: one zoom step, to the next painted frame (ms)'] = frames.zoom;
-      results['timeline: one zoom step, its render (JS, DOM) (ms)'] = frames.zoomJs;
-      results['timeline: one pan step, to the next painted frame (ms)'] = frames.pan;
-      results['timeline: one pan step, its render (JS, DOM) (ms)'] = frames.panJs;
-      results['timeline: panning, a step in every frame: interval between frames (ms)'] = frames.panFrames;
-      results['timeline: zooming out, a step in every frame: interval between frames (ms)'] = frames.zoomFrames;
-      // A frame that took more than one vsync at 60 Hz (an interval over 1.5 × 16.7 ms).
-      const dropped = (v) => [v.filter((x) => x > 25).length];
-      results['timeline: panning: frames late, of 60 (count)'] = dropped(frames.panFrames);
-      results['timeline: zooming out: frames late, of 60 (count)'] = dropped(frames.zoomFrames);
-      results['timeline: back to the whole run, frame (ms)'] = [frames.whole];
-      results['trace shown'] = `${frames.events} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
+      // The timeline over the trace of that run (the page keeps 300 000 events), then over a
+      // trace of a million: the same run with `run --trace-events 1000000`.
+      for (const [label, events] of [['', 0], [', 10^6 events', 1_000_000]]) {
+        if (events > 0) {
+          log(`the same run traced to ${events} events`);
+          await page.click('#terminal'); // the tab took the focus
+          await commandMs(page, `run skynet --engine sim --step --trace-events ${events}`);
+          results[`continue of that run${label} (ms)`] = [await commandMs(page, 'continue')];
+        }
+        log(`timeline frames over the trace of that run${label}`);
+        const frames = await timelineFrames(page, 10);
+        results[`timeline${label}: one zoom step, to the next painted frame (ms)`] = frames.zoom;
+        results[`timeline${label}: one zoom step, its render (JS, DOM) (ms)`] = frames.zoomJs;
+        results[`timeline${label}: one pan step, to the next painted frame (ms)`] = frames.pan;
+        results[`timeline${label}: one pan step, its render (JS, DOM) (ms)`] = frames.panJs;
+        results[`timeline${label}: panning, a step in every frame: interval between frames (ms)`] = frames.panFrames;
+        results[`timeline${label}: zooming out, a step in every frame: interval between frames (ms)`] = frames.zoomFrames;
+        // A frame that took more than one vsync at 60 Hz (an interval over 1.5 × 16.7 ms).
+        const dropped = (v) => [v.filter((x) => x > 25).length];
+        results[`timeline${label}: panning: frames late, of 60 (count)`] = dropped(frames.panFrames);
+        results[`timeline${label}: zooming out: frames late, of 60 (count)`] = dropped(frames.zoomFrames);
+        results[`timeline${label}: back to the whole run, frame (ms)`] = [frames.whole];
+        results[`trace shown${label}`] =
+          `${frames.events} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
+      }
     } finally {
       await browser.close();
     }
@@ -226,7 +243,7 @@ async function main() {
     const f = name.endsWith('(count)') ? (x) => String(x) : (x) => `${x.toFixed(1)} ms`;
     console.log(`${name.replace(/ \((ms|count)\)$/, '')} | ${f(median(v))} | ${f(Math.min(...v))} | ${f(Math.max(...v))}`);
   }
-  if (results['trace shown']) console.log(`trace: ${results['trace shown']}`);
+  for (const [name, v] of Object.entries(results)) if (name.startsWith('trace shown')) console.log(`${name}: ${v}`);
 }
 
 main().catch((e) => {

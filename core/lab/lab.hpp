@@ -29,6 +29,9 @@ struct HostInfo {
   // Record every run's trace (up to this many events) for views that draw
   // it — the web page does; 0 records only for --trace and --step.
   size_t traceRuns = 0;
+  // The most events `run --trace-events` may ask a trace to hold (40 bytes
+  // each in the runtime, more once a page has decoded them for its views).
+  size_t traceEventsMax = 4'000'000;
   // The host time a run may take before the lab stops it (interrupt.hpp;
   // --timeout overrides it): the CLI and the page set kDefaultHostLimitNs;
   // 0 is none.

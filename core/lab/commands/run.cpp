@@ -182,6 +182,14 @@ std::string prepare(Lab& lab, const Invocation& inv, RunSetup* setup) {
     setup->traced = true;
     setup->traceLimit = lab.host().traceRuns;
   }
+  if (inv.flagGiven("trace-events")) {
+    if (!setup->traced && setup->tracePath.empty())
+      return "run: --trace-events sets how many events a traced run records: add --trace FILE or --step";
+    const auto n = static_cast<size_t>(inv.intFlag("trace-events"));
+    if (n > lab.host().traceEventsMax)
+      return "run: --trace-events can be at most " + std::to_string(lab.host().traceEventsMax) + " here";
+    setup->traceLimit = n;
+  }
   // In a web page every thread must come from the pre-started worker pool
   // (workers > 0): the runtime may not ask for more (Go's maxmcount plays
   // that role). Natively, under node, and on the simulator, threads start
@@ -325,6 +333,15 @@ CommandSpec runCommand() {
                          .defaultValue = "",
                          .help = {"write the run's trace as Chrome trace JSON (opens in ui.perfetto.dev)",
                                   "把本次运行的 trace 写成 Chrome trace JSON（可在 ui.perfetto.dev 打开）"}},
+                FlagSpec{.name = "trace-events",
+                         .type = FlagType::Int,
+                         .valueName = "N",
+                         .defaultValue = "",
+                         .help = {"how many events the run's trace records at most (the page: 300000, at most 1000000; "
+                                  "--trace and --step: 4000000)",
+                                  "本次运行的 trace 最多记录多少个事件（网页：300000，最多 1000000；--trace 与 --step：4000000）"},
+                         .min = 1000,
+                         .max = 4000000},
                 FlagSpec{.name = "godebug",
                          .type = FlagType::String,
                          .valueName = "k=v,...",

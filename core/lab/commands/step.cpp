@@ -12,7 +12,7 @@
 //                  heap has no snapshots: it is replayed from its start.
 //
 // The trace is bounded (RunSetup::traceLimit: 300 000 events in the page, 4 M
-// natively): when it is full, recording stops and the lab says so. Positions
+// natively, or run --trace-events): when it is full, recording stops and the lab says so. Positions
 // are counts of recorded events, so step, back and `until <event>` work up to
 // the last recorded event; `until <time>` and continue go on past it, and
 // back from there counts from the last recorded event.

@@ -193,6 +193,45 @@ TEST(Stepping, UntilAnEventThatNeverComesEndsTheRun) {
   EXPECT_FALSE(lab.exec("until steal").ok) << "the run is over";
 }
 
+// run --trace-events N: the run's trace holds N events (the page's default
+// and its most are the host's): stepping stops where it fills and says so.
+// A bad N, or an untraced run, is refused in one line and runs nothing.
+TEST(Stepping, TraceEventsSetsHowManyEventsTheTraceHolds) {
+  HostInfo page = simHost();
+  page.traceRuns = 300'000;
+  page.traceEventsMax = 1'000'000;
+  Lab lab(page);
+  ASSERT_TRUE(lab.exec("run skynet --engine sim --procs 2 --size 10000 --seed 4 --step --trace-events 2500").ok);
+  const Reply fills = lab.exec("step 3000 --json");
+  ASSERT_TRUE(fills.ok) << fills.text;
+  auto j = testjson::parse(fills.json);
+  ASSERT_TRUE(j.has_value()) << fills.json;
+  EXPECT_TRUE((*j)["traceFull"].b);
+  EXPECT_EQ(static_cast<size_t>((*j)["position"].number), 2500u);
+  EXPECT_EQ(lab.session()->setup().traceLimit, 2500u);
+  EXPECT_NE(lab.exec("step").text.find("stopped recording at event 2500"), std::string::npos);
+
+  // Without the flag, the page's own limit; the flag above it is refused.
+  ASSERT_TRUE(lab.exec("run skynet --engine sim --procs 2 --size 1000 --step").ok);
+  EXPECT_EQ(lab.session()->setup().traceLimit, 300'000u);
+  for (const char* bad : {"run skynet --engine sim --step --trace-events 1000001",
+                          "run skynet --engine sim --step --trace-events 999", "run skynet --engine sim --step --trace-events x"}) {
+    SCOPED_TRACE(bad);
+    const Reply r = lab.exec(bad);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.text.find('\n'), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find("--trace-events"), std::string::npos) << r.text;
+    EXPECT_EQ(lab.session()->setup().traceLimit, 300'000u) << "the paused run is still the last good one";
+  }
+  // A host that traces only on demand (the CLI): the flag needs a trace.
+  Lab cli(simHost());
+  const Reply untraced = cli.exec("run skynet --engine sim --size 100 --trace-events 5000");
+  EXPECT_FALSE(untraced.ok);
+  EXPECT_NE(untraced.text.find("add --trace FILE or --step"), std::string::npos) << untraced.text;
+  ASSERT_TRUE(cli.exec("run skynet --engine sim --size 100 --step --trace-events 4000000").ok);
+  EXPECT_EQ(cli.session()->setup().traceLimit, 4'000'000u);
+}
+
 // A run longer than its trace (the page records 300 000 events, the CLI 4 M;
 // 3000 here): step stops where the trace fills up and then refuses with one
 // line, `until <time>` and continue go on past it, and back from there counts
