@@ -88,10 +88,29 @@ const ENTRIES = [
   wasmVsNative('skynet 1M wasm-threads under node vs native (GOMAXPROCS=2)', 'real', 2,
     { label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 2.0 }),
   // The simulator's speed: host time per simulated event, skynet 1M on the
-  // simulator (2.2 M events). Targets: >= 5 M events/s native, >= 2.5 M/s
-  // wasm, hence ratio <= 2.
+  // simulator (2.2 M events), compiled to wasm against native: <= 1.5.
   wasmVsNative('simulator skynet 1M, time per event: wasm vs native (GOMAXPROCS=4)', 'sim', 4,
-    { label: '', unit: 'ns/event', pick: (s) => s.hostNs / s.simEvents, target: 2.0 }),
+    { label: '', unit: 'ns/event', pick: (s) => s.hostNs / s.simEvents, target: 1.5 }),
+  // And against Go: the host time the simulator takes to play skynet 1M
+  // (every goroutine, channel operation and scheduling decision, in virtual
+  // time) against the time Go takes to run it. Not the same work, and the
+  // row says so: it asks that simulating be 5x faster than running.
+  {
+    name: 'skynet 1M: the lab simulating it (host time) vs Go running it (wall) (GOMAXPROCS=2)',
+    procs: 2,
+    metrics: [{ label: '', unit: 'ns', pick: (s) => s.hostNs ?? s.wallNs, target: 0.2 }],
+    lab: {
+      kind: 'json-process',
+      bin: '{build}/core/cli/rtlab',
+      args: ['run', 'skynet', '--engine', 'sim', '--procs', '2', '--json'],
+      expect: { result: SKYNET_RESULT },
+      timeoutMs: 300_000,
+    },
+    peers: [
+      { name: 'Go', kind: 'json-process', bin: '{go:skynet}', args: [], expect: { result: SKYNET_RESULT },
+        timeoutMs: 300_000 },
+    ],
+  },
   // Going back (platform/sim/arena.hpp): `back 1` at the end of a stepped
   // run of 1.27 M trace events (310 k simulator events) restores the latest
   // snapshot and runs forward from it; the peer is what going back did before
@@ -109,13 +128,13 @@ const ENTRIES = [
   // or, against Go, which has no free, one 32 B allocation (Go's includes its
   // amortized GC, which is what a Go program pays per allocation).
   allocPair('32 B alloc+free vs glibc malloc', 'glibc', '{build}/bench/mem/alloc_bench', 1.0),
-  allocPair('32 B alloc+free vs mimalloc', 'mimalloc', '{build}/bench/mem/alloc_bench_mimalloc', 1.5),
+  allocPair('32 B alloc+free vs mimalloc', 'mimalloc', '{build}/bench/mem/alloc_bench_mimalloc', 1.0),
   // Scaling (bench/mem/threads/alloc_threads.cpp): the same pair on 2
   // threads, each with its own mcache over one mheap. nsPerOp is wall time
-  // per op over both threads, so 2 threads scaling >= 1.8x is a ratio
-  // <= 1/1.8 against one thread. glibc's 2-thread pair is reported alongside.
-  allocThreads('32 B alloc+free, 2 threads vs 1 thread (scaling >= 1.8x)', 'native',
-    ['rtlab', 2], { name: 'one thread', args: ['rtlab', 1] }, 1 / 1.8),
+  // per op over both threads, so 2 threads scaling >= 1.9x is a ratio
+  // <= 1/1.9 against one thread. glibc's 2-thread pair is reported alongside.
+  allocThreads('32 B alloc+free, 2 threads vs 1 thread (scaling >= 1.9x)', 'native',
+    ['rtlab', 2], { name: 'one thread', args: ['rtlab', 1] }, 1 / 1.9),
   allocThreads('32 B alloc+free, 2 threads each', 'native',
     ['rtlab', 2], { name: 'glibc', args: ['malloc', 2] }, null),
   // In the wasm-threads build under node, against Emscripten's default
@@ -147,10 +166,10 @@ const ENTRIES = [
   // and sweep) of the same object graph, on one P so wall time is CPU time; both sides must
   // report the same objects and live bytes (within 10 %). The lab's concurrent marker against
   // Go's, and its stop-the-world marker against Go's GODEBUG=gcstoptheworld=1 and Boehm GC.
-  // Targets: mark throughput >= 1.5x Go's on binary trees (time <= 0.67x),
-  // >= Go's on a 4M-node linked list (time <= 1x). The stop-the-world rows are reported only.
-  ...gcPair('full GC of a binary tree, depth 18', ['tree', '18', '5'], 0.67),
-  ...gcPair('full GC of a 4M-node linked list', ['list', '4000000', '5'], 1.0),
+  // Targets: a collection of a binary tree in <= 0.6x Go's time, of a 4M-node linked list
+  // (pointer chasing) in <= 0.8x. The stop-the-world rows are reported only.
+  ...gcPair('full GC of a binary tree, depth 18', ['tree', '18', '5'], 0.6),
+  ...gcPair('full GC of a 4M-node linked list', ['list', '4000000', '5'], 0.8),
   // Go's MemStats.PauseNs holds one total per cycle (every stop-the-world of it, each from
   // the stop request to the restart); the lab's CycleStats.pauseNs is timed the same way.
   {
