@@ -106,6 +106,7 @@ TEST(GreyObject, MarksWithoutALockedInstructionOnlyWhereOneThreadMarks) {
     bool alone;
   };
   for (Case k : {Case{true, 1, true}, Case{true, 4, true}, Case{false, 1, true}, Case{false, 2, false}}) {
+    if (!k.sim && !testscale::kThreads) continue;  // the single-threaded build has the simulator only
     SCOPED_TRACE(std::string(k.sim ? "simulator" : "real threads") + ", GOMAXPROCS=" + std::to_string(k.procs));
     auto r = testing::runWithGc(k.sim, k.procs, 1, handStepped(), [&](Collector* c) -> Goroutine {
       EXPECT_EQ(c->oneMarker(), k.alone);
