@@ -206,21 +206,26 @@ async function main() {
           await commandMs(page, `run skynet --engine sim --step --trace-events ${events}`);
           results[`continue of that run${label} (ms)`] = [await commandMs(page, 'continue')];
         }
-        log(`timeline frames over the trace of that run${label}`);
-        const frames = await timelineFrames(page, 10);
-        results[`timeline${label}: one zoom step, to the next painted frame (ms)`] = frames.zoom;
-        results[`timeline${label}: one zoom step, its render (JS, DOM) (ms)`] = frames.zoomJs;
-        results[`timeline${label}: one pan step, to the next painted frame (ms)`] = frames.pan;
-        results[`timeline${label}: one pan step, its render (JS, DOM) (ms)`] = frames.panJs;
-        results[`timeline${label}: panning, a step in every frame: interval between frames (ms)`] = frames.panFrames;
-        results[`timeline${label}: zooming out, a step in every frame: interval between frames (ms)`] = frames.zoomFrames;
+        // --runs times over the same trace: the steps' figures pooled, the late frames counted per run.
+        const add = (name, values) => (results[`timeline${label}: ${name}`] ??= []).push(...values);
         // A frame that took more than one vsync at 60 Hz (an interval over 1.5 × 16.7 ms).
-        const dropped = (v) => [v.filter((x) => x > 25).length];
-        results[`timeline${label}: panning: frames late, of 60 (count)`] = dropped(frames.panFrames);
-        results[`timeline${label}: zooming out: frames late, of 60 (count)`] = dropped(frames.zoomFrames);
-        results[`timeline${label}: back to the whole run, frame (ms)`] = [frames.whole];
-        results[`trace shown${label}`] =
-          `${frames.events} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
+        const late = (v) => v.filter((x) => x > 25).length;
+        let shown = 0;
+        for (let i = 0; i < opts.runs; i++) {
+          log(`timeline frames over the trace of that run${label}: run ${i + 1}/${opts.runs}`);
+          const frames = await timelineFrames(page, 10);
+          add('one zoom step, to the next painted frame (ms)', frames.zoom);
+          add('one zoom step, its render (JS, DOM) (ms)', frames.zoomJs);
+          add('one pan step, to the next painted frame (ms)', frames.pan);
+          add('one pan step, its render (JS, DOM) (ms)', frames.panJs);
+          add('panning, a step in every frame: interval between frames (ms)', frames.panFrames);
+          add('zooming out, a step in every frame: interval between frames (ms)', frames.zoomFrames);
+          add('panning: frames late, of 60, per run (count)', [late(frames.panFrames)]);
+          add('zooming out: frames late, of 60, per run (count)', [late(frames.zoomFrames)]);
+          add('back to the whole run, frame (ms)', [frames.whole]);
+          shown = frames.events;
+        }
+        results[`trace shown${label}`] = `${shown} events; ${await page.$eval('#sched-status', (e) => e.textContent)}`;
       }
     } finally {
       await browser.close();
