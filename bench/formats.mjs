@@ -63,12 +63,14 @@ export function kindOf(line) {
 }
 
 // A line's shape: its words and punctuation, with numbers as # and a wait
-// reason as (…). Runs of per-P numbers ("[0 0]") keep their count, which is
-// GOMAXPROCS on both sides.
+// reason as (…), empty or not: a G that is not waiting has none, and both Go
+// and the lab print it as "()"; which Gs a trace catches waiting changes from
+// run to run of the Go program. Runs of per-P numbers ("[0 0]") keep their
+// count, which is GOMAXPROCS on both sides.
 export function shapeOf(line) {
   return line
     .trim()
-    .replace(/status=(\d+)\((.*)\)( m=)/, (m, st, reason, rest) => `status=${st}(${reason === '' ? '' : '…'})${rest}`)
+    .replace(/status=(\d+)\((.*)\)( m=)/, (m, st, reason, rest) => `status=${st}(…)${rest}`)
     .replace(/preemptoff=\S*/, 'preemptoff=…')
     .replace(/(?<!gcwaiting|sysmonwait)=(true|false)\b/g, '=bool') // a value, not a shape
     .replace(/(?<![\d.])[+-]?\d+(\.\d+)?(e[+-]\d+)?/g, '#');

@@ -24,6 +24,8 @@ describe('bench/formats.mjs', () => {
     expect(shapeOf(GO_GC)).toBe('gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># MB, # MB goal, # MB stacks, # MB globals, # P');
     expect(shapeOf(GO_PACER)).toBe('pacer: assist ratio=# (scan # MB in #-># MB) workers=#+#');
     expect(shapeOf('  G2: status=4(force gc (idle)) m=-1 lockedm=-1')).toBe('G#: status=#(…) m=# lockedm=#');
+    // A G that is not waiting has no reason: the same field, empty (Go prints "status=1()").
+    expect(shapeOf('  G7: status=1() m=-1 lockedm=-1')).toBe('G#: status=#(…) m=# lockedm=#');
     expect(shapeOf(GO_M)).toBe('M#: p=# curg=# mallocing=# throwing=# preemptoff=… locks=# dying=# spinning=bool blocked=bool lockedg=#');
   });
 
