@@ -5,8 +5,9 @@
 //   grey   marked, and queued in a gcWork: its fields are still to be scanned
 //   black  marked and scanned (or marked and noscan: nothing to scan)
 // greyobject turns white into grey (one bit in the span's gcmarkBits, set
-// atomically when several threads mark; then a push); scanobject turns grey into black by greying every object the
-// grey one points to. gcDrain repeats that until no grey object is left.
+// atomically when several threads mark; then a push); scanobject turns grey
+// into black by greying every object the grey one points to. gcDrain
+// repeats that until no grey object is left.
 // Marking is done when no grey object remains anywhere: everything black
 // is reachable, everything white is garbage — provided the mutator never
 // hid a white object behind a black one, which is the write barrier's job.

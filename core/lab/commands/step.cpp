@@ -12,10 +12,11 @@
 //                  heap has no snapshots: it is replayed from its start.
 //
 // The trace is bounded (RunSetup::traceLimit: 300 000 events in the page, 4 M
-// natively, or run --trace-events): when it is full, recording stops and the lab says so. Positions
-// are counts of recorded events, so step, back and `until <event>` work up to
-// the last recorded event; `until <time>` and continue go on past it, and
-// back from there counts from the last recorded event.
+// natively, or run --trace-events): when it is full, recording stops and the
+// lab says so. Positions are counts of recorded events, so step, back and
+// `until <event>` work up to the last recorded event; `until <time>` and
+// continue go on past it, and back from there counts from the last recorded
+// event.
 //
 // Between moves, gs, ps, ms and runq show the state at the current point.
 #include <algorithm>
