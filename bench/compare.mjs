@@ -65,23 +65,8 @@ const ENTRIES = [
       { label: 'wall', unit: 'ns', pick: (s) => s.wallNs, target: 0.5 },
       { label: 'peak RSS', unit: 'kB', pick: (s) => s.maxRssKb, target: 0.5 },
     ],
-    lab: {
-      kind: 'json-process',
-      bin: '{build}/core/cli/rtlab',
-      args: ['run', 'skynet', '--engine', 'real', '--procs', '2', '--json'],
-      expect: { result: SKYNET_RESULT },
-      timeoutMs: 300_000,
-    },
-    peers: [
-      {
-        name: 'Go',
-        kind: 'json-process',
-        bin: '{go:skynet}',
-        args: [],
-        expect: { result: SKYNET_RESULT },
-        timeoutMs: 300_000,
-      },
-    ],
+    lab: skynetRun('real', 2),
+    peers: [goSkynet()],
   },
   // The same engine compiled to WebAssembly (wasm-threads preset, pthreads
   // on node's worker threads) against the native build: the cost of wasm.
@@ -98,18 +83,10 @@ const ENTRIES = [
   {
     name: 'skynet 1M: the lab simulating it (host time) vs Go running it (wall) (GOMAXPROCS=2)',
     procs: 2,
+    // The lab's hostNs (its wallNs is virtual time here); Go reports only wallNs.
     metrics: [{ label: '', unit: 'ns', pick: (s) => s.hostNs ?? s.wallNs, target: 0.2 }],
-    lab: {
-      kind: 'json-process',
-      bin: '{build}/core/cli/rtlab',
-      args: ['run', 'skynet', '--engine', 'sim', '--procs', '2', '--json'],
-      expect: { result: SKYNET_RESULT },
-      timeoutMs: 300_000,
-    },
-    peers: [
-      { name: 'Go', kind: 'json-process', bin: '{go:skynet}', args: [], expect: { result: SKYNET_RESULT },
-        timeoutMs: 300_000 },
-    ],
+    lab: skynetRun('sim', 2),
+    peers: [goSkynet()],
   },
   // Going back (platform/sim/arena.hpp): `back 1` at the end of a stepped
   // run of 1.27 M trace events (310 k simulator events) restores the latest
@@ -254,7 +231,7 @@ function sameLiveBytes(l, p, tolerance) {
 // skynet 1M on one engine, the wasm-threads build under node against the
 // native build.
 function wasmVsNative(name, engine, procs, metric) {
-  const args = ['run', 'skynet', '--engine', engine, '--procs', String(procs), '--json'];
+  const native = skynetRun(engine, procs);
   return {
     name,
     procs,
@@ -262,15 +239,24 @@ function wasmVsNative(name, engine, procs, metric) {
     lab: {
       kind: 'json-process',
       bin: process.execPath,
-      args: ['--no-experimental-fetch', '{root}/build/wasm-threads/core/cli/rtlab.js', ...args],
+      args: ['--no-experimental-fetch', '{root}/build/wasm-threads/core/cli/rtlab.js', ...native.args],
       expect: { result: SKYNET_RESULT },
       timeoutMs: 300_000,
     },
-    peers: [
-      { name: 'native', kind: 'json-process', bin: '{build}/core/cli/rtlab', args, expect: { result: SKYNET_RESULT },
-        timeoutMs: 300_000 },
-    ],
+    peers: [{ name: 'native', ...native }],
   };
+}
+
+// skynet 1M on the native rtlab, on an engine and GOMAXPROCS.
+function skynetRun(engine, procs) {
+  return { kind: 'json-process', bin: '{build}/core/cli/rtlab', expect: { result: SKYNET_RESULT }, timeoutMs: 300_000,
+    args: ['run', 'skynet', '--engine', engine, '--procs', String(procs), '--json'] };
+}
+
+// Go's skynet 1M (bench/go/skynet).
+function goSkynet() {
+  return { name: 'Go', kind: 'json-process', bin: '{go:skynet}', args: [], expect: { result: SKYNET_RESULT },
+    timeoutMs: 300_000 };
 }
 
 // Host time of `back 1` at the end of a stepped simulator run (its JSON's

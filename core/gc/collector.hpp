@@ -493,7 +493,8 @@ class Collector {
   // is the simulator, whose Ms all run on one host thread, and one P:
   // marking needs a P (workers, assists, barriers and allocation all run on
   // one), and GOMAXPROCS changes only while the world is stopped, when
-  // nobody marks, so the answer cannot change under a marker.
+  // nobody marks, so the answer cannot change under a marker. (Relaxed: the
+  // stop-the-world that changed it orders it before every later mark.)
   bool oneMarker() const { return !parallel_ || gomaxprocs_.load(std::memory_order_relaxed) == 1; }
   // Go: greyobject's "if mbits.isMarked() { return }; mbits.setMarked()":
   // true if this call marked slot idx of s.

@@ -10,7 +10,8 @@
 //   Tiny      noscan < 16 B, packed into the current 16-byte tiny block
 //   Fast      nextFreeFast found a slot in the cached allocCache
 //   NextFree  the 64-slot allocCache ran dry: reload it from allocBits
-//   Refill    the span is full: mcentral gave us a partial span (lock)
+//   Refill    the span is full: mcentral gave us a partial span (lock), or
+//             (lab-only) kept ours, swept in place, once we freed all of it
 //   Grow      the mcentral had none: a fresh span from mheap (two locks)
 //   Large     > 32 KB: a dedicated span straight from mheap
 //

@@ -2,7 +2,8 @@
 //
 // Lesson. When an mcache's span for, say, 48-byte noscan objects is full, it
 // trades it in at mheap.central[spc] for one with free slots (mcache.refill
-// calls uncacheSpan, then cacheSpan). The mcentral keeps its spans in four
+// calls uncacheSpan, then cacheSpan; lab-only, labKeepEmptied may keep it
+// instead, when the lab's explicit free emptied it). The mcentral keeps its spans in four
 // sets, by two questions: does the span have a free slot (partial/full), and
 // has it been swept in the current GC cycle (swept/unswept)?
 //

@@ -75,7 +75,8 @@ struct gcBits {
   // the word with the bit set. No locked read-modify-write: that one
   // instruction waits for every load before it, and marking a linked list
   // took a quarter longer with it (bench/gc). The word stays atomic, so a
-  // reader elsewhere (the lab's views) still sees whole words.
+  // reader elsewhere (the lab's views) still sees whole words. Relaxed, as in
+  // tryMark: mark termination (a stop-the-world) orders them with sweep.
   bool tryMarkAlone(uintptr i) {
     const uint64_t bit = uint64_t(1) << (i % 64);
     const uint64_t word = __atomic_load_n(&w[i / 64], __ATOMIC_RELAXED);
