@@ -167,6 +167,18 @@ int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objec
   // objects ahead of it. (Go 1.19 scans at once; reading the object is
   // where marking spends most of its time.) Every object popped is scanned
   // before gcDrain returns: the ring never holds grey objects past the call.
+  // Two lines are prefetched: the object's first, and the one holding its
+  // third word. A three-word object (24 bytes: a header and two fields, as
+  // a tree node or a list element) straddles two cache lines one time in
+  // four, and without the second prefetch its last field missed there.
+  // Measured (bench/gc, 7 alternating runs): a depth-18 tree's collection
+  // 9.8 -> 8.1 ms; a 4M-node list's unchanged at 38 ms. Objects of 16 and
+  // 32 bytes never straddle (each is aligned to its size). Prefetching the
+  // next line instead (b + 56) made the tree faster still (6.9 ms) but the
+  // list a third slower (50 ms). The list is marked from high addresses to
+  // low; our guess, not verified, is that prefetches upwards spoil the
+  // hardware's stream detection there.
+  constexpr uintptr kStraddleWord = 2;
   constexpr unsigned kAhead = 8;
   uintptr ring[kAhead];
   unsigned head = 0, inRing = 0;
@@ -196,6 +208,7 @@ int64_t Collector::gcDrain(PerP& pp, int64_t budget, MarkedBy by, int64_t* objec
     uintptr next;
     if (b != 0) {
       __builtin_prefetch(reinterpret_cast<const void*>(b));
+      __builtin_prefetch(reinterpret_cast<const void*>(b + kStraddleWord * kPtrSize));
       if (inRing < kAhead) {
         ring[(head + inRing++) % kAhead] = b;
         continue;
