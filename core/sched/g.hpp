@@ -63,6 +63,16 @@ struct G {
   // whoever readies it while holding the lock it parked under); read racily
   // by sysmon, schedtrace and NumGoroutine, hence atomic.
   std::atomic<Gstatus> atomicstatus{Gstatus::Idle};
+  // The next four fill the status's word: every status change or
+  // scheduling step reads them, so they share its cache line (a G comes
+  // to the scheduler cold when many are runnable).
+  Handoff handoff = Handoff::None;
+  // Go: g.preempt — sysmon asks the G to yield at its next safe point.
+  // relaxed: a hint; the G polls it at every co_await and a stale read only
+  // delays the preemption to the next safe point, as in Go.
+  std::atomic<bool> preempt{false};
+  bool tracking = false;    // Go: g.tracking (see the scheduling latency fields below)
+  uint8_t trackingSeq = 0;  // Go: g.trackingSeq
   // Go: g.goid. Relaxed: sysmon's trace of a preemption request reads it
   // while the G may be exiting and being reused by newproc1.
   util::Relaxed<uint64_t> goid = 0;
@@ -74,7 +84,6 @@ struct G {
   coro::coroutine_handle<> root;  // the goroutine's own coroutine frame
   coro::coroutine_handle<> top;   // the innermost frame: where to resume
 
-  Handoff handoff = Handoff::None;
   util::Relaxed<WaitReason> waitreason = WaitReason::Zero;  // Go: g.waitreason, valid in _Gwaiting
   int64_t waitsince = 0;                     // Go: g.waitsince
   BlockingCall call;                         // Handoff::Syscall/SyscallBlock/Cpu/StopTheWorld
@@ -84,11 +93,6 @@ struct G {
   // A stop-the-world this G asked for while another was in progress: the
   // G waited for worldsema and repeats the request when it next runs.
   bool retryStopTheWorld = false;
-
-  // Go: g.preempt — sysmon asks the G to yield at its next safe point.
-  // relaxed: a hint; the G polls it at every co_await and a stale read only
-  // delays the preemption to the next safe point, as in Go.
-  std::atomic<bool> preempt{false};
 
   // Channel and select plumbing (Go: g.param, g.waiting, g.selectDone).
   void* param = nullptr;
@@ -124,9 +128,8 @@ struct G {
   // runnableTime): every 8th time a G stops running, casgstatus times how
   // long it then waits runnable before it runs again, for
   // /sched/latencies:seconds (Sched::timeToRun). Only the G's owner of the
-  // moment touches them, as with the status.
-  bool tracking = false;
-  uint8_t trackingSeq = 0;
+  // moment touches them, as with the status. (tracking and trackingSeq,
+  // read at every status change, are next to the status.)
   int64_t runnableStamp = 0;  // when it last became runnable (while tracking)
   int64_t runnableTime = 0;   // time runnable so far in this tracked stretch
 };
