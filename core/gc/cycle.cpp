@@ -207,7 +207,7 @@ int64_t Collector::sweepTermination(bool forced) {
   // (findRunnableGCWorker). The lab's workers are ordinary goroutines in
   // this P's run queue: ask the goroutine that started the cycle to yield
   // at its next safe point, so a worker gets the P at once.
-  if (cfg.backgroundWorkers) getg()->preempt.store(true, std::memory_order_relaxed);
+  if (cfg.backgroundWorkers) getg()->preempt = true;
   return cost;
 }
 

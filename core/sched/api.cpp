@@ -19,7 +19,7 @@ void go(Goroutine fn, const char* name, const char* createdBy) {
 
 bool preemptRequested() {
   G* gp = getg();
-  return gp->preempt.load(std::memory_order_relaxed) || gp->m->rt->exiting.load(std::memory_order_relaxed);
+  return gp->preempt.load() || gp->m->rt->exiting.load(std::memory_order_relaxed);
 }
 
 void detail::yieldForPreemption() { getg()->handoff = Handoff::Preempt; }

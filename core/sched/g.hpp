@@ -70,7 +70,7 @@ struct G {
   // Go: g.preempt — sysmon asks the G to yield at its next safe point.
   // relaxed: a hint; the G polls it at every co_await and a stale read only
   // delays the preemption to the next safe point, as in Go.
-  std::atomic<bool> preempt{false};
+  util::Relaxed<bool> preempt = false;
   bool tracking = false;    // Go: g.tracking (see the scheduling latency fields below)
   uint8_t trackingSeq = 0;  // Go: g.trackingSeq
   // Go: g.goid. Relaxed: sysmon's trace of a preemption request reads it

@@ -69,7 +69,7 @@ struct P {
   // to notice a G that has run (or a syscall that has lasted) too long.
   // relaxed: sysmon only compares successive samples; staleness delays a
   // preemption by one sysmon round, as it can in Go.
-  std::atomic<uint32_t> schedtick{0};
+  util::Relaxed<uint32_t> schedtick = 0;
   std::atomic<uint32_t> syscalltick{0};
   // NOT GO: the time slice the running G started (priority.hpp's
   // SchedPolicy::Slice); 0 means Go's forcePreemptNS. Relaxed: sysmon's

@@ -166,7 +166,7 @@ G* newproc1(Runtime* rt, coro::coroutine_handle<> fn, P* pp, uint64_t parentGoid
   newg->top = fn;
   newg->handoff = Handoff::None;
   newg->waitreason = WaitReason::Zero;
-  newg->preempt.store(false, std::memory_order_relaxed);
+  newg->preempt = false;
   newg->param = nullptr;
   newg->waiting = nullptr;
   newg->parentGoid = parentGoid;
@@ -570,7 +570,7 @@ top:
   // Check the global runnable queue once in a while to ensure fairness.
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
-  if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && rt->sched.runqsize.load() > 0) {
+  if (pp->schedtick.load() % 61 == 0 && rt->sched.runqsize.load() > 0) {
     std::lock_guard lock(rt->sched.lock);
     if (G* gp = globrunqget(rt, pp, 1)) return gp;
   }
@@ -672,10 +672,10 @@ static void execute(M* mp, G* gp, bool inheritTime) {
   gp->m = mp;
   casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
   gp->waitsince = 0;
-  gp->preempt.store(false, std::memory_order_relaxed);
+  gp->preempt = false;
   if (!inheritTime) {
     P* pp = mp->p;  // only the owner writes schedtick: no read-modify-write needed
-    pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    ++pp->schedtick;
     // NOT GO (priority.hpp): the lab-only SchedPolicy::Slice's longer slice.
     if (mp->rt->schedPolicy.load(std::memory_order_relaxed) == SchedPolicy::Slice)
       pp->timeSlice.store(timeSliceFor(mp->rt, gp), std::memory_order_relaxed);

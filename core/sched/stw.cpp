@@ -20,7 +20,7 @@ bool preemptone(Runtime* rt, P* pp) {
   G* gp = mp->curg.load(std::memory_order_acquire);  // pairs with the release in execute
   if (!gp) return false;
   // relaxed: a hint polled by the G at its safe points.
-  gp->preempt.store(true, std::memory_order_relaxed);
+  gp->preempt = true;
   pp->preempt.store(true, std::memory_order_relaxed);
   rt->stats.preemptRequests.fetch_add(1, std::memory_order_relaxed);
   traceEvent(rt, getm(), trace::EvType::PreemptRequest, gp->goid, pp->id);

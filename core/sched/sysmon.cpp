@@ -19,7 +19,7 @@ uint32_t retake(Runtime* rt, int64_t now) {
     bool sysretake = false;
     if (s == Pstatus::Running || s == Pstatus::Syscall) {
       // Preempt G if it's running for too long.
-      uint32_t t = pp->schedtick.load(std::memory_order_relaxed);
+      uint32_t t = pp->schedtick.load();
       if (pd.schedtick != t) {
         pd.schedtick = t;
         pd.schedwhen = now;
