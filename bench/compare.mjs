@@ -708,16 +708,20 @@ async function measureOnce(side, env, ctx) {
   }
 }
 
+// The 1-minute load average before and after an entry's runs: the machine's cores are shared,
+// and a row measured while the load climbed says so next to its verdict.
 async function measureEntry(entry, opts, ctx) {
   const env = { ...process.env, GOMAXPROCS: String(entry.procs) };
   const lab = newSide('lab', entry.lab);
   const peers = entry.peers.map((p) => newSide(p.name, p));
+  const load = { before: os.loadavg()[0], after: null };
   for (let i = 0; i < opts.runs; i++) {
     ctx.log(`${entry.name}: run ${i + 1}/${opts.runs}`);
     await measureOnce(lab, env, ctx);
     for (const p of peers) await measureOnce(p, env, ctx);
   }
-  return { lab, peers };
+  load.after = os.loadavg()[0];
+  return { lab, peers, load };
 }
 
 function sideStats(side, metric) {
@@ -789,6 +793,12 @@ function printTable(rows, ctx) {
       else if (side.status === 'ok' && side.errors.length) notes.push(`${r.entry} [${who}]: ${side.errors.length} failed run(s): ${side.errors[0]}`);
     }
   }
+  for (const r of rows) {
+    if (r.verdict === 'MISSED') {
+      notes.push(`${r.benchmark}: missed with the load average at ${r.loadavg.before.toFixed(2)} -> ` +
+        `${r.loadavg.after.toFixed(2)}; on shared cores re-run a missed row on a quieter minute before believing it`);
+    }
+  }
   if (ctx.buildOk === false) notes.push('--build failed (see stderr): lab numbers, if any, come from an earlier build');
   if (rows.some((r) => r.lab.approx || r.peer.approx)) notes.push('≈: peak RSS polled from /proc/PID/status VmHWM (GNU time unavailable)');
   if (notes.length) {
@@ -858,7 +868,7 @@ async function main() {
 
     const rows = [];
     for (const { entry, metrics } of selected) {
-      const { lab, peers } = await measureEntry(entry, opts, ctx);
+      const { lab, peers, load } = await measureEntry(entry, opts, ctx);
       for (const metric of metrics) {
         for (const peer of peers) {
           const l = sideStats(lab, metric);
@@ -880,6 +890,7 @@ async function main() {
             metric: metric.label || 'time',
             unit: metric.unit,
             procs: entry.procs,
+            loadavg: { before: Number(load.before.toFixed(2)), after: Number(load.after.toFixed(2)) },
             target: metric.target,
             ratio,
             verdict,
