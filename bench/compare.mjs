@@ -708,8 +708,9 @@ async function measureOnce(side, env, ctx) {
   }
 }
 
-// The 1-minute load average before and after an entry's runs: the machine's cores are shared,
-// and a row measured while the load climbed says so next to its verdict.
+// The 1-minute load average before and after an entry's runs, kept with its rows. It counts
+// this machine's processes only; the shared host's slow phases do not show in it, so a missed
+// row's note also asks for another run on another minute.
 async function measureEntry(entry, opts, ctx) {
   const env = { ...process.env, GOMAXPROCS: String(entry.procs) };
   const lab = newSide('lab', entry.lab);
@@ -796,7 +797,7 @@ function printTable(rows, ctx) {
   for (const r of rows) {
     if (r.verdict === 'MISSED') {
       notes.push(`${r.benchmark}: missed with the load average at ${r.loadavg.before.toFixed(2)} -> ` +
-        `${r.loadavg.after.toFixed(2)}; on shared cores re-run a missed row on a quieter minute before believing it`);
+        `${r.loadavg.after.toFixed(2)}; the host's slow phases do not show in it: run the row again on another minute before believing it`);
     }
   }
   if (ctx.buildOk === false) notes.push('--build failed (see stderr): lab numbers, if any, come from an earlier build');
