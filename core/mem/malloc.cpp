@@ -126,7 +126,7 @@ namespace {
     if (s->tinyBlocks.isMarked(idx)) return FreeStatus::TinyObject;
     if (s->labFreeRemote.isMarked(idx)) return FreeStatus::DoubleFree;
     s->labFreeRemote.setNonAtomic(idx);
-    s->nLabFreeRemote++;
+    ++s->nLabFreeRemote;
     if (s->nLabFreeRemote >= s->allocCount) {
       // Every object is dead: sweep now, so the pages go back to the heap.
       central.labSweepAndRefileLocked(s);
@@ -143,7 +143,7 @@ namespace {
   // read; a double free is still caught if it repeats a pending one.
   if (s->labFreeRemote.isMarked(idx)) return FreeStatus::DoubleFree;
   s->labFreeRemote.setNonAtomic(idx);
-  s->nLabFreeRemote++;
+  ++s->nLabFreeRemote;
   return FreeStatus::Freed;
 }
 

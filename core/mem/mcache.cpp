@@ -61,19 +61,27 @@ bool mcache::refill(spanClass spc, bool* grew) {
     // uncacheSpan; we count first, because once the span is back in the
     // mcentral a lab free on another thread may sweep it at once.)
     int64_t slotsUsed = int64_t(s->allocCount) - int64_t(s->allocCountBeforeCache);
-    heap->stats.smallAllocCount[spc.sizeclass()].add(slotsUsed);
     // Flush tinyAllocs.
     if (spc == tinySpanClass) {
       heap->stats.tinyAllocCount.add(static_cast<int64_t>(tinyAllocs));
       tinyAllocs = 0;
     }
-    // Count the allocs in inconsistent, internal stats.
-    heap->stats.totalAlloc.add(slotsUsed * static_cast<int64_t>(s->elemsize));
     // Clear the second allocCount just to be safe.
     s->allocCountBeforeCache = 0;
     // Lab-only: every object freed by us, so the span is kept, swept in
-    // place (see labKeepEmptied). Otherwise, as in Go, it goes back.
-    if (s->nLabFreeLocal != s->allocCount || !heap->central[spc.v].mcentral.labKeepEmptied(s)) {
+    // place, and its counts wait in labKept (see labKeepEmptied).
+    // Otherwise, as in Go, it is counted and goes back.
+    mspan::labSweepResult swept;
+    if (s->nLabFreeLocal == s->allocCount && heap->central[spc.v].mcentral.labKeepEmptied(s, &swept)) {
+      labKept.smallAllocCount[spc.sizeclass()] += slotsUsed;
+      labKept.totalAlloc += slotsUsed * static_cast<int64_t>(s->elemsize);
+      labKept.smallFreeCount[spc.sizeclass()] += static_cast<int64_t>(swept.nfreed);
+      labKept.totalFree += static_cast<int64_t>(swept.nfreed * s->elemsize);
+      if (swept.bad > 0) heap->stats.badFrees.add(static_cast<int64_t>(swept.bad));
+    } else {
+      heap->stats.smallAllocCount[spc.sizeclass()].add(slotsUsed);
+      // Count the allocs in inconsistent, internal stats.
+      heap->stats.totalAlloc.add(slotsUsed * static_cast<int64_t>(s->elemsize));
       heap->central[spc.v].mcentral.uncacheSpan(s, this);
       alloc[spc.v] = &emptymspan;  // ours: if cacheSpan fails, hold nothing
     }
@@ -91,7 +99,8 @@ bool mcache::refill(spanClass spc, bool* grew) {
 
   // Indicate that this span is cached and prevent asynchronous sweeping in
   // the next sweep phase.
-  // relaxed: the span is ours now (we got it under the mcentral lock).
+  // relaxed: the span is ours now (we got it under the mcentral lock, or
+  // kept it).
   s->sweepgen.store(heap->sweepgen.load(std::memory_order_relaxed) + 3, std::memory_order_relaxed);
 
   // Store the current alloc count for accounting later.
@@ -102,10 +111,30 @@ bool mcache::refill(spanClass spc, bool* grew) {
   // heapLive an overestimate (an underestimate makes the pacer believe it
   // is in better shape than it is, see Go issue 53738). releaseAll fixes it.
   uintptr usedBytes = uintptr(s->allocCount) * s->elemsize;
-  heap->stats.heapLive.add(static_cast<int64_t>(s->npages * PageSize) - static_cast<int64_t>(usedBytes));
+  int64_t dHeapLive = static_cast<int64_t>(s->npages * PageSize) - static_cast<int64_t>(usedBytes);
+  if (alloc[spc.v] == s) {
+    // Kept (labKeepEmptied): counted with its other figures.
+    labKept.heapLive += dHeapLive;
+    if (++labKept.spans == labKeptFlushEvery) flushLabKept();
+  } else {
+    heap->stats.heapLive.add(dHeapLive);
+  }
 
   alloc[spc.v] = s;
   return true;
+}
+
+void mcache::flushLabKept() {
+  if (labKept.spans == 0) return;
+  heapStatsCounters& st = heap->stats;
+  for (int i = 0; i < NumSizeClasses; i++) {
+    if (labKept.smallAllocCount[i] != 0) st.smallAllocCount[i].add(labKept.smallAllocCount[i]);
+    if (labKept.smallFreeCount[i] != 0) st.smallFreeCount[i].add(labKept.smallFreeCount[i]);
+  }
+  st.totalAlloc.add(labKept.totalAlloc);
+  st.totalFree.add(labKept.totalFree);
+  st.heapLive.add(labKept.heapLive);
+  labKept = LabKeptStats{};
 }
 
 // Go: runtime/mcache.go (*mcache).allocLarge
@@ -184,6 +213,7 @@ void mcache::releaseAll() {
   tinyAllocs = 0;
   // Update heapLive.
   heap->stats.heapLive.add(dHeapLive);
+  flushLabKept();
 }
 
 // Go: runtime/mcache.go (*mcache).prepareForSweep

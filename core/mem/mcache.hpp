@@ -81,6 +81,23 @@ struct alignas(64) mcache {
     void* buf[mspanCacheSize];
   } mspancache;
 
+  // Lab-only: what refill would have added to heap->stats for the spans
+  // labKeepEmptied kept (their allocations, their frees, heapLive), held
+  // here so that a P emptying span after span writes no line another P
+  // writes too; Go's refill adds them to shared counters every time.
+  // Added to heap->stats by releaseAll (so ReadMemStats, which flushes
+  // every mcache, sees all of them) and every labKeptFlushEvery kept spans
+  // (so heapLive, which the pacer reads, lags by a bounded amount).
+  struct LabKeptStats {
+    int64_t smallAllocCount[NumSizeClasses] = {};
+    int64_t smallFreeCount[NumSizeClasses] = {};
+    int64_t totalAlloc = 0, totalFree = 0, heapLive = 0;
+    int spans = 0;
+  };
+  static constexpr int labKeptFlushEvery = 64;
+  LabKeptStats labKept;
+  void flushLabKept();
+
   mheap* heap = nullptr;  // Go has one global mheap_; we may have several
   mcache* nextInHeap = nullptr;
   mcache* prevInHeap = nullptr;

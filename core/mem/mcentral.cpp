@@ -197,14 +197,22 @@ void mcentral::labSweepIdle() {
   }
 }
 
-bool mcentral::labKeepEmptied(mspan* s) {
-  std::lock_guard<std::mutex> g(lock);
+// No lock, so that two Ps emptying spans of one class do not pass this
+// mcentral's lock line between their cores every 256 pairs (bench/mem). The
+// span is cached by the caller: nobody else reads or writes its allocation
+// state, and the fold below leaves labFreeRemote, the one part other
+// threads write, alone. Every object was freed by the caller, so a remote
+// free into s before s hands its slots out again is a double free. If one
+// was recorded, s goes back (uncacheSpan's sweep counts it); if one lands
+// after the check, it waits in labFreeRemote like any free of a slot a P
+// holds, as it would have after a check made under the lock. The partial
+// sets' sizes are read racily: a stale one only keeps s where Go's path
+// would have taken a partial span, or the reverse.
+bool mcentral::labKeepEmptied(mspan* s, mspan::labSweepResult* r) {
   uint32_t sg = heap->sweepgen.load(std::memory_order_relaxed);
   if (partialSwept(sg)->n != 0 || partialUnswept(sg)->n != 0) return false;
-  // A free from another P of an object we freed too is a double free:
-  // uncacheSpan's sweep counts it.
   if (s->nLabFreeRemote != 0) return false;
-  s->labSweep(heap);
+  *r = s->labFold(/*remoteToo=*/false);
   return s->allocCount < s->nelems;
 }
 

@@ -25,7 +25,8 @@
 // a CAS on sweepgen. Named simplification: one mutex per mcentral protects
 // its four sets and is held while a span popped from them is swept; the
 // sweepgen CAS is kept (tryAcquire) so the protocol reads like Go's. Lock
-// order: mcentral.lock before mheap.lock, never the reverse.
+// order: mcentral.lock before mheap.lock, never the reverse. (The lab-only
+// labKeepEmptied reads the sets' sizes without it.)
 #pragma once
 
 #include <mutex>
@@ -80,10 +81,12 @@ struct mcentral {
   // allocated, again and again). uncacheSpan would sweep s and give it
   // back to the heap, and cacheSpan would then take an empty span from the
   // heap: two heap locks and a new mspan for the same result. Instead s is
-  // swept in place and stays cached; true if it was. Only when that is all
-  // they would do: not if this class has partial spans (cacheSpan takes
-  // those first), nor if another P recorded a free in s. Takes lock.
-  bool labKeepEmptied(mspan* s);
+  // swept in place and stays cached; true if it was, with what the sweep
+  // found in *r, for the caller to count. Only when that is all they would
+  // do: not if this class has partial spans (cacheSpan takes those first),
+  // nor if another P recorded a free in s. Takes no lock (mcentral.cpp says
+  // why that is safe).
+  bool labKeepEmptied(mspan* s, mspan::labSweepResult* r);
 
  private:
   // Go: runtime/mgcsweep.go (*sweepLocker).tryAcquire — the CAS h-2 -> h-1.

@@ -38,7 +38,8 @@ void mspan::init(uintptr base, uintptr np) {
   limit = 0;
   needzero = 0;
   allocCountBeforeCache = 0;
-  nLabFreeLocal = nLabFreeRemote = 0;
+  nLabFreeLocal = 0;
+  nLabFreeRemote = 0;
   allocBits = &bitsStore[0];
   gcmarkBits = &bitsStore[1];
 }
@@ -104,7 +105,8 @@ bool mspan::sweep(mheap* h, bool preserve) {
       gcmarkBits->w[k] &= ~(labFreeLocal.w[k] | labFreeRemote.w[k]);
       labFreeLocal.w[k] = labFreeRemote.w[k] = 0;
     }
-    nLabFreeLocal = nLabFreeRemote = 0;
+    nLabFreeLocal = 0;
+    nLabFreeRemote = 0;
   }
 
   // Count the number of free objects in this span.
@@ -175,33 +177,42 @@ bool mspan::sweep(mheap* h, bool preserve) {
 // slots that were handed out (below freeindex, or set in allocBits) minus
 // the ones freed since the last sweep; they become the new allocBits in
 // place and allocation restarts at slot 0. gcmarkBits is not touched, so a
-// GC cycle in progress keeps its marks.
-void mspan::labSweep(mheap* h) {
-  uintptr nfreed = 0, bad = 0, nalloc = 0;
+// GC cycle in progress keeps its marks. With remoteToo false, labFreeRemote
+// is neither read nor cleared (labKeepEmptied: other threads may write it).
+mspan::labSweepResult mspan::labFold(bool remoteToo) {
+  labSweepResult r;
+  uintptr nalloc = 0;
   for (uintptr k = 0; k < wordsFor(nelems); k++) {
     uint64_t valid = validMask(k, nelems);
     uint64_t below = k * 64 >= freeindex ? 0 : validMask(k, freeindex);
     uint64_t alloc = (allocBits->w[k] | below) & valid;
-    uint64_t freed = (labFreeLocal.w[k] | labFreeRemote.w[k]) & valid;
-    bad += static_cast<uintptr>(std::popcount(freed & (~alloc | tinyBlocks.w[k])));
+    uint64_t freed = (labFreeLocal.w[k] | (remoteToo ? labFreeRemote.w[k] : 0)) & valid;
+    r.bad += static_cast<uintptr>(std::popcount(freed & (~alloc | tinyBlocks.w[k])));
     freed &= ~tinyBlocks.w[k];  // a tiny block is never freed explicitly
-    nfreed += static_cast<uintptr>(std::popcount(freed & alloc));
+    r.nfreed += static_cast<uintptr>(std::popcount(freed & alloc));
     allocBits->w[k] = alloc & ~freed;
     nalloc += static_cast<uintptr>(std::popcount(allocBits->w[k]));
-    labFreeLocal.w[k] = labFreeRemote.w[k] = 0;
+    labFreeLocal.w[k] = 0;
+    if (remoteToo) labFreeRemote.w[k] = 0;
   }
-  nLabFreeLocal = nLabFreeRemote = 0;
-  if (nalloc + nfreed != allocCount) rt::throwFatal("labSweep: allocCount does not match the alloc bits");
+  nLabFreeLocal = 0;
+  if (remoteToo) nLabFreeRemote = 0;
+  if (nalloc + r.nfreed != allocCount) rt::throwFatal("labSweep: allocCount does not match the alloc bits");
   allocCount = static_cast<uint16_t>(nalloc);
   freeindex = 0;
   refillAllocCache(0);
+  if (r.nfreed > 0) needzero = 1;
+  return r;
+}
+
+void mspan::labSweep(mheap* h) {
+  const labSweepResult r = labFold(/*remoteToo=*/true);
   heapStatsCounters& st = h->stats;
-  if (nfreed > 0) {
-    needzero = 1;
-    st.smallFreeCount[spanclass.sizeclass()].add(static_cast<int64_t>(nfreed));
-    st.totalFree.add(static_cast<int64_t>(nfreed * elemsize));
+  if (r.nfreed > 0) {
+    st.smallFreeCount[spanclass.sizeclass()].add(static_cast<int64_t>(r.nfreed));
+    st.totalFree.add(static_cast<int64_t>(r.nfreed * elemsize));
   }
-  if (bad > 0) st.badFrees.add(static_cast<int64_t>(bad));
+  if (r.bad > 0) st.badFrees.add(static_cast<int64_t>(r.bad));
 }
 
 // ---- spanSet ----------------------------------------------------------------
@@ -216,7 +227,7 @@ void spanSet::push(mspan* s) {
     head = s;
   }
   tail = s;
-  n++;
+  ++n;
 }
 
 mspan* spanSet::pop() {
@@ -239,7 +250,7 @@ void spanSet::remove(mspan* s) {
   }
   s->next = s->prev = nullptr;
   s->list = nullptr;
-  n--;
+  --n;
 }
 
 }  // namespace rt::mem

@@ -45,6 +45,7 @@
 #include <cstdint>
 
 #include "mem/sizeclasses.hpp"
+#include "util/relaxed.hpp"
 
 namespace rt::mem {
 
@@ -115,7 +116,10 @@ struct alignas(64) mspan {
   // Lab-only explicit frees (see the lesson).
   gcBits labFreeLocal;   // holder only
   gcBits labFreeRemote;  // other threads, under central[spanclass].lock
-  uint16_t nLabFreeLocal = 0, nLabFreeRemote = 0;
+  uint16_t nLabFreeLocal = 0;  // holder only
+  // Written under the mcentral lock; read without it by the holder's
+  // labKeepEmptied.
+  util::Relaxed<uint16_t> nLabFreeRemote = 0;
   // Lab-only: every object is freed and the span is on its way back to the
   // heap (set under its mcentral's lock by uncacheSpan, which then frees it
   // without that lock): any free that still finds it is a double free.
@@ -156,8 +160,17 @@ struct alignas(64) mspan {
 
   // Lab-only: fold labFreeLocal/labFreeRemote into allocBits, as a sweep
   // would. Caller owns the span exclusively (it holds the span's mcentral
-  // lock and the span is in a set or being uncached). Counts the frees.
+  // lock and the span is in a set or being uncached). Counts the frees in
+  // h's stats.
   void labSweep(mheap* h);
+  // What a lab sweep found: the objects it freed, and the frees that named
+  // a slot not in use (a double free from another thread, or a tiny block).
+  struct labSweepResult {
+    uintptr nfreed = 0, bad = 0;
+  };
+  // labSweep's fold, without counting. remoteToo false: only labFreeLocal,
+  // by the span's holder without the mcentral lock (labKeepEmptied).
+  labSweepResult labFold(bool remoteToo);
   bool hasLabFrees() const { return nLabFreeLocal != 0 || nLabFreeRemote != 0; }
   // Was slot i handed out (and not yet freed by a lab sweep)? Holder only.
   bool isAllocated(uintptr i) const { return i < freeindex || allocBits->isMarked(i); }
@@ -170,7 +183,8 @@ struct alignas(64) mspan {
 struct spanSet {
   mspan* head = nullptr;
   mspan* tail = nullptr;
-  uintptr n = 0;
+  // Written under the mcentral lock; labKeepEmptied reads it without.
+  util::Relaxed<uintptr> n = 0;
   // Go: runtime/mspanset.go (*spanSet).push
   void push(mspan* s);
   // Go: runtime/mspanset.go (*spanSet).pop

@@ -1,12 +1,17 @@
 // mallocgc, the tiny allocator, the paths, large objects, labFree.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "mem/os_mem.hpp"
 #include "mem_test_util.hpp"
+#include "support/scale.hpp"
 
 namespace rt::mem {
 namespace {
@@ -326,6 +331,73 @@ TEST_F(HeapTest, ASpanWhoseObjectsWereAllFreedByItsMcacheIsKept) {
   }
   EXPECT_EQ(from, partial) << "the refill takes the partial span first";
   EXPECT_NE(heap->spanOf(reinterpret_cast<uintptr>(first)), s) << "the emptied span went back to the heap";
+  testing::checkReadMemStatsSlow(heap.get());
+}
+
+// Lab-only: what lets two Ps empty spans of one class side by side
+// (bench/mem/threads) is that keeping a span writes no line another P
+// writes. labKeepEmptied takes no mcentral lock, and refill holds the kept
+// span's counts in the mcache (labKept) until labKeptFlushEvery spans or
+// releaseAll. Here the class's mcentral lock is held by another thread all
+// along: a kept refill that took it would wait, and the test would fail on
+// its deadline instead of hanging.
+TEST_F(HeapTest, AKeptSpanTakesNoLockAndWritesNoSharedCounter) {
+  RTLAB_NEEDS_THREADS();
+  constexpr uintptr size = 32;
+  const uintptr nelems = PageSize / size;
+  const spanClass spc = makeSpanClass(sizeToClass(size), /*noscan=*/true);
+  const int cl = spc.sizeclass();
+  MemStats before;
+  ReadMemStats(heap.get(), &before);
+  void* first = alloc(size);  // its span is the one every later refill keeps
+  ASSERT_EQ(labFree(heap.get(), c, first), FreeStatus::Freed);
+  const heapStatsCounters& st = heap->stats;
+  const uint64_t alloc0 = st.smallAllocCount[cl].load(), free0 = st.smallFreeCount[cl].load(),
+                 total0 = st.totalAlloc.load(), totalFree0 = st.totalFree.load(), live0 = st.heapLive.load();
+  const uint64_t refills0 = c->pathCount[int(AllocPath::Refill)];
+  const int kept = mcache::labKeptFlushEvery - 1;
+
+  // kept * nelems + 1 pairs after the first: kept refills, each keeping it.
+  std::mutex& centralLock = heap->central[spc.v].mcentral.lock;
+  centralLock.lock();
+  std::atomic<bool> done{false};
+  std::thread p([&] {
+    for (uintptr i = 0; i < uintptr(kept) * nelems + 1; i++) {
+      void* q = mallocgc(c, size, true);
+      if (q == nullptr || labFree(heap.get(), c, q) != FreeStatus::Freed) break;
+    }
+    done.store(true);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  const bool tookNoLock = done.load();
+  centralLock.unlock();
+  p.join();
+  ASSERT_TRUE(tookNoLock) << "a kept refill waited for the mcentral lock";
+  ASSERT_EQ(c->pathCount[int(AllocPath::Refill)] - refills0, uint64_t(kept)) << "each refill kept the span";
+  EXPECT_EQ(st.smallAllocCount[cl].load(), alloc0);
+  EXPECT_EQ(st.smallFreeCount[cl].load(), free0);
+  EXPECT_EQ(st.totalAlloc.load(), total0);
+  EXPECT_EQ(st.totalFree.load(), totalFree0);
+  EXPECT_EQ(st.heapLive.load(), live0);
+
+  // One more kept span: the counts reach the heap's, heapLive with them.
+  for (uintptr i = 0; i < nelems; i++) ASSERT_EQ(labFree(heap.get(), c, alloc(size)), FreeStatus::Freed);
+  EXPECT_EQ(c->pathCount[int(AllocPath::Refill)] - refills0, uint64_t(kept) + 1);
+  EXPECT_EQ(st.smallAllocCount[cl].load() - alloc0, uint64_t(kept + 1) * nelems);
+  EXPECT_EQ(st.smallFreeCount[cl].load() - free0, uint64_t(kept + 1) * nelems);
+  EXPECT_EQ(st.totalAlloc.load() - total0, uint64_t(kept + 1) * nelems * size);
+  EXPECT_EQ(st.totalFree.load() - totalFree0, uint64_t(kept + 1) * nelems * size);
+  EXPECT_EQ(st.heapLive.load() - live0, uint64_t(kept + 1) * PageSize) << "each kept refill counts a whole span";
+
+  // And ReadMemStats (which flushes every mcache) counts every pair: the
+  // first, the thread's and the loop's.
+  MemStats after;
+  ReadMemStats(heap.get(), &after);
+  EXPECT_EQ(after.Mallocs - before.Mallocs, uint64_t(kept + 1) * nelems + 2);
+  EXPECT_EQ(after.Frees - before.Frees, after.Mallocs - before.Mallocs);
+  EXPECT_EQ(after.HeapObjects, 0u);
+  testing::checkMemStatsRules(after);
   testing::checkReadMemStatsSlow(heap.get());
 }
 
