@@ -165,7 +165,23 @@ bool RunSession::advance(uint64_t maxEvents, int64_t until) {
   bool finished;
   {
     rt::sim::Arena::Scope inRun(arena_.get());
-    finished = sim_->runSome(runtime_->done(), maxEvents, until, &cutShort);
+    // In batches of events, not in one call: under wasm a function that has
+    // not returned keeps running the code V8 first compiled it to (Liftoff,
+    // its baseline compiler: V8 replaces no wasm frame on the stack), so one
+    // call for a whole run kept the simulator's event loop unoptimized to
+    // its end. Each new call runs the optimized code once V8 has it. The
+    // calls together do exactly what one would: runSome keeps no state of
+    // its own between events, and stops short of a batch only when the run
+    // is over, `until` is reached or the brake says stop.
+    constexpr uint64_t kBatch = 4096;
+    for (uint64_t toRun = maxEvents;;) {
+      const uint64_t batch = std::min(toRun, kBatch);
+      const uint64_t at = sim_->eventsProcessed();
+      finished = sim_->runSome(runtime_->done(), batch, until, &cutShort);
+      const uint64_t ran = sim_->eventsProcessed() - at;
+      toRun -= ran;
+      if (finished || ran < batch || toRun == 0) break;
+    }
   }
   advanceStartNs_ = 0;
   hostNs_ += hostNanos() - t0;
