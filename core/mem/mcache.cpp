@@ -211,9 +211,12 @@ void mcache::releaseAll() {
   // Flush tinyAllocs.
   heap->stats.tinyAllocCount.add(static_cast<int64_t>(tinyAllocs));
   tinyAllocs = 0;
+  // The kept spans' counts first: if the span cached now was kept, the
+  // heapLive its refill counted is there, and dHeapLive takes part of it
+  // back (its unused slots); in this order heapLive never dips below truth.
+  flushLabKept();
   // Update heapLive.
   heap->stats.heapLive.add(dHeapLive);
-  flushLabKept();
 }
 
 // Go: runtime/mcache.go (*mcache).prepareForSweep
