@@ -527,9 +527,10 @@ P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
 // queues hundreds of thousands) each waited long enough to leave the cache,
 // and running it first touches the G (its status) and then its innermost
 // coroutine frame, two misses one after the other. Its turn is a few Gs
-// away, so we ask for both now: the G three places on, and the first lines
-// of the frame of the G right behind the one about to run (an earlier call
-// asked for that G). Only the simulator reads that G's top: there every M
+// away, so we ask for both now. With h the ring's new head (the G to run
+// after this one): the G at h+3, and the first lines of the frame of the G
+// at h+1, which an earlier call asked for as its h+3 (so its top is likely
+// in cache by now). Only the simulator reads that G's top: there every M
 // runs on one host thread, so nobody is running the G while we read its
 // frame pointer; on real threads a thief may have stolen it and be running
 // it now. (A prefetch reads nothing, so asking for the G is safe on both.)
