@@ -74,9 +74,7 @@ bool mcache::refill(spanClass spc, bool* grew) {
     mspan::labSweepResult swept;
     if (s->nLabFreeLocal == s->allocCount && heap->central[spc.v].mcentral.labKeepEmptied(s, &swept)) {
       labKept.smallAllocCount[spc.sizeclass()] += slotsUsed;
-      labKept.totalAlloc += slotsUsed * static_cast<int64_t>(s->elemsize);
       labKept.smallFreeCount[spc.sizeclass()] += static_cast<int64_t>(swept.nfreed);
-      labKept.totalFree += static_cast<int64_t>(swept.nfreed * s->elemsize);
       if (swept.bad > 0) heap->stats.badFrees.add(static_cast<int64_t>(swept.bad));
     } else {
       heap->stats.smallAllocCount[spc.sizeclass()].add(slotsUsed);
@@ -127,12 +125,15 @@ bool mcache::refill(spanClass spc, bool* grew) {
 void mcache::flushLabKept() {
   if (labKept.spans == 0) return;
   heapStatsCounters& st = heap->stats;
+  int64_t totalAlloc = 0, totalFree = 0;
   for (int i = 0; i < NumSizeClasses; i++) {
     if (labKept.smallAllocCount[i] != 0) st.smallAllocCount[i].add(labKept.smallAllocCount[i]);
     if (labKept.smallFreeCount[i] != 0) st.smallFreeCount[i].add(labKept.smallFreeCount[i]);
+    totalAlloc += labKept.smallAllocCount[i] * int64_t(class_to_size[i]);
+    totalFree += labKept.smallFreeCount[i] * int64_t(class_to_size[i]);
   }
-  st.totalAlloc.add(labKept.totalAlloc);
-  st.totalFree.add(labKept.totalFree);
+  st.totalAlloc.add(totalAlloc);
+  st.totalFree.add(totalFree);
   st.heapLive.add(labKept.heapLive);
   labKept = LabKeptStats{};
 }

@@ -88,10 +88,12 @@ struct alignas(64) mcache {
   // Added to heap->stats by releaseAll (so ReadMemStats, which flushes
   // every mcache, sees all of them) and every labKeptFlushEvery kept spans
   // (so heapLive, which the pacer reads, lags by a bounded amount).
+  // (totalAlloc and totalFree follow from the counts: a small object's
+  // bytes are its class's size.)
   struct LabKeptStats {
     int64_t smallAllocCount[NumSizeClasses] = {};
     int64_t smallFreeCount[NumSizeClasses] = {};
-    int64_t totalAlloc = 0, totalFree = 0, heapLive = 0;
+    int64_t heapLive = 0;
     int spans = 0;
   };
   static constexpr int labKeptFlushEvery = 64;

@@ -1,5 +1,6 @@
-// Relaxed<T>: a field written with plain stores (no read-modify-write: its
-// owner, or a flag any thread may set) and read racily by other threads.
+// Relaxed<T>: a field written with plain stores (no read-modify-write: by
+// its owner, by whoever holds the lock that guards it, or a flag any thread
+// may set) and read racily by other threads.
 //
 // Go's runtime reads some fields of other Ms, Ps and Gs without
 // synchronization (schedtrace, sysmon), accepting a slightly stale value. In
@@ -44,7 +45,7 @@ class Relaxed {
   operator T() const { return load(); }  // NOLINT
   T operator->() const { return load(); }
   Relaxed& operator++() {
-    store(load() + 1);  // only the owner writes: no read-modify-write needed
+    store(load() + 1);  // one writer at a time: no read-modify-write needed
     return *this;
   }
   Relaxed& operator--() {
