@@ -79,10 +79,17 @@ struct G {
   uint64_t parentGoid = 0;
   util::Relaxed<M*> m = nullptr;  // Go: g.m — the M running this G (read by schedtrace)
   G* schedlink = nullptr;    // Go: g.schedlink — next G in a gList/gQueue
-  G* alllink = nullptr;      // Go: allgs — every G ever created, for dumps and shutdown
+  // NOT GO: a prefetch hint for globrunqget's walk of the global queue: the
+  // G kSchedlinkAhead places further down the batch runqputslow linked, set
+  // there and cleared when globrunqget takes this G. The walk is a chain of
+  // dependent loads of Gs that waited long enough to go cold; the hint lets
+  // it ask for each G several steps before it gets there. Only ever
+  // prefetched, never dereferenced.
+  G* schedlinkAhead = nullptr;
 
   coro::coroutine_handle<> root;  // the goroutine's own coroutine frame
   coro::coroutine_handle<> top;   // the innermost frame: where to resume
+  G* alllink = nullptr;           // Go: allgs — every G ever created, for dumps and shutdown
 
   util::Relaxed<WaitReason> waitreason = WaitReason::Zero;  // Go: g.waitreason, valid in _Gwaiting
   int64_t waitsince = 0;                     // Go: g.waitsince

@@ -525,23 +525,30 @@ P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
 // NOT GO: a prefetch of what pp will run next from its ring, right after
 // runqget took the G at its head. When many Gs are runnable (skynet's tree
 // queues hundreds of thousands) each waited long enough to leave the cache,
-// and running it first touches the G (its status) and then its innermost
-// coroutine frame, two misses one after the other. Its turn is a few Gs
-// away, so we ask for both now. With h the ring's new head (the G to run
-// after this one): the G at h+3, and the first lines of the frame of the G
-// at h+1, which an earlier call asked for as its h+3 (so its top is likely
-// in cache by now). Only the simulator reads that G's top: there every M
-// runs on one host thread, so nobody is running the G while we read its
-// frame pointer; on real threads a thief may have stolen it and be running
-// it now. (A prefetch reads nothing, so asking for the G is safe on both.)
-// Prefetching changes no result and no order: the golden traces stay. The
-// README gives the gain; on real threads it measured neutral, and under
-// wasm, which has no prefetch instruction, __builtin_prefetch is nothing
-// (a plain load in its place gained nothing either).
+// and running it touches the whole G (status, frame pointer, the channel
+// and latency fields are on different lines) and then its innermost
+// coroutine frame, one miss after another. Its turn is a few Gs away, so we
+// ask for them now. With h the ring's new head (the G to run after this
+// one): every line of the G at h+3 (a G is 16-byte aligned, so its
+// sizeof(G) bytes may touch one line more than sizeof(G)/64), and the first
+// lines of the frame of the G at h+1, which an earlier call asked for as
+// its h+3 (so its top is likely in cache by now). Only the simulator reads
+// that G's top: there every M runs on one host thread, so nobody is running
+// the G while we read its frame pointer; on real threads a thief may have
+// stolen it and be running it now. (A prefetch reads nothing, so asking for
+// the G is safe on both.) Prefetching changes no result and no order: the
+// golden traces stay. The README gives the gain; on real threads it
+// measured neutral, and under wasm, which has no prefetch instruction,
+// __builtin_prefetch is nothing (a plain load in its place gained nothing
+// either).
 void prefetchRunq(Runtime* rt, P* pp) {
   const uint32_t h = pp->runqhead.load(std::memory_order_relaxed);
   const uint32_t t = pp->runqtail.load(std::memory_order_relaxed);  // we are its producer
-  if (t - h > 3) __builtin_prefetch(pp->runq[(h + 3) % kRunqSize].load(std::memory_order_relaxed));
+  if (t - h > 3) {
+    const char* g = reinterpret_cast<const char*>(pp->runq[(h + 3) % kRunqSize].load(std::memory_order_relaxed));
+    for (size_t off = 0; off < sizeof(G); off += 64) __builtin_prefetch(g + off);
+    __builtin_prefetch(g + sizeof(G) - 1);  // the last line, when the G straddles one more
+  }
   if (t - h > 1 && !rt->platform->parallel()) {
     const char* frame = static_cast<const char*>(pp->runq[(h + 1) % kRunqSize].load(std::memory_order_relaxed)->top.address());
     for (int line = 0; line < 3; line++) __builtin_prefetch(frame + 64 * line);

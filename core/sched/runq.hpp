@@ -63,6 +63,12 @@ void globrunqput(Runtime* rt, G* gp);
 void globrunqputhead(Runtime* rt, G* gp);
 void globrunqputbatch(Runtime* rt, GQueue* batch);
 
+// NOT GO: how far ahead globrunqget's walk of the global queue prefetches
+// (g.hpp schedlinkAhead). A G waiting there is usually cold by its turn, and
+// each step of the walk needs the previous G's schedlink: without the hint
+// one cache miss after another, with it up to this many at once.
+inline constexpr uint32_t kSchedlinkAhead = 8;
+
 // Go: runtime/proc.go globrunqget (Go 1.19). Takes one G to run and moves up
 // to size/gomaxprocs+1 more (at most max and half a ring) to pp's ring.
 // Under the lab-only SchedPolicy::Queue a high-priority G comes first, alone.

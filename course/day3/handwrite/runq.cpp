@@ -58,12 +58,25 @@
 
 #include "sched/runtime.hpp"
 #include "runtime/throw.hpp"
+#include "util/prefetch.hpp"
 
 namespace rt {
 
 namespace {
 constexpr uint32_t kMask = kRunqSize - 1;  // 256 is a power of two: i % 256 == i & 255
+
+// NOT GO: GQueue::pop for globrunqget's walk: it also asks for the G the
+// popped one's schedlinkAhead names (g.hpp), which the walk reaches
+// kSchedlinkAhead pops later, and clears the hint.
+G* globrunqpop(Sched& s) {
+  G* gp = s.runq.pop();
+  if (G* ahead = gp->schedlinkAhead) {
+    util::prefetch(ahead);
+    gp->schedlinkAhead = nullptr;
+  }
+  return gp;
 }
+}  // namespace
 
 // Go: runtime/proc.go runqput
 void runqput(P* pp, G* gp, bool next) {
@@ -92,6 +105,8 @@ bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
   batch[n] = gp;
   // Link the goroutines: the 128 oldest first, the new one last.
   for (uint32_t i = 0; i < n; i++) batch[i]->schedlink = batch[i + 1];
+  // NOT GO: and the prefetch hints globrunqget follows (g.hpp schedlinkAhead).
+  for (uint32_t i = 0; i <= n; i++) batch[i]->schedlinkAhead = i + kSchedlinkAhead <= n ? batch[i + kSchedlinkAhead] : nullptr;
   GQueue q;
   q.head = batch[0];
   q.tail = batch[n];
@@ -228,7 +243,7 @@ G* globrunqget(Runtime* rt, P* pp, int32_t max) {
   if (max > 0 && n > max) n = max;
   if (n > static_cast<int32_t>(kRunqSize) / 2) n = kRunqSize / 2;
 
-  G* gp = s.runq.pop();
+  G* gp = globrunqpop(s);
   n--;
   // Move the rest to pp's ring and publish them with one tail store (tip's
   // runqputbatch). Callers take from the global queue only when their ring
@@ -237,7 +252,7 @@ G* globrunqget(Runtime* rt, P* pp, int32_t max) {
   uint32_t h = pp->runqhead.load(std::memory_order_acquire);  // pairs with consumers' release CAS
   uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
   if (static_cast<uint32_t>(n) > kRunqSize - (t - h)) throwFatal("globrunqget: no room in the local run queue");
-  for (; n > 0; n--, t++) pp->runq[t & kMask].store(s.runq.pop(), std::memory_order_relaxed);
+  for (; n > 0; n--, t++) pp->runq[t & kMask].store(globrunqpop(s), std::memory_order_relaxed);
   pp->runqtail.store(t, std::memory_order_release);  // makes the slots available, as in runqput
   publishRunqsize(s);
   return gp;

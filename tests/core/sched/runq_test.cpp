@@ -90,6 +90,45 @@ TEST(RunQueue, OverflowMovesThe128OldestPlusTheNewOneToTheGlobalQueue) {
   EXPECT_EQ(globrunqget(&f.rt, pp, 1), &gs[0]);
 }
 
+// NOT GO (g.hpp schedlinkAhead): the hint globrunqget's walk prefetches.
+// The walk is only fast if each G's hint names the G kSchedlinkAhead places
+// further down its own batch; it must be gone once the G leaves the queue,
+// or a G would later prefetch whatever its stale hint names.
+TEST(RunQueue, GlobalQueueHintsPointAheadInTheirBatchAndGoWhenTaken) {
+  Fixture f;
+  P* pp = f.newP(4);
+  std::vector<G> gs(2 * kRunqSize);
+  // Two spills: batches of 129 (the 128 oldest in the ring plus the new G).
+  for (G& g : gs) runqput(pp, &g, false);
+  ASSERT_EQ(f.rt.sched.runq.size, 2 * 129);
+  std::vector<G*> queue;
+  for (G* gp = f.rt.sched.runq.head; gp; gp = gp->schedlink) queue.push_back(gp);
+  ASSERT_EQ(queue.size(), 2u * 129);
+  for (size_t i = 0; i < queue.size(); i++) {
+    const size_t inBatch = i % 129;
+    G* want = inBatch + kSchedlinkAhead < 129 ? queue[i + kSchedlinkAhead] : nullptr;
+    ASSERT_EQ(queue[i]->schedlinkAhead, want) << "G " << i << " of the global queue";
+  }
+  // Drain the global queue into an empty P, in order; every G taken has no hint.
+  P* taker = f.newP(5);
+  bool inherit = false;
+  size_t next = 0;
+  for (;;) {
+    G* gp = nullptr;
+    {
+      std::lock_guard lock(f.rt.sched.lock);
+      gp = globrunqget(&f.rt, taker, 0);
+    }
+    if (!gp) break;
+    for (; gp; gp = runqget(taker, &inherit), next++) {
+      ASSERT_LT(next, queue.size());
+      ASSERT_EQ(gp, queue[next]) << "FIFO order";
+      ASSERT_EQ(gp->schedlinkAhead, nullptr) << "G " << next << " keeps its hint after globrunqget took it";
+    }
+  }
+  EXPECT_EQ(next, queue.size());
+}
+
 TEST(RunQueue, RunnextRunsFirstAndInheritsTheTimeSlice) {
   Fixture f;
   P* pp = f.newP(4);
