@@ -36,11 +36,11 @@
 
 #include <cstdint>
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "platform/sim/event_queue.hpp"
 
 namespace rt {
 
@@ -153,7 +153,7 @@ class SimPlatform final : public Platform {
   std::function<bool()> stopCheck_;
   uint64_t sinceStopCheck_ = 0;
   std::vector<std::unique_ptr<Thread>> threads_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
+  sim::EventQueue<Event> queue_;
   // While an outer step runs: its thread, whether a charge is letting other
   // Ms step (nested), the events that must wait for the step's end (they
   // would resume a goroutine), and the run's done note.
