@@ -539,8 +539,8 @@ P* checkRunqsNoP(Runtime* rt, const std::vector<P*>& allpSnapshot) {
 // the G is safe on both.) Prefetching changes no result and no order: the
 // golden traces stay. The README gives the gain; on real threads it
 // measured neutral, and under wasm, which has no prefetch instruction,
-// __builtin_prefetch is nothing (a plain load in its place gained nothing
-// either).
+// __builtin_prefetch is nothing (a plain load in its place, what
+// util::prefetch does there, gained nothing either).
 void prefetchRunq(Runtime* rt, P* pp) {
   const uint32_t h = pp->runqhead.load(std::memory_order_relaxed);
   const uint32_t t = pp->runqtail.load(std::memory_order_relaxed);  // we are its producer

@@ -67,7 +67,8 @@ bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
   // Link the goroutines: the 128 oldest first, the new one last.
   for (uint32_t i = 0; i < n; i++) batch[i]->schedlink = batch[i + 1];
   // NOT GO: and the prefetch hints globrunqget follows (g.hpp schedlinkAhead).
-  for (uint32_t i = 0; i <= n; i++) batch[i]->schedlinkAhead = i + kSchedlinkAhead <= n ? batch[i + kSchedlinkAhead] : nullptr;
+  for (uint32_t i = 0; i <= n; i++)
+    batch[i]->schedlinkAhead = i + kSchedlinkAhead <= n ? batch[i + kSchedlinkAhead] : nullptr;
   GQueue q;
   q.head = batch[0];
   q.tail = batch[n];

@@ -7,10 +7,10 @@
 //
 // Why not std::priority_queue. The queue holds few events: at most one
 // live one per M that waits, plus stale ones until their time comes (see
-// SimPlatform::runSome). Every built-in scenario keeps 3 to 12 pending, 55
-// at most (`service`). But it is busy: at GOMAXPROCS=4 a skynet run pops
-// and pushes one 5 to 6 million times (each event, and each time a charge
-// sets aside another M's event until the step ends). For a handful of
+// SimPlatform::runSome): at most 3 to 12 at a time in the built-in
+// scenarios, 55 in `service`. But it is busy: at GOMAXPROCS=4 a skynet run
+// pushes about 5.8 million times, once per event and once more each time a
+// charge sets another M's event aside until the step ends. For a handful of
 // elements a sorted array beats a binary heap, whose sift-down branches
 // mispredict: here the earliest event is the last element, so top and pop
 // touch one slot, and push finds its place by a short scan from that end.
